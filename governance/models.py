@@ -1,0 +1,239 @@
+"""The governance of an Integrated Care System, as data.
+
+Organisation is an MPTT node, one tree per system (the ICB is the root). Seats
+are posts on bodies, apart from the people who hold them (Popolo's Post);
+Appointments are dated memberships of a Person in a Seat.
+
+Structural writes (create, move, delete of an Organisation) go through
+``governance.tree``, never straight through ``save()``: django-mptt takes no locks.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import F, Q
+from mptt.models import MPTTModel, TreeForeignKey
+
+
+class Kind(models.TextChoices):
+    ICB = "icb", "Integrated care board"
+    ICP = "icp", "Integrated care partnership"
+    PLACE = "place", "Place"
+    PCN = "pcn", "Primary care network"
+    PRACTICE = "practice", "GP practice"
+    BOARD = "board", "Board"
+    COMMITTEE = "committee", "Committee"
+    COLLABORATIVE = "collaborative", "Provider collaborative"
+    FEDERATION = "federation", "GP federation"
+    LMC = "lmc", "Local medical committee"
+    TRUST = "trust", "NHS trust"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    OTHER = "other", "Other"
+
+
+# Units contain each other; bodies govern the unit they sit under, or report to
+# the body above them.
+BODY_KINDS = frozenset({Kind.BOARD, Kind.COMMITTEE, Kind.ICP})
+UNIT_KINDS = frozenset(set(Kind) - BODY_KINDS)
+SEATED_KINDS = BODY_KINDS  # organisations that can have seats
+
+
+class Source(models.TextChoices):
+    ODS = "ods", "ODS import"
+    GOVERNANCE = "governance", "Governance file or editor"
+
+
+class Organisation(MPTTModel):
+    code = models.CharField(
+        max_length=64,
+        unique=True,
+        help_text="Stable key: the ODS code for NHS organisations (e.g. QOP, 00T, U12345, P84001), "
+        "a slug for bodies that have none (e.g. qop-board).",
+    )
+    name = models.CharField(max_length=255, help_text="Name as published.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, help_text="What sort of organisation or body this is.")
+    parent = TreeForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The unit it belongs to, or the body it reports to. Empty only for an ICB (a system's root).",
+    )
+    sub_icb = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registered_practices",
+        help_text="A practice's own sub-ICB location, which may differ from its PCN's.",
+    )
+    opened = models.DateField(null=True, blank=True, help_text="First day it existed, if known.")
+    closed = models.DateField(null=True, blank=True, help_text="Day it closed; empty while open.")
+    postcode = models.CharField(max_length=10, blank=True, help_text="Postcode (practices).")
+    region = models.CharField(max_length=64, blank=True, help_text="NHS England region (on ICBs).")
+    top_board = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="On an ICB: the board at the top of its system, where representation paths end.",
+    )
+    source = models.CharField(
+        max_length=12,
+        choices=Source.choices,
+        default=Source.GOVERNANCE,
+        help_text="Who keeps this row: the ODS import, or governance (files and editors). "
+        "The import never changes rows that governance keeps.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["tree_id", "lft"], name="organisation_tree_lft"),
+            models.Index(fields=["kind"], name="organisation_kind"),
+            models.Index(fields=["name"], name="organisation_name"),
+            models.Index(fields=["postcode"], name="organisation_postcode"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed__isnull=True) | Q(opened__isnull=True) | Q(closed__gte=F("opened")),
+                name="organisation_closed_after_opened",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=[k.value for k in Kind]), name="organisation_kind_valid"),
+            models.CheckConstraint(condition=~Q(code=""), name="organisation_code_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    @property
+    def is_body(self) -> bool:
+        return self.kind in BODY_KINDS
+
+    @property
+    def is_unit(self) -> bool:
+        return self.kind in UNIT_KINDS
+
+    def is_active_on(self, date: datetime.date) -> bool:
+        """Open on ``date``: opened on or before it, and not closed before it."""
+        return (self.opened is None or self.opened <= date) and (self.closed is None or self.closed >= date)
+
+
+class Role(models.TextChoices):
+    CHAIR = "chair", "Chair"
+    CHIEF_EXECUTIVE = "chief_executive", "Chief executive"
+    EXECUTIVE = "executive", "Executive member"
+    NON_EXECUTIVE = "non_executive", "Non-executive member"
+    PARTNER_MEMBER = "partner_member", "Partner member"
+    MEMBER = "member", "Member"
+    REPRESENTATIVE = "representative", "Representative"
+    PARTICIPANT = "participant", "Participant (non-member)"
+
+
+class Sector(models.TextChoices):
+    GENERAL_PRACTICE = "general_practice", "General practice"
+    NHS_TRUSTS = "nhs_trusts", "NHS trusts and foundation trusts"
+    LOCAL_AUTHORITY = "local_authority", "Local authorities"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    VCSE = "vcse", "Voluntary, community and social enterprise"
+    PUBLIC = "public", "Public"
+    OTHER = "other", "Other"
+
+
+class Selection(models.TextChoices):
+    ELECTED = "elected", "Elected"
+    NOMINATED = "nominated", "Nominated"
+    APPOINTED = "appointed", "Appointed"
+    EX_OFFICIO = "ex_officio", "Ex officio"
+
+
+class Seat(models.Model):
+    body = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="seats",
+        help_text="The board, committee or partnership the seat is on.",
+    )
+    label = models.CharField(max_length=200, help_text="The seat's name on that body; unique per body.")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    represents = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="representing_seats",
+        help_text="The one organisation this seat speaks for, if any. Makes a hop of the representation path.",
+    )
+    sector = models.CharField(
+        max_length=20,
+        choices=Sector.choices,
+        blank=True,
+        help_text="The sector this seat is drawn from, if it stands for a whole sector. Never a hop of the path.",
+    )
+    selection = models.CharField(max_length=12, choices=Selection.choices, help_text="How the seat is filled.")
+    delegate = models.BooleanField(default=False, help_text="Its holder acts as a delegate of what it represents.")
+    voting = models.BooleanField(default=True, help_text="Its holder votes.")
+    max_holders = models.PositiveSmallIntegerField(default=1, help_text="How many people may hold it at once.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["body_id", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "label"], name="seat_label_unique_per_body"),
+            models.CheckConstraint(condition=Q(max_holders__gte=1), name="seat_max_holders_at_least_one"),
+            models.CheckConstraint(
+                condition=Q(represents__isnull=True) | Q(sector=""), name="seat_represents_or_sector_not_both"
+            ),
+            models.CheckConstraint(condition=Q(role__in=[r.value for r in Role]), name="seat_role_valid"),
+            models.CheckConstraint(
+                condition=Q(selection__in=[s.value for s in Selection]), name="seat_selection_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} — {self.body.name}"
+
+
+class Person(models.Model):
+    """Someone who holds or held a seat. Public-office facts only."""
+
+    name = models.CharField(max_length=200, db_index=True)
+    profession = models.CharField(max_length=200, blank=True, help_text="e.g. GP, practice manager.")
+    organisation = models.CharField(max_length=200, blank=True, help_text="Where they work, as published.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+
+class Appointment(models.Model):
+    """A person holding a seat from ``start`` to ``end`` (inclusive; open-ended if empty)."""
+
+    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="appointments")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="appointments")
+    start = models.DateField(help_text="First day in the seat.")
+    end = models.DateField(null=True, blank=True, help_text="Last day in the seat; empty while current.")
+    source = models.CharField(max_length=500, blank=True, help_text="Where this is published: a link or a citation.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["seat_id", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="appointment_end_not_before_start"
+            ),
+            models.UniqueConstraint(fields=["seat", "person", "start"], name="appointment_unique_start"),
+        ]
+        indexes = [models.Index(fields=["seat", "start", "end"], name="appointment_seat_dates")]
+
+    def __str__(self):
+        return f"{self.person} — {self.seat.label} (from {self.start})"
+
+    def is_current_on(self, date: datetime.date) -> bool:
+        return self.start <= date and (self.end is None or self.end >= date)

@@ -1,0 +1,1 @@
+"""Placeholder views; replaced by issue 4's pages."""
