@@ -1,0 +1,43 @@
+"""A representation path as plain text: the ladder, top board first."""
+
+VIA_TEXT = {"member_of": "member of", "seat": "seat", "reports_to": "reports to"}
+
+
+def _holders(seat: dict) -> str:
+    if seat["vacant"]:
+        return "VACANT"
+    return ", ".join(f"{h['name']} (since {h['from']})" for h in seat["holders"])
+
+
+def _seat_line(seat: dict) -> str:
+    traits = [seat["selection"], "delegate" if seat["delegate"] else "not a delegate"]
+    traits.append("voting" if seat["voting"] else "non-voting")
+    return f"“{seat['label']}”: {_holders(seat)} — {', '.join(traits)}"
+
+
+def render(path: dict) -> str:
+    """The path of DESIGN.md's JSON shape as a readable ladder."""
+    origin = path["organisation"]
+    top = path["top_board"]
+    lines = [f"{origin['name']} ({origin['code']}, {origin['kind']}) on {path['date']}"]
+    if top is None:
+        lines.append(f"{path['system']['name']} has no top board recorded: no path can be drawn.")
+    elif not path["reaches_top"]:
+        lines.append(f"BROKEN CHAIN: no route to {top['name']} ({top['code']}). Member-of chain:")
+    else:
+        state = "complete" if path["complete"] else "INCOMPLETE (a seat on the way is vacant)"
+        lines.append(f"{path['distance']} layer(s) to {top['name']} ({top['code']}), {state}.")
+    layers = path["layers"]
+    for depth in range(len(layers) - 1, -1, -1):
+        layer = layers[depth]
+        org = layer["organisation"]
+        lines.append(f"  {depth:>2}  {org['name']} ({org['code']}, {org['kind']})")
+        if layer["via"]:
+            how = VIA_TEXT[layer["via"]]
+            detail = f" {_seat_line(layer['seat'])}" if "seat" in layer else ""
+            lines.append(f"       ^ {how}{detail}")
+    if path["sector_seats"]:
+        lines.append("Sector seats on the top board (beside the path, not delegates of their sector unless marked):")
+        for seat in path["sector_seats"]:
+            lines.append(f"  - [{seat['sector']}] {_seat_line(seat)}")
+    return "\n".join(lines)

@@ -1,0 +1,35 @@
+import datetime
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from governance import ladder
+from governance.paths import PathError, representation_path
+
+
+def iso_date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--date: {value!r} is not a date in the form YYYY-MM-DD.") from None
+
+
+class Command(BaseCommand):
+    help = "Print the representation path of an organisation to its system's top board."
+
+    def add_arguments(self, parser):
+        parser.add_argument("code", help="Organisation code, e.g. an ODS practice code.")
+        parser.add_argument("--date", help="As of this date (YYYY-MM-DD); default today.")
+        parser.add_argument("--json", action="store_true", help="Print DESIGN.md's JSON shape.")
+
+    def handle(self, *args, code, date=None, json=False, **options):
+        as_of = iso_date(date) if date else None
+        try:
+            path = representation_path(code, as_of)
+        except PathError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(_json_dump(path) if json else ladder.render(path))
+
+
+def _json_dump(path: dict) -> str:
+    return json.dumps(path, indent=2, ensure_ascii=False)
