@@ -1,2 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "governance"
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("organisations/<str:code>/", views.organisation_detail, name="organisation"),
+    path("people/<int:pk>/", views.person_detail, name="person"),
+]

@@ -83,7 +83,6 @@ def database_config() -> dict:
         # IMMEDIATE takes SQLite's write lock at BEGIN, so two structural writes
         # queue instead of interleaving (the tree service relies on it).
         config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
-        config["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME")}
     return config
 
 
@@ -104,6 +103,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# In development and tests, serve static files straight from the apps (no collectstatic needed).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

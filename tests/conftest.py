@@ -3,10 +3,13 @@ import os
 import pytest
 from django.db import connection
 
+REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
+_skipped_postgres_tests: list[str] = []
+
 
 def pytest_collection_modifyitems(config, items):
-    # Tests marked postgres skip on other databases, unless CI demands them.
-    if connection.vendor == "postgresql" or os.environ.get("REQUIRE_POSTGRES") == "1":
+    """Tests marked postgres skip on other databases (on a user's machine without PostgreSQL)."""
+    if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)")
     for item in items:
@@ -14,8 +17,25 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+def pytest_runtest_logreport(report):
+    if report.skipped and "postgres" in report.keywords:
+        _skipped_postgres_tests.append(report.nodeid)
+
+
+def _missing_postgres() -> bool:
+    return REQUIRE_POSTGRES and (bool(_skipped_postgres_tests) or connection.vendor != "postgresql")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus):
+    if _missing_postgres():
+        terminalreporter.write_line(
+            f"FAILED: REQUIRE_POSTGRES=1 but the database is {connection.vendor}; skipped PostgreSQL tests:", red=True
+        )
+        for nodeid in _skipped_postgres_tests:
+            terminalreporter.write_line(f"  {nodeid}")
+
+
 def pytest_sessionfinish(session, exitstatus):
-    """With REQUIRE_POSTGRES=1 a skipped PostgreSQL test is a failure, not a pass."""
-    if os.environ.get("REQUIRE_POSTGRES") == "1" and connection.vendor != "postgresql":
-        print("\nREQUIRE_POSTGRES=1 but the tests ran on", connection.vendor)
-        session.exitstatus = 1
+    """With REQUIRE_POSTGRES=1 (CI), a skipped PostgreSQL test fails the run."""
+    if _missing_postgres():
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
