@@ -28,7 +28,9 @@ def check_placement(kind: str, parent_kind: str | None) -> None:
     if parent_kind is None:
         raise RuleError(f"A {kind} needs a parent: only an ICB can be the root of a system.")
     if kind not in BODY_KINDS and parent_kind in BODY_KINDS:
-        raise RuleError(f"A {kind} is a unit and cannot sit under a {parent_kind}: bodies sit under units, not the reverse.")
+        raise RuleError(
+            f"A {kind} is a unit and cannot sit under a {parent_kind}: bodies sit under units, not the reverse."
+        )
     if kind == Kind.PRACTICE and parent_kind == Kind.PRACTICE:
         raise RuleError("A practice cannot sit under another practice.")
 

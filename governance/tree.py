@@ -36,7 +36,9 @@ def _fresh(org: Organisation | None) -> Organisation | None:
     return None if org is None else Organisation.objects.get(pk=org.pk)
 
 
-def create_organisation(*, code: str, name: str, kind: str, parent: Organisation | None = None, **fields) -> Organisation:
+def create_organisation(
+    *, code: str, name: str, kind: str, parent: Organisation | None = None, **fields
+) -> Organisation:
     """Create an organisation as the last child of ``parent`` (None: a new system root)."""
     with structural_write():
         parent = _fresh(parent)
@@ -90,4 +92,6 @@ def delete_organisation(org: Organisation) -> None:
         try:
             org.delete()
         except ProtectedError as error:
-            raise rules.RuleError(f"{org.code} is still referred to (seats or practices); remove those first.") from error
+            raise rules.RuleError(
+                f"{org.code} is still referred to (seats or practices); remove those first."
+            ) from error

@@ -100,7 +100,9 @@ def diagnose() -> Diagnosis:
             problems.append(Problem(codes[pk], "its parent chain never reaches a root (a cycle)"))
         elif values != expected[pk]:
             diffs = ", ".join(
-                f"{name} {have} (expected {want})" for name, have, want in zip(FIELDS, values, expected[pk]) if have != want
+                f"{name} {have} (expected {want})"
+                for name, have, want in zip(FIELDS, values, expected[pk], strict=True)
+                if have != want
             )
             problems.append(Problem(codes[pk], diffs))
     problems.sort(key=lambda p: p.code)

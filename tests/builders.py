@@ -6,18 +6,21 @@ from governance import tree
 from governance.models import Appointment, Organisation, Person, Seat
 
 D = datetime.date
+DEFAULT_START = D(2023, 4, 1)
 
 
 def org(code: str, kind: str, parent: Organisation | None = None, **fields) -> Organisation:
     """Create an organisation through the tree service (as every writer must)."""
-    return tree.create_organisation(code=code, name=fields.pop("name", code.upper()), kind=kind, parent=parent, **fields)
+    return tree.create_organisation(
+        code=code, name=fields.pop("name", code.upper()), kind=kind, parent=parent, **fields
+    )
 
 
 def seat(body: Organisation, label: str, *, role="representative", selection="elected", **fields) -> Seat:
     return Seat.objects.create(body=body, label=label, role=role, selection=selection, **fields)
 
 
-def appoint(seat: Seat, name: str, start: datetime.date = D(2023, 4, 1), end=None, **fields) -> Appointment:
+def appoint(seat: Seat, name: str, start: datetime.date = DEFAULT_START, end=None, **fields) -> Appointment:
     person, _ = Person.objects.get_or_create(name=name)
     return Appointment.objects.create(seat=seat, person=person, start=start, end=end, **fields)
 

@@ -35,8 +35,17 @@ def test_json_output_is_the_design_shape(system):
     assert path["organisation"] == {"code": "P00001", "name": "Example Surgery", "kind": "practice"}
     assert path["date"] == "2024-06-01"
     assert path["distance"] == 3 and path["complete"] is True
-    assert {"organisation", "system", "date", "top_board", "reaches_top", "complete", "distance", "layers",
-            "sector_seats"} <= set(path)
+    assert {
+        "organisation",
+        "system",
+        "date",
+        "top_board",
+        "reaches_top",
+        "complete",
+        "distance",
+        "layers",
+        "sector_seats",
+    } <= set(path)
 
 
 def test_ladder_shows_top_first_with_seat_holder_and_sector_seat(system):

@@ -27,7 +27,10 @@ def gm():
     s["gp_seat"] = seat(s["primary"], "GP board representative", represents=s["gp"], delegate=True)
     s["primary_seat"] = seat(s["provider"], "Primary care board representative", represents=s["primary"])
     s["partner"] = seat(
-        s["board"], "Partner member (primary medical services)", role="partner_member", sector="general_practice",
+        s["board"],
+        "Partner member (primary medical services)",
+        role="partner_member",
+        sector="general_practice",
         selection="nominated",
     )
     appoint(s["bolton_seat"], "Illustrative Holder A", D(2023, 4, 1))
@@ -48,8 +51,15 @@ def vias(path):
 def test_full_chain_uses_member_of_seat_and_reports_to_hops(gm):
     path = representation_path("P00001", ON)
 
-    assert codes(path) == ["P00001", "U00001", "00T", "qop-gp-board", "qop-primary-care-board",
-                           "qop-provider-board", "qop-board"]
+    assert codes(path) == [
+        "P00001",
+        "U00001",
+        "00T",
+        "qop-gp-board",
+        "qop-primary-care-board",
+        "qop-provider-board",
+        "qop-board",
+    ]
     assert vias(path) == [None, "member_of", "member_of", "seat", "seat", "seat", "reports_to"]
     assert path["distance"] == 6
     assert path["reaches_top"] and path["complete"]
@@ -232,4 +242,4 @@ def test_query_count_does_not_grow_with_depth(gm, django_assert_max_num_queries)
         deep = representation_path("P00002", ON)
 
     assert shallow["distance"] == 6
-    assert deep["distance"] == 2 + 1 + 10  # member_of ×2, the seat, reports_to ×10
+    assert deep["distance"] == 2 + 1 + 10  # two member_of hops, the seat, ten reports_to hops

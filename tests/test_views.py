@@ -57,8 +57,10 @@ def test_board_page_lists_seats_and_person_page_lists_appointments(client, syste
     page = client.get("/organisations/qop-board/").content.decode()
     assert "Bolton member" in page and "Partner member (primary medical services)" in page
 
-    person_url = reverse("governance:person", args=[system.get_descendants().get(code="qop-board").seats.first()
-                                                     .appointments.first().person_id])
+    person_url = reverse(
+        "governance:person",
+        args=[system.get_descendants().get(code="qop-board").seats.first().appointments.first().person_id],
+    )
     assert "Bolton member" in client.get(person_url).content.decode()
 
 

@@ -6,7 +6,9 @@ SHOW_AT_MOST = 50
 
 
 class Command(BaseCommand):
-    help = "Verify the MPTT fields (tree_id/lft/rght/level) against parent links; --fix rebuilds them under the tree lock."
+    help = (
+        "Verify the MPTT fields (tree_id/lft/rght/level) against parent links; --fix rebuilds them under the tree lock."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--fix", action="store_true", help="Rebuild the tree fields from parent links.")
