@@ -39,6 +39,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MANAGE) spectacular --validate --fail-on-warn --file $(VENV)/openapi-schema.yml
 
 format: install
 	$(BIN)/ruff format .

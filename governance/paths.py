@@ -273,3 +273,18 @@ def representation_path(code: str, date: datetime.date | None = None) -> dict:
     date = date or timezone.localdate()
     org = find_organisation(code, date)
     return SystemGraph.load(org.tree_id, date).path(org.pk)
+
+
+def representation_paths(organisations, date: datetime.date) -> list[dict]:
+    """The paths of many ``organisations`` (each open on ``date``), in the order given.
+
+    Each system's graph is loaded once, so the queries grow with the number of
+    systems asked about, never with the number of organisations.
+    """
+    graphs: dict[int, SystemGraph] = {}
+    paths = []
+    for org in organisations:
+        if org.tree_id not in graphs:
+            graphs[org.tree_id] = SystemGraph.load(org.tree_id, date)
+        paths.append(graphs[org.tree_id].path(org.pk))
+    return paths

@@ -1,0 +1,110 @@
+"""Filters for the list endpoints (django-filter), each a query parameter named in the schema.
+
+Codes are looked up, not matched blindly: an unknown ``system``/``parent``/``body``
+code is a 400 naming the parameter, rather than an empty page that looks like an
+answer.
+"""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q
+from django_filters import rest_framework as filters
+from rest_framework.exceptions import ValidationError
+
+from governance.models import Appointment, Kind, Organisation, Person, Seat, Sector
+
+from .params import IdFilter, IsoDateFilter
+
+
+def current_on(date: datetime.date) -> Q:
+    """Appointments current on ``date`` (the end date is the last day in the seat)."""
+    return Q(start__lte=date) & (Q(end__isnull=True) | Q(end__gte=date))
+
+
+def open_on(date: datetime.date) -> Q:
+    """Organisations open on ``date`` (as ``Organisation.is_active_on``)."""
+    return (Q(opened__isnull=True) | Q(opened__lte=date)) & (Q(closed__isnull=True) | Q(closed__gte=date))
+
+
+def organisation_by_code(parameter: str, code: str, **conditions) -> Organisation:
+    org = Organisation.objects.filter(code=code, **conditions).only("pk", "tree_id").first()
+    if org is None:
+        what = "system (ICB)" if "parent__isnull" in conditions else "organisation"
+        raise ValidationError({parameter: [f"No {what} has the code '{code}'."]})
+    return org
+
+
+class OrganisationFilter(filters.FilterSet):
+    """Filters of ``/organisations/`` (and of an organisation's ``children/``)."""
+
+    kind = filters.ChoiceFilter(choices=Kind.choices, help_text="Only organisations of this kind.")
+    system = filters.CharFilter(method="filter_system", help_text="ICB code: everything in that system's tree.")
+    parent = filters.CharFilter(method="filter_parent", help_text="Code of the parent: its direct children.")
+    q = filters.CharFilter(method="filter_q", help_text="Part of the name or code (case-insensitive).")
+    active_on = IsoDateFilter(method="filter_active_on", help_text="Only those open on this date (YYYY-MM-DD).")
+    ordering = filters.OrderingFilter(fields=(("code", "code"), ("name", "name")), help_text="code or name.")
+
+    class Meta:
+        model = Organisation
+        fields = ["kind", "system", "parent", "q", "active_on"]
+
+    def filter_system(self, queryset, name, value: str):
+        root = organisation_by_code(name, value, parent__isnull=True)
+        return queryset.filter(tree_id=root.tree_id)
+
+    def filter_parent(self, queryset, name, value: str):
+        return queryset.filter(parent=organisation_by_code(name, value))
+
+    def filter_q(self, queryset, name, value: str):
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+    def filter_active_on(self, queryset, name, value: datetime.date):
+        return queryset.filter(open_on(value))
+
+
+class SeatFilter(filters.FilterSet):
+    """Filters of ``/seats/``."""
+
+    body = filters.CharFilter(method="filter_body", help_text="Code of the board or committee the seat is on.")
+    represents = filters.CharFilter(method="filter_represents", help_text="Code of the organisation it represents.")
+    sector = filters.ChoiceFilter(choices=Sector.choices, help_text="The sector it stands for.")
+    vacant_on = IsoDateFilter(method="filter_vacant_on", help_text="Only seats nobody held on this date.")
+
+    class Meta:
+        model = Seat
+        fields = ["body", "represents", "sector", "vacant_on"]
+
+    def filter_body(self, queryset, name, value: str):
+        return queryset.filter(body=organisation_by_code(name, value))
+
+    def filter_represents(self, queryset, name, value: str):
+        return queryset.filter(represents=organisation_by_code(name, value))
+
+    def filter_vacant_on(self, queryset, name, value: datetime.date):
+        held = Appointment.objects.filter(current_on(value), seat=OuterRef("pk"))
+        return queryset.filter(~Exists(held))
+
+
+class PersonFilter(filters.FilterSet):
+    """Filters of ``/people/``."""
+
+    q = filters.CharFilter(field_name="name", lookup_expr="icontains", help_text="Part of the name.")
+
+    class Meta:
+        model = Person
+        fields = ["q"]
+
+
+class AppointmentFilter(filters.FilterSet):
+    """Filters of ``/appointments/``."""
+
+    person = IdFilter(field_name="person_id", help_text="The person's id.")
+    seat = IdFilter(field_name="seat_id", help_text="The seat's id.")
+    current_on = IsoDateFilter(method="filter_current_on", help_text="Only appointments current on this date.")
+
+    class Meta:
+        model = Appointment
+        fields = ["person", "seat", "current_on"]
+
+    def filter_current_on(self, queryset, name, value: datetime.date):
+        return queryset.filter(current_on(value))

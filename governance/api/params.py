@@ -1,0 +1,90 @@
+"""Query parameters shared by the API views: as-of dates and lists of codes.
+
+Every failure is a DRF ``ValidationError`` keyed by the parameter's name, so the
+client gets a 400 that says which parameter to fix.
+"""
+
+import datetime
+import re
+
+from django import forms
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from rest_framework.exceptions import ValidationError
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MAX_CODES = 500
+
+
+DATE_ERROR = "'%(value)s' is not a date in the form YYYY-MM-DD."
+
+
+def date_error(value: str) -> str:
+    return DATE_ERROR % {"value": value}
+
+
+def to_date(value: str) -> datetime.date:
+    """``value`` as a date; ValueError unless it is exactly YYYY-MM-DD and a real day.
+
+    ``date.fromisoformat`` alone also takes ``20230101`` and week dates, which
+    would make the contract looser than the documentation says.
+    """
+    if not ISO_DATE.fullmatch(value):
+        raise ValueError(value)
+    return datetime.date.fromisoformat(value)
+
+
+def as_of(request, name: str = "date") -> datetime.date:
+    """The ``?date=`` of a request (default: today)."""
+    value = request.query_params.get(name, "").strip()
+    if not value:
+        return timezone.localdate()
+    try:
+        return to_date(value)
+    except ValueError:
+        raise ValidationError({name: [date_error(value)]}) from None
+
+
+def code_list(request, name: str = "codes") -> list[str]:
+    """``?codes=A,B,C`` as a list without blanks or repeats, in the order given."""
+    raw = request.query_params.get(name, "")
+    codes = list(dict.fromkeys(c.strip() for c in raw.split(",") if c.strip()))
+    if not codes:
+        raise ValidationError({name: ["Give at least one organisation code, e.g. codes=P84001,P84002."]})
+    if len(codes) > MAX_CODES:
+        raise ValidationError({name: [f"Give at most {MAX_CODES} codes at once; use system= for a whole system."]})
+    if any("\x00" in c for c in codes):
+        raise ValidationError({name: ["Codes cannot contain null characters."]})
+    return codes
+
+
+class IsoDateField(forms.Field):
+    """A form field for YYYY-MM-DD, with an error that quotes the value."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = str(value).strip()
+        try:
+            return to_date(value)
+        except ValueError:
+            # The value goes in params, not the message: django-filter %-formats messages,
+            # so a "%" typed by the client must not reach the format string.
+            raise forms.ValidationError(DATE_ERROR, code="invalid", params={"value": value}) from None
+
+
+class IsoDateFilter(filters.DateFilter):
+    """A date filter that takes only YYYY-MM-DD (never a locale's day/month order)."""
+
+    field_class = IsoDateField
+
+
+class IdFilter(filters.NumberFilter):
+    """A filter on a primary key: a whole number within the database's range (no 500 on overflow)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
