@@ -1,0 +1,10 @@
+"""Importers of outside data into the organisation trees (today: NHS ODS files).
+
+``files`` reads and checks the files into plain records; ``ods`` plans and applies
+the changes they imply. Both raise ``OdsImportError`` (or a subclass) for anything
+that must stop an import before it writes.
+"""
+
+
+class OdsImportError(Exception):
+    """An import that cannot go ahead; the message says which file, sheet, row or code."""
