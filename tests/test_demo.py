@@ -93,7 +93,7 @@ def test_every_greater_manchester_practice_has_a_path_after_the_real_import():
     assert len(paths) > 350  # about 400 open practices in Greater Manchester
     by_place = {}
     for path in paths:
-        place = next((lay["organisation"]["code"] for lay in path["layers"] if lay["organisation"]["kind"] == "place"))
+        place = next(lay["organisation"]["code"] for lay in path["layers"] if lay["organisation"]["kind"] == "place")
         by_place.setdefault(place, set()).add((path["reaches_top"], path["complete"]))
     assert by_place["00T"] == {(True, True)}  # Bolton: complete
     assert by_place["00Y"] == {(True, False)}  # Oldham: vacant seat
