@@ -91,3 +91,43 @@ def check_holders(max_holders: int, appointments: Iterable[tuple[str, datetime.d
     peak = most_concurrent((start, end) for _, start, end in appointments)
     if peak > max_holders:
         raise RuleError(f"{peak} people would hold this seat at once; it takes {max_holders}.")
+
+
+# Checks on model instances, for forms (admin, later the API). Forms run them before the
+# write for a friendly error; the tree service runs its own checks again under the lock.
+
+
+def check_organisation(org: Organisation, *, kind: str, parent: Organisation | None) -> None:
+    """Would ``org`` (saved or new) be valid as a ``kind`` under ``parent``?
+
+    Placement rules, no cycle, a node that has a parent never becomes a root, and a node
+    with units under it never becomes a body.
+    """
+    if org.pk is not None and org.parent_id is not None and parent is None:
+        raise RuleError(f"{org.code} cannot become a root: only an ICB can.")
+    check_placement(kind, parent.kind if parent else None)
+    check_not_own_descendant(org, parent)
+    becomes_body = org.pk is not None and kind in BODY_KINDS and kind != org.kind
+    if becomes_body and org.get_children().exclude(kind__in=BODY_KINDS).exists():
+        raise RuleError(f"{org.code} has units under it and cannot become a {kind}.")
+
+
+def check_seat(body: Organisation, represents: Organisation | None) -> None:
+    """A seat sits on a body and represents, if anything, an organisation of the body's system."""
+    check_seat_body(body)
+    check_same_system(body, represents)
+
+
+def check_appointments(max_holders: int, appointments: Iterable[tuple[object, datetime.date, datetime.date | None]]):
+    """``check_holders`` for (Person, start, end) tuples: people told apart by id, named in messages."""
+    appointments = [a for a in appointments if a[1] is not None]
+    names: dict[object, str] = {}
+    taken: set[str] = set()
+    for person, _, _ in appointments:
+        key = getattr(person, "pk", person)
+        if key not in names:
+            name = str(person)
+            # Two people may share a name; keep them apart so one is not taken to overlap the other.
+            names[key] = name if name not in taken else f"{name} (#{key})"
+            taken.add(names[key])
+    check_holders(max_holders, ((names[getattr(p, "pk", p)], start, end) for p, start, end in appointments))

@@ -49,15 +49,12 @@ def create_organisation(
 
 
 def move_organisation(org: Organisation, new_parent: Organisation) -> Organisation:
-    """Move ``org`` (and everything under it) to be the last child of ``new_parent``."""
+    """Move ``org`` (and everything under it) to be the last child of ``new_parent``; no-op if already there."""
     with structural_write():
-        org, new_parent = _fresh(org), _fresh(new_parent)
-        if org.parent_id == new_parent.pk:
-            return org
-        rules.check_placement(org.kind, new_parent.kind)
-        rules.check_not_own_descendant(org, new_parent)
-        org.move_to(new_parent, "last-child")
-        return _fresh(org)
+        current = _fresh(org)
+        if current.parent_id == new_parent.pk:
+            return current
+        return move_organisation_to(current, new_parent, "last-child")
 
 
 def update_organisation(org: Organisation, **fields) -> Organisation:
@@ -95,3 +92,32 @@ def delete_organisation(org: Organisation) -> None:
             raise rules.RuleError(
                 f"{org.code} is still referred to (seats or practices); remove those first."
             ) from error
+
+
+# django-mptt's positions, relative to a target node: as its first or last child, or as
+# its sibling just before ("left") or after ("right") it. The admin's drag-and-drop sends these.
+MOVE_POSITIONS = ("first-child", "last-child", "left", "right")
+
+
+def move_organisation_to(org: Organisation, target: Organisation, position: str = "last-child") -> Organisation:
+    """Move ``org`` (and everything under it) to ``position`` relative to ``target``.
+
+    ``first-child``/``last-child`` put it under ``target``; ``left``/``right`` put it beside
+    ``target``, under ``target``'s parent. Same lock and rules as ``move_organisation``; a
+    system's root never moves (re-ordering roots would renumber other systems' trees).
+    """
+    if position not in MOVE_POSITIONS:
+        raise rules.RuleError(f"Unknown position {position!r}; expected one of {', '.join(MOVE_POSITIONS)}.")
+    with structural_write():
+        org, target = _fresh(org), _fresh(target)
+        if org.parent_id is None:
+            raise rules.RuleError(f"{org.code} is the root of its system and does not move.")
+        if org.pk == target.pk:
+            if position.endswith("child"):
+                raise rules.RuleError(f"Moving {org.code} under itself would make a cycle.")
+            return org  # beside itself: already there
+        new_parent = target if position.endswith("child") else _fresh(target.parent)
+        rules.check_placement(org.kind, new_parent.kind if new_parent else None)
+        rules.check_not_own_descendant(org, new_parent)
+        org.move_to(target, position)
+        return _fresh(org)
