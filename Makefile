@@ -1,6 +1,7 @@
 # icsmap: two commands do all the set-up.
 #   make run   - virtualenv, install, migrate, load the shipped data and demo, serve on 127.0.0.1:8000
-#   make test  - virtualenv if needed, then the whole test suite
+#   make test  - virtualenv and front-end packages if needed, then the whole test suite
+#                (browser tests need /usr/bin/chromium: apt-get install chromium; else they skip)
 # DATABASE_URL switches both to PostgreSQL (default: an embedded SQLite file, db.sqlite3).
 
 PYTHON ?= python3
@@ -8,6 +9,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/.installed
+# The NHS.UK frontend (npm, exact version in package-lock.json) and its stylesheet made
+# local (no font CDN) by governance/frontend.py. node_modules is git-ignored.
+FRONTEND := node_modules/.icsmap/.installed
 DEMO_GOVERNANCE := $(wildcard fixtures/governance/*.yaml)
 
 .PHONY: run setup data test lint format install
@@ -18,7 +22,12 @@ $(INSTALLED): requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(INSTALLED)
 
-install: $(INSTALLED)
+$(FRONTEND): package.json package-lock.json governance/frontend.py | $(INSTALLED)
+	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python -m governance.frontend
+	touch $(FRONTEND)
+
+install: $(INSTALLED) $(FRONTEND)
 
 # Idempotent: a second run migrates nothing, re-imports as a no-op and reloads nothing.
 data: install

@@ -130,45 +130,7 @@ class SystemGraph:
     @classmethod
     def load(cls, tree_id: int, date: datetime.date) -> "SystemGraph":
         """Read the system with ``tree_id`` as it stood on ``date`` (three queries)."""
-        rows = (
-            Organisation.objects.filter(tree_id=tree_id)
-            .filter(Q(opened__isnull=True) | Q(opened__lte=date), Q(closed__isnull=True) | Q(closed__gte=date))
-            .order_by()
-            .values_list("pk", "code", "name", "kind", "parent_id", "top_board_id")
-        )
-        nodes, top_board_id = {}, None
-        for pk, code, name, kind, parent_id, top in rows:
-            nodes[pk] = Node(pk, code, name, kind, parent_id)
-            if parent_id is None:
-                top_board_id = top
-        seats = {
-            row["pk"]: SeatView(**row)
-            for row in Seat.objects.filter(body__tree_id=tree_id)
-            .order_by("label")
-            .values(
-                "pk",
-                "body_id",
-                "label",
-                "role",
-                "sector",
-                "represents_id",
-                "selection",
-                "delegate",
-                "voting",
-                "max_holders",
-            )
-        }
-        current = (
-            Appointment.objects.filter(seat__body__tree_id=tree_id, start__lte=date)
-            .filter(Q(end__isnull=True) | Q(end__gte=date))
-            .order_by("start", "person__name")
-            .values_list("seat_id", "person_id", "person__name", "start", "end")
-        )
-        for seat_id, person_id, name, start, end in current:
-            seats[seat_id].holders.append(
-                {"name": name, "person_id": person_id, "from": start.isoformat(), "to": end and end.isoformat()}
-            )
-        return cls(date, nodes, list(seats.values()), top_board_id)
+        return load_graphs([tree_id], date)[tree_id]
 
     def _distances_to_top(self) -> dict[int, int]:
         """Hops from every node to the top board (breadth-first over reversed edges)."""
@@ -288,3 +250,60 @@ def representation_paths(organisations, date: datetime.date) -> list[dict]:
             graphs[org.tree_id] = SystemGraph.load(org.tree_id, date)
         paths.append(graphs[org.tree_id].path(org.pk))
     return paths
+
+
+def load_graphs(tree_ids, date: datetime.date) -> dict[int, SystemGraph]:
+    """The graphs of the systems with ``tree_ids`` at ``date``, by tree id, in three queries in all.
+
+    Pages that compare systems stay at a fixed number of queries however many there are.
+    """
+    tree_ids = sorted(set(tree_ids))
+    if not tree_ids:
+        return {}
+    nodes: dict[int, dict[int, Node]] = {tree_id: {} for tree_id in tree_ids}
+    top_boards: dict[int, int | None] = dict.fromkeys(tree_ids)
+    rows = (
+        Organisation.objects.filter(tree_id__in=tree_ids)
+        .filter(Q(opened__isnull=True) | Q(opened__lte=date), Q(closed__isnull=True) | Q(closed__gte=date))
+        .order_by()
+        .values_list("tree_id", "pk", "code", "name", "kind", "parent_id", "top_board_id")
+    )
+    for tree_id, pk, code, name, kind, parent_id, top in rows:
+        nodes[tree_id][pk] = Node(pk, code, name, kind, parent_id)
+        if parent_id is None:
+            top_boards[tree_id] = top
+    seats: dict[int, SeatView] = {}
+    seat_tree: dict[int, int] = {}
+    for row in (
+        Seat.objects.filter(body__tree_id__in=tree_ids)
+        .order_by("label")
+        .values(
+            "body__tree_id",
+            "pk",
+            "body_id",
+            "label",
+            "role",
+            "sector",
+            "represents_id",
+            "selection",
+            "delegate",
+            "voting",
+            "max_holders",
+        )
+    ):
+        seat_tree[row["pk"]] = row.pop("body__tree_id")
+        seats[row["pk"]] = SeatView(**row)
+    current = (
+        Appointment.objects.filter(seat__body__tree_id__in=tree_ids, start__lte=date)
+        .filter(Q(end__isnull=True) | Q(end__gte=date))
+        .order_by("start", "person__name")
+        .values_list("seat_id", "person_id", "person__name", "start", "end")
+    )
+    for seat_id, person_id, name, start, end in current:
+        seats[seat_id].holders.append(
+            {"name": name, "person_id": person_id, "from": start.isoformat(), "to": end and end.isoformat()}
+        )
+    by_tree: dict[int, list[SeatView]] = {tree_id: [] for tree_id in tree_ids}
+    for pk, seat in seats.items():
+        by_tree[seat_tree[pk]].append(seat)
+    return {tree_id: SystemGraph(date, nodes[tree_id], by_tree[tree_id], top_boards[tree_id]) for tree_id in tree_ids}

@@ -106,6 +106,17 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# The NHS.UK frontend (npm, installed by `make install`) as static/nhsuk/: the package's
+# dist folder (JS, icons) and its stylesheet made local by governance/frontend.py (no
+# font CDN). Left out while node_modules is absent; pages then render unstyled.
+STATICFILES_DIRS = [
+    ("nhsuk", folder)
+    for folder in (
+        BASE_DIR / "node_modules" / ".icsmap" / "nhsuk",
+        BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk",
+    )
+    if folder.is_dir()
+]
 # In development and tests, serve static files straight from the apps (no collectstatic needed).
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG

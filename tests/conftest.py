@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -39,3 +40,43 @@ def pytest_sessionfinish(session, exitstatus):
     """With REQUIRE_POSTGRES=1 (CI), a skipped PostgreSQL test fails the run."""
     if _missing_postgres():
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# Browser tests (tests/test_browser.py, marked browser) drive the system's Chromium through
+# Playwright. Without /usr/bin/chromium they skip; with REQUIRE_BROWSER=1 (CI) a skipped
+# browser test fails the run, as REQUIRE_POSTGRES=1 does for PostgreSQL. A plugin of its
+# own, so the PostgreSQL hooks above stay as they are.
+CHROMIUM = Path("/usr/bin/chromium")
+REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+
+
+class BrowserTests:
+    def __init__(self):
+        self.skipped: list[str] = []
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item):
+        if "browser" in item.keywords and not CHROMIUM.exists():
+            pytest.skip(f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+
+    def pytest_runtest_logreport(self, report):
+        if report.skipped and "browser" in report.keywords:
+            self.skipped.append(report.nodeid)
+
+    def missing(self) -> bool:
+        return REQUIRE_BROWSER and (bool(self.skipped) or not CHROMIUM.exists())
+
+    def pytest_terminal_summary(self, terminalreporter, exitstatus):
+        if self.missing():
+            terminalreporter.write_line("FAILED: REQUIRE_BROWSER=1 but browser tests were skipped:", red=True)
+            for nodeid in self.skipped:
+                terminalreporter.write_line(f"  {nodeid}")
+
+    def pytest_sessionfinish(self, session, exitstatus):
+        if self.missing():
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives Chromium through Playwright (skipped without it)")
+    config.pluginmanager.register(BrowserTests(), "icsmap-browser-tests")

@@ -1,0 +1,65 @@
+"""Template filters for icsmap's pages: labels for stored codes, and shares as percentages."""
+
+import datetime
+
+from django import template
+
+from governance.models import Kind, Role, Sector, Selection
+
+register = template.Library()
+
+_LABELS = {
+    "kind": dict(Kind.choices),
+    "role": dict(Role.choices),
+    "selection": dict(Selection.choices),
+    "sector": dict(Sector.choices),
+}
+
+
+def _label(choices: str, value) -> str:
+    return _LABELS[choices].get(value, value or "")
+
+
+@register.filter
+def kind_label(value) -> str:
+    """``pcn`` → ``Primary care network``."""
+    return _label("kind", value)
+
+
+@register.filter
+def role_label(value) -> str:
+    """``partner_member`` → ``Partner member``."""
+    return _label("role", value)
+
+
+@register.filter
+def selection_label(value) -> str:
+    """``ex_officio`` → ``Ex officio``."""
+    return _label("selection", value)
+
+
+@register.filter
+def sector_label(value) -> str:
+    """``general_practice`` → ``General practice``."""
+    return _label("sector", value)
+
+
+@register.filter
+def percent(share) -> str:
+    """A share between 0 and 1 as a whole percentage (``0.875`` → ``88%``); a dash when unknown."""
+    if share is None:
+        return "–"
+    return f"{round(share * 100)}%"
+
+
+@register.filter
+def human_date(value) -> str:
+    """A date, or an ISO date string from the path JSON, as ``1 April 2024``; empty when there is none."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return f"{value.day} {value:%B %Y}"
