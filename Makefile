@@ -14,7 +14,7 @@ INSTALLED := $(VENV)/.installed
 FRONTEND := node_modules/.icsmap/.installed
 DEMO_GOVERNANCE := $(wildcard fixtures/governance/*.yaml)
 
-.PHONY: run setup data test lint format install
+.PHONY: run setup data test lint format install bench
 
 $(INSTALLED): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,3 +53,9 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Not part of make test: import, path, HTTP-under-load and scale figures against their
+# targets (bench/run.py; PostgreSQL by default, BENCH_ARGS=--sqlite for SQLite).
+bench: install
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -1,0 +1,238 @@
+"""icsmap's benchmark: import, the path in-process, HTTP under load, scale, memory.
+
+    make bench                      # PostgreSQL at 127.0.0.1:5432 (databases icsmap_bench, icsmap_bench_x10)
+    .venv/bin/python bench/run.py --sqlite [--duration 30] [--connections 32]
+
+Prints a table with every figure against its target and writes
+bench/results/latest.json. Needs wrk (Debian's package) for the HTTP part.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+PYTHON = sys.executable
+RESULTS = BENCH / "results" / "latest.json"
+WRK_SCRIPT = BENCH / "random_paths.lua"
+
+# (figure, comparison, target): every figure the bench holds the project to.
+TARGETS = [
+    ("path_ratio", ">=", 0.5),
+    ("path_p99_ms", "<=", 50),
+    ("http_errors", "==", 0),
+    ("page_ratio", ">=", 0.3),
+    ("scale_ratio", "<=", 1.2),
+    ("import_s", "<=", 20),
+    ("reimport_s", "<=", 10),
+]
+
+
+def stage(name: str, database_url: str, *args: str) -> dict:
+    """Run one bench/stages.py stage against ``database_url`` and return its JSON."""
+    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0", "SECRET_KEY": "bench-" + "x" * 50}
+    out = subprocess.run(
+        [PYTHON, str(BENCH / "stages.py"), name, *args], env=env, check=True, capture_output=True, text=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gunicorn:
+    """gunicorn with 2 workers on 127.0.0.1, production settings, for the length of a with-block."""
+
+    def __init__(self, database_url: str, workers: int = 2):
+        self.port = free_port()
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-" + "x" * 50,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "API_ANON_THROTTLE_RATE": "",  # no throttling: the bench is one client asking many times
+            "SECURE_SSL_REDIRECT": "0",
+        }
+        self.command = [
+            str(Path(PYTHON).with_name("gunicorn")),
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--log-level",
+            "warning",
+            "icsmap.wsgi",
+        ]
+
+    def __enter__(self):
+        subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env, check=True)
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env)
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1)
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("gunicorn did not start")
+
+    def worker_peak_mb(self) -> float:
+        """Peak resident memory (VmHWM) of the largest worker."""
+        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout.split()
+        peaks = []
+        for pid in children:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+        return round(max(peaks), 1) if peaks else 0.0
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def wrk(url_template: str, port: int, codes_file: str, duration: int, connections: int) -> dict:
+    """Load ``url_template`` (with %s for a random practice code) for ``duration`` seconds."""
+    env = {**os.environ, "CODES_FILE": codes_file, "PATH_TEMPLATE": url_template}
+    out = subprocess.run(
+        [
+            "wrk",
+            "--threads",
+            "2",
+            "--connections",
+            str(connections),
+            "--duration",
+            f"{duration}s",
+            "--timeout",
+            "10s",
+            "--script",
+            str(WRK_SCRIPT),
+            f"http://127.0.0.1:{port}",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    line = next(line for line in out.splitlines() if line.startswith("JSON "))
+    raw = json.loads(line[5:])
+    seconds = raw["duration_us"] / 1e6
+    return {
+        "rps": round(raw["requests"] / seconds, 1),
+        "p50_ms": round(raw["p50"] / 1000, 2),
+        "p95_ms": round(raw["p95"] / 1000, 2),
+        "p99_ms": round(raw["p99"] / 1000, 2),
+        "errors": raw["errors"] + raw["status_errors"],
+        "requests": raw["requests"],
+    }
+
+
+def database_urls(args) -> tuple[str, str]:
+    if args.sqlite:
+        tmp = Path(tempfile.gettempdir())
+        return f"sqlite:///{tmp / 'icsmap-bench.sqlite3'}", f"sqlite:///{tmp / 'icsmap-bench-x10.sqlite3'}"
+    base = args.postgres.rstrip("/")
+    return f"{base}/icsmap_bench", f"{base}/icsmap_bench_x10"
+
+
+def met(value, comparison: str, target) -> bool:
+    return {">=": value >= target, "<=": value <= target, "==": value == target}[comparison]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sqlite", action="store_true", help="Use SQLite files instead of PostgreSQL.")
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL.")
+    parser.add_argument("--duration", type=int, default=30, help="Seconds of load per endpoint.")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--copies", type=int, default=10, help="Size of the synthetic England for the scale test.")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install -y wrk (make bench does it).")
+    main_db, scaled_db = database_urls(args)
+    r: dict = {}
+
+    print("Setting up: empty database, full ODS import, re-import, demo governance…", flush=True)
+    r["database"] = stage("reset", main_db)["database"]
+    r.update(stage("load", main_db))
+    print("Path in-process, 1,000 random practices…", flush=True)
+    in_process = stage("paths", main_db)
+    r.update({k: in_process[k] for k in ("path_median_ms", "queries_per_path", "max_queries_per_path")})
+    r["path_inprocess_p99_ms"] = in_process["path_p99_ms"]
+
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as codes_file:
+        pass
+    largest = stage("codes", main_db, codes_file.name)["largest_system"]
+    print(f"HTTP under load: {args.duration}s × 4 endpoints, {args.connections} connections…", flush=True)
+    with Gunicorn(main_db) as server:
+        load = {
+            "floor": wrk("/healthz", server.port, codes_file.name, args.duration, args.connections),
+            "path": wrk(
+                "/api/v1/organisations/%s/path/", server.port, codes_file.name, args.duration, args.connections
+            ),
+            "practice_page": wrk("/organisations/%s/", server.port, codes_file.name, args.duration, args.connections),
+            "system_page": wrk(
+                f"/organisations/{largest}/", server.port, codes_file.name, args.duration, args.connections
+            ),
+        }
+        r["worker_peak_mb"] = server.worker_peak_mb()
+    r["http"] = load
+    r["largest_system"] = largest
+    r["floor_rps"] = load["floor"]["rps"]
+    r["path_rps"] = load["path"]["rps"]
+    r["path_ratio"] = round(load["path"]["rps"] / load["floor"]["rps"], 3)
+    r["path_p50_ms"] = load["path"]["p50_ms"]
+    r["path_p99_ms"] = load["path"]["p99_ms"]
+    r["page_ratio"] = round(load["practice_page"]["rps"] / load["floor"]["rps"], 3)
+    r["http_errors"] = sum(run["errors"] for run in load.values())
+
+    print(f"Scale: England ×{args.copies}…", flush=True)
+    stage("reset", scaled_db)
+    stage("load", scaled_db)
+    r["scale"] = stage("multiply", scaled_db, "--copies", str(args.copies))
+    scaled = stage("paths", scaled_db)
+    r["scale"]["path_median_ms"] = scaled["path_median_ms"]
+    r["scale_ratio"] = round(scaled["path_median_ms"] / r["path_median_ms"], 3)
+    r["machine"] = {"cores": os.cpu_count(), "python": platform.python_version(), "database": r["database"]}
+
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(r, indent=2) + "\n")
+    print_report(r)
+    return 0
+
+
+def print_report(r: dict) -> None:
+    print(f"\nicsmap bench on {r['machine']['cores']} cores, {r['database']}\n")
+    print(f"{'endpoint':<16}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'errors':>8}")
+    for name, run in r["http"].items():
+        print(f"{name:<16}{run['rps']:>10}{run['p50_ms']:>10}{run['p95_ms']:>10}{run['p99_ms']:>10}{run['errors']:>8}")
+    print(
+        f"\npath in-process: median {r['path_median_ms']} ms, p99 {r['path_inprocess_p99_ms']} ms, "
+        f"{r['queries_per_path']} queries per call; scale ×{r['scale']['copies']} "
+        f"({r['scale']['systems']} systems, {r['scale']['practices']} practices): "
+        f"median {r['scale']['path_median_ms']} ms"
+    )
+    print(f"worker peak memory: {r['worker_peak_mb']} MB\n")
+    print(f"{'figure':<16}{'value':>10}  target")
+    for figure, comparison, target in TARGETS:
+        verdict = "met" if met(r[figure], comparison, target) else "NOT MET"
+        print(f"{figure:<16}{r[figure]:>10}  {comparison} {target}  {verdict}")
+    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
