@@ -61,7 +61,7 @@ def most_concurrent(periods: Iterable[tuple[datetime.date, datetime.date | None]
     events = []
     for start, end in periods:
         events.append((start, 1))
-        if end is not None:
+        if end is not None and end < datetime.date.max:  # ending on the last date there is: never ends
             events.append((end + datetime.timedelta(days=1), -1))
     # Ends sort before starts on the same day: a holder leaving as another arrives is not an overlap.
     events.sort(key=lambda e: (e[0], e[1]))
