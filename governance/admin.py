@@ -7,6 +7,10 @@ Three promises hold here as everywhere else:
   loader's user;
 - a system editor reads everything but changes only their own systems
   (``governance.permissions``); superusers change everything.
+
+Every object has a history page with revert (``governance.history_admin``), and an
+appointment's form refuses to save over a change made since it was opened
+(``governance.edit_conflicts``).
 """
 
 from django import forms
@@ -20,7 +24,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from mptt.admin import DraggableMPTTAdmin, MPTTAdminForm
 
-from . import permissions, rules, tree
+from . import edit_conflicts, history_admin, permissions, rules, tree
 from .models import BODY_KINDS, Appointment, Organisation, Person, Seat, SystemRight
 
 # Foreign keys whose choices are limited to the user's own systems. A practice's sub-ICB
@@ -31,8 +35,8 @@ SCOPED_ORGANISATION_FIELDS = {"parent", "top_board", "body", "represents"}
 # --- permissions shared by every admin ------------------------------------------------
 
 
-class SystemScopedAdmin(admin.ModelAdmin):
-    """Model permissions as usual, narrowed to the objects inside the user's systems."""
+class SystemScopedAdmin(history_admin.HistoryAdmin):
+    """Model permissions as usual, narrowed to the objects inside the user's systems; with history."""
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and permissions.has_any_system(request.user)
@@ -234,14 +238,17 @@ def stored_holders(seat: Seat, exclude_pk=None) -> list:
     return [(a.person, a.start, a.end) for a in appointments]
 
 
-class AppointmentForm(forms.ModelForm):
-    """End not before start; the seat's holders stay within its limits with this one added."""
+class AppointmentForm(edit_conflicts.VersionedForm):
+    """End not before start; the seat's holders stay within its limits with this one added.
+
+    Refuses to save over a change another editor made since the form was opened.
+    """
 
     check_stored_holders = True  # False in the seat page's inline, where the formset checks them all
 
     class Meta:
         model = Appointment
-        fields = "__all__"  # noqa: DJ007 - the admin chooses what is shown
+        fields = "__all__"
 
     def clean(self):
         cleaned = super().clean()
@@ -304,7 +311,7 @@ class SeatInline(SystemScopedInline, admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SystemScopedAdmin, DraggableMPTTAdmin):
+class OrganisationAdmin(history_admin.RecentChangesAdmin, SystemScopedAdmin, DraggableMPTTAdmin):
     form = OrganisationForm
     list_display = ("tree_actions", "indented_title", "code", "kind", "opened", "closed")
     list_display_links = ("indented_title",)
@@ -348,7 +355,13 @@ class OrganisationAdmin(SystemScopedAdmin, DraggableMPTTAdmin):
 
     def save_model(self, request, obj, form, change):
         values = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
-        if change:
+        if change and history_admin.is_revert(request):
+            # The revert form starts from the old version, so its changed_data is empty: the
+            # change is whatever differs from the stored row (a new parent moves it, under the lock).
+            stored = Organisation.objects.get(pk=obj.pk)
+            changed = {name: value for name, value in values.items() if getattr(stored, name) != value}
+            saved = tree.update_organisation(stored, **changed)
+        elif change:
             changed = {name: values[name] for name in form.changed_data if name in values}
             saved = tree.update_organisation(obj, **changed)
         else:
@@ -423,7 +436,7 @@ class AppointmentInline(SystemScopedInline, admin.TabularInline):
     model = Appointment
     form = InlineAppointmentForm
     formset = AppointmentFormSet
-    fields = ("person", "start", "end", "source")
+    fields = ("person", "start", "end", "source", "version")  # version: hidden, see edit_conflicts
     autocomplete_fields = ("person",)
     extra = 1
 
@@ -468,6 +481,8 @@ class SeatAdmin(SystemScopedAdmin):
     def save_model(self, request, obj, form, change):
         lock_seat(obj)
         super().save_model(request, obj, form, change)
+        if history_admin.is_revert(request):  # no appointments inline on the revert form: check the stored ones
+            rules.check_appointments(obj.max_holders, stored_holders(obj))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

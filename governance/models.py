@@ -13,6 +13,12 @@ import datetime
 from django.db import models
 from django.db.models import F, Q
 from mptt.models import MPTTModel, TreeForeignKey
+from simple_history.models import HistoricalRecords
+
+# History (django-simple-history) keeps what people decide, not caches: never MPTT's tree
+# numbers (a move elsewhere renumbers thousands of rows) nor ``updated_at`` (the history
+# row has its own time). See governance/history.py.
+MPTT_FIELDS = ["lft", "rght", "tree_id", "level"]
 
 
 class Kind(models.TextChoices):
@@ -88,6 +94,7 @@ class Organisation(MPTTModel):
         "The import never changes rows that governance keeps.",
     )
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=[*MPTT_FIELDS, "updated_at"])
 
     class Meta:
         indexes = [
@@ -177,6 +184,7 @@ class Seat(models.Model):
     voting = models.BooleanField(default=True, help_text="Its holder votes.")
     max_holders = models.PositiveSmallIntegerField(default=1, help_text="How many people may hold it at once.")
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["body_id", "label"]
@@ -203,6 +211,7 @@ class Person(models.Model):
     profession = models.CharField(max_length=200, blank=True, help_text="e.g. GP, practice manager.")
     organisation = models.CharField(max_length=200, blank=True, help_text="Where they work, as published.")
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name"]
@@ -220,7 +229,10 @@ class Appointment(models.Model):
     start = models.DateField(help_text="First day in the seat.")
     end = models.DateField(null=True, blank=True, help_text="Last day in the seat; empty while current.")
     source = models.CharField(max_length=500, blank=True, help_text="Where this is published: a link or a citation.")
+    # Also the appointment's version: an edit form carries it, and a save refuses if it moved on
+    # meanwhile (governance.edit_conflicts).
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["seat_id", "start"]
@@ -263,3 +275,4 @@ class SystemRight(models.Model):
 
     def __str__(self):
         return f"{self.user} may edit {self.system.code}"
+

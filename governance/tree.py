@@ -7,6 +7,9 @@ a PostgreSQL advisory lock (on SQLite the IMMEDIATE transaction already holds th
 database's write lock), after which rows are re-read so mptt computes from fresh
 values. Bulk writers (the ODS import) use the same lock and finish with
 ``tree_check.rebuild()``.
+
+History: creates, renames and deletes are recorded by their ``save()``/``delete()``
+signals; a move is recorded here (``governance.history``), once, from the stored row.
 """
 
 from contextlib import contextmanager
@@ -14,7 +17,7 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from . import rules
+from . import history, rules
 from .models import BODY_KINDS, UNIT_KINDS, Organisation
 
 # Any fixed 64-bit number, shared by every process that writes the tree.
@@ -48,24 +51,31 @@ def create_organisation(
         return org
 
 
-def move_organisation(org: Organisation, new_parent: Organisation) -> Organisation:
-    """Move ``org`` (and everything under it) to be the last child of ``new_parent``; no-op if already there."""
+def move_organisation(org: Organisation, new_parent: Organisation, *, record_history: bool = True) -> Organisation:
+    """Move ``org`` (and everything under it) to be the last child of ``new_parent``; no-op if already there.
+
+    ``record_history=False`` leaves the history row to the caller (one that saves other changes too).
+    """
     with structural_write():
         current = _fresh(org)
         if current.parent_id == new_parent.pk:
             return current
-        return move_organisation_to(current, new_parent, "last-child")
+        return move_organisation_to(current, new_parent, "last-child", record_history=record_history)
 
 
 def update_organisation(org: Organisation, **fields) -> Organisation:
-    """Change fields of ``org``, moving it if ``parent`` is among them; saves only what differs."""
+    """Change fields of ``org``, moving it if ``parent`` is among them; saves only what differs.
+
+    A move and other changes together make one history row (the save's), not two.
+    """
     new_parent = fields.pop("parent", org.parent)
     with structural_write():
         current = _fresh(org)
         if new_parent is None and current.parent_id is not None:
             raise rules.RuleError(f"{current.code} cannot become a root: only an ICB can.")
-        if new_parent is not None and current.parent_id != new_parent.pk:
-            current = move_organisation(current, new_parent)
+        moved = new_parent is not None and current.parent_id != new_parent.pk
+        if moved:
+            current = move_organisation(current, new_parent, record_history=False)
         if "kind" in fields and fields["kind"] != current.kind:
             parent = current.parent
             rules.check_placement(fields["kind"], parent.kind if parent else None)
@@ -77,6 +87,8 @@ def update_organisation(org: Organisation, **fields) -> Organisation:
             setattr(current, name, fields[name])
         if changed:
             current.save(update_fields=[*changed, "updated_at"])
+        elif moved:
+            history.record(current)
         return current
 
 
@@ -99,12 +111,15 @@ def delete_organisation(org: Organisation) -> None:
 MOVE_POSITIONS = ("first-child", "last-child", "left", "right")
 
 
-def move_organisation_to(org: Organisation, target: Organisation, position: str = "last-child") -> Organisation:
+def move_organisation_to(
+    org: Organisation, target: Organisation, position: str = "last-child", *, record_history: bool = True
+) -> Organisation:
     """Move ``org`` (and everything under it) to ``position`` relative to ``target``.
 
     ``first-child``/``last-child`` put it under ``target``; ``left``/``right`` put it beside
     ``target``, under ``target``'s parent. Same lock and rules as ``move_organisation``; a
     system's root never moves (re-ordering roots would renumber other systems' trees).
+    A change of parent writes one history row (unless ``record_history`` is False).
     """
     if position not in MOVE_POSITIONS:
         raise rules.RuleError(f"Unknown position {position!r}; expected one of {', '.join(MOVE_POSITIONS)}.")
@@ -119,5 +134,15 @@ def move_organisation_to(org: Organisation, target: Organisation, position: str 
         new_parent = target if position.endswith("child") else _fresh(target.parent)
         rules.check_placement(org.kind, new_parent.kind if new_parent else None)
         rules.check_not_own_descendant(org, new_parent)
-        org.move_to(target, position)
-        return _fresh(org)
+        # mptt moves with raw SQL, then saves the node (in this version; not in all). Keep that
+        # save out of history and record the move once below, from the row as stored.
+        org.skip_history_when_saving = True
+        old_parent_id = org.parent_id
+        try:
+            org.move_to(target, position)
+        finally:
+            del org.skip_history_when_saving
+        moved = _fresh(org)
+        if record_history and moved.parent_id != old_parent_id:  # history keeps no sibling order
+            history.record(moved)
+        return moved

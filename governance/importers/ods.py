@@ -23,6 +23,10 @@ the latest date that file records (for epraccur: the latest opening of an active
 or closing of any row). The file was made on or after that day and no longer had the
 row open, so it is the nearest date the data can give; never before the row's own
 opening. A row that comes back open is reopened (``closed`` emptied).
+
+History. Bulk writes send no signals, so ``apply`` records a history row for each row it
+creates or changes, in bulk too (reason "ODS import"); a re-import that changes nothing
+writes nothing, history included.
 """
 
 import datetime
@@ -36,7 +40,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.utils import timezone
 
-from governance import tree, tree_check
+from governance import history, tree, tree_check
 from governance.models import Kind, Organisation, Source
 
 from . import OdsImportError
@@ -179,6 +183,7 @@ class Existing(NamedTuple):
     source: str
     tree_id: int
     lft: int
+    top_board_id: int | None  # not imported; read so that history rows record every field
 
 
 @dataclass
@@ -507,6 +512,7 @@ def apply(plan: Plan) -> None:
             for organisation in batch:
                 organisation.pk = created[organisation.code]
         pks.update((organisation.code, organisation.pk) for organisation in batch)
+        history.record_bulk(batch, created=True, when=now, reason=history.IMPORT_REASON, batch_size=BATCH)
 
     changed = []
     for update in plan.updates:
@@ -516,6 +522,10 @@ def apply(plan: Plan) -> None:
         changed.append(
             Organisation(
                 pk=row.pk,
+                code=row.code,  # not updated; set for the history row, which records every field
+                kind=row.kind,
+                source=row.source,
+                top_board_id=row.top_board_id,
                 name=values.get("name", row.name),
                 postcode=values.get("postcode", row.postcode),
                 opened=values.get("opened", row.opened),
@@ -527,6 +537,7 @@ def apply(plan: Plan) -> None:
             )
         )
     Organisation.objects.bulk_update(changed, UPDATE_FIELDS, batch_size=BATCH)
+    history.record_bulk(changed, created=False, when=now, reason=history.IMPORT_REASON, batch_size=BATCH)
 
 
 def import_ods(

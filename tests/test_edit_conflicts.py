@@ -1,0 +1,157 @@
+"""Two editors, one appointment: the second save over an unseen change is refused, never silent.
+
+Through the admin test client (two GETs, then two POSTs), on the appointment's own page
+and in the seat page's inline; and on PostgreSQL, two threads saving at the same moment:
+exactly one wins, because the check holds the row's lock until the save commits.
+"""
+
+import io
+import threading
+import time
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import connections, transaction
+from django.test import Client
+
+from governance import edit_conflicts
+from governance.models import Appointment
+from tests.builders import D, appoint, org, seat
+from tests.test_admin import change_url, errors_of, form_data
+
+CONFLICT = "This appointment was changed by {user} at "
+RELOAD = "since you opened it; reload and re-apply your change."
+
+
+def make_system():
+    qaa = org("QAA", "icb")
+    board = org("qaa-board", "board", qaa)
+    held = seat(board, "Chair", role="chair", selection="appointed", max_holders=2)
+    return appoint(held, "Illustrative Holder A", D(2023, 4, 1))
+
+
+def editor(username: str) -> Client:
+    User.objects.create_user(username, password="not-used-in-tests")
+    call_command("grant_system", username, "QAA", stdout=io.StringIO())
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+@pytest.mark.django_db
+def test_the_second_of_two_editors_is_told_and_saves_nothing():
+    appointment = make_system()
+    alice, bob = editor("alice"), editor("bob")
+    url = change_url(appointment)
+    page = alice.get(url)
+    assert f'name="version" value="{edit_conflicts.version_of(appointment)}"' in page.content.decode()
+    alice_form, bob_form = form_data(page), form_data(bob.get(url))
+
+    alice_form["end"] = "2025-01-31"
+    assert alice.post(url, alice_form).status_code == 302
+    bob_form["source"] = "https://example.org/board-papers"
+    errors = errors_of(bob.post(url, bob_form))
+
+    assert CONFLICT.format(user="alice") in errors and RELOAD in errors
+    stored = Appointment.objects.get(pk=appointment.pk)
+    assert (stored.end, stored.source) == (D(2025, 1, 31), "")
+
+    # Reloaded, bob's change goes in on top of alice's.
+    bob_form = form_data(bob.get(url))
+    bob_form["source"] = "https://example.org/board-papers"
+    assert bob.post(url, bob_form).status_code == 302
+    stored.refresh_from_db()
+    assert (stored.end, stored.source) == (D(2025, 1, 31), "https://example.org/board-papers")
+
+
+@pytest.mark.django_db
+def test_the_seat_page_inline_refuses_a_stale_appointment_too():
+    appointment = make_system()
+    alice, bob = editor("alice"), editor("bob")
+    appointment_url, seat_url = change_url(appointment), change_url(appointment.seat)
+    seat_page = bob.get(seat_url)
+    assert 'type="hidden" name="appointments-0-version"' in seat_page.content.decode()
+    bob_form = form_data(seat_page)
+    alice_form = form_data(alice.get(appointment_url))
+
+    alice_form["end"] = "2025-01-31"
+    assert alice.post(appointment_url, alice_form).status_code == 302
+    bob_form["label"] = "Chair of the board"  # his page still shows the appointment with no end
+    errors = errors_of(bob.post(seat_url, bob_form))
+
+    assert CONFLICT.format(user="alice") in errors
+    appointment.refresh_from_db()
+    assert appointment.end == D(2025, 1, 31)
+    assert appointment.seat.label == "Chair"  # nothing of bob's page was saved
+
+
+@pytest.mark.django_db
+def test_a_form_without_a_version_or_for_a_deleted_appointment_is_refused():
+    appointment = make_system()
+    alice = editor("alice")
+    url = change_url(appointment)
+    data = form_data(alice.get(url))
+
+    assert "did not say which version" in errors_of(alice.post(url, {**data, "version": ""}))
+    with pytest.raises(edit_conflicts.EditConflict, match="deleted since you opened it"), transaction.atomic():
+        edit_conflicts.check_version(Appointment, appointment.pk + 1000, data["version"])
+
+
+@pytest.mark.django_db
+def test_check_version_needs_the_saving_transaction():
+    appointment = make_system()
+    version = edit_conflicts.version_of(appointment)
+    with transaction.atomic():
+        edit_conflicts.check_version(Appointment, appointment.pk, version)  # unchanged: passes
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:  # pytest-django's test transaction may already be open
+        with pytest.raises(RuntimeError):
+            edit_conflicts.check_version(Appointment, appointment.pk, version)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_threads_saving_the_same_appointment_at_once_exactly_one_wins(monkeypatch):
+    appointment = make_system()
+    clients = {"alice": editor("alice"), "bob": editor("bob")}
+    url = change_url(appointment)
+    forms = {name: form_data(client.get(url)) for name, client in clients.items()}
+    forms["alice"]["end"] = "2025-01-31"
+    forms["bob"]["source"] = "https://example.org/board-papers"
+
+    # Hold each save between its check and its write long enough for the other to arrive:
+    # without the row lock both checks would pass and both saves would go in.
+    real_check = edit_conflicts.check_version
+
+    def slow_check(*args, **kwargs):
+        real_check(*args, **kwargs)
+        time.sleep(0.5)
+
+    monkeypatch.setattr(edit_conflicts, "check_version", slow_check)
+    start = threading.Barrier(2)
+    responses = {}
+
+    def save(name):
+        try:
+            start.wait()
+            responses[name] = clients[name].post(url, forms[name])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(name,)) for name in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    codes = sorted(response.status_code for response in responses.values())
+    assert codes == [200, 302], codes
+    winner = next(name for name, response in responses.items() if response.status_code == 302)
+    loser = next(name for name in responses if name != winner)
+    assert CONFLICT.format(user=winner) in errors_of(responses[loser])
+    stored = Appointment.objects.get(pk=appointment.pk)
+    if winner == "alice":
+        assert (stored.end, stored.source) == (D(2025, 1, 31), "")
+    else:
+        assert (stored.end, stored.source) == (None, "https://example.org/board-papers")
