@@ -276,3 +276,16 @@ class SystemRight(models.Model):
     def __str__(self):
         return f"{self.user} may edit {self.system.code}"
 
+
+class DataVersion(models.Model):
+    """The version of all the data the API serves: one row, bumped by every write.
+
+    ETags and Last-Modified come from it, so a revalidation costs one query. See
+    ``governance.versioning``.
+    """
+
+    counter = models.PositiveBigIntegerField(default=0, help_text="Goes up by one with each committed write.")
+    changed_at = models.DateTimeField(help_text="When the counter last went up.")
+
+    def __str__(self):
+        return f"data version {self.counter} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

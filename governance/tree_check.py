@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from . import versioning
 from .models import Organisation
 
 FIELDS = ("tree_id", "lft", "rght", "level")
@@ -123,4 +124,6 @@ def rebuild() -> int:
         if diagnosis.stored[pk] != (tree_id, lft, rght, level):
             changed.append(Organisation(pk=pk, tree_id=tree_id, lft=lft, rght=rght, level=level))
     Organisation.objects.bulk_update(changed, list(FIELDS), batch_size=500)
+    if changed:
+        versioning.bump()  # bulk_update sends no signals
     return len(changed)

@@ -10,6 +10,7 @@ API throttling, HTTP caching, CORS (API_ANON_THROTTLE_RATE, API_CACHE_MAX_AGE, R
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "mptt",
     "rest_framework",
+    "rest_framework.authtoken",
+    "corsheaders",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -55,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # high up, as django-cors-headers asks
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -141,11 +145,17 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "governance.api.errors.exception_handler",
+    # Token first: an anonymous write is then a 401 (with WWW-Authenticate), not a 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["governance.api.throttling.AnonThrottle"],
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "icsmap API",
-    "DESCRIPTION": "The structure and representation of England's Integrated Care Systems, read-only.",
+    "DESCRIPTION": "The structure and representation of England's Integrated Care Systems.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # tags by resource (organisations, paths…), not "v1"
@@ -196,3 +206,29 @@ if os.environ.get("SECURE_PROXY_SSL_HEADER"):
     _header, _, _value = os.environ["SECURE_PROXY_SSL_HEADER"].partition(",")
     SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip() or "https")
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+# --- API: throttling, HTTP caching, CORS (governance/api) --------------------------------
+# Anonymous clients get API_ANON_THROTTLE_RATE requests per address ("120/min"; "off" for
+# none), counted in the cache: set REDIS_URL in production so that every worker shares it.
+API_ANON_THROTTLE_RATE = os.environ.get("API_ANON_THROTTLE_RATE", "120/min").strip()
+if API_ANON_THROTTLE_RATE.lower() in {"", "0", "off", "none"}:
+    API_ANON_THROTTLE_RATE = None
+elif not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", API_ANON_THROTTLE_RATE):
+    raise ImproperlyConfigured(f"API_ANON_THROTTLE_RATE: {API_ANON_THROTTLE_RATE!r} is not like 120/min.")
+# Reads carry ETag and Last-Modified, and may be cached (also by shared caches) this long.
+API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Cross-origin reads only: GET/HEAD/OPTIONS under /api/, from CORS_ALLOWED_ORIGINS
+# (comma-separated), or from anywhere when it is unset: the data is public. Credentials are
+# never allowed cross-origin, so another site's scripts cannot act with a user's session.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOWED_ORIGINS = [o.strip() for o in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",") if o.strip()]
+CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Content-Disposition", "Link")

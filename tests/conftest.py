@@ -5,6 +5,13 @@ import pytest
 from django.db import connection
 
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _no_api_throttling(settings):
+    """No rate limit on anonymous API requests: the suite makes hundreds a minute, and the
+    counts live in a cache shared by every test. test_api_http sets a tiny rate to test the limit."""
+    settings.API_ANON_THROTTLE_RATE = None
 _skipped_postgres_tests: list[str] = []
 
 

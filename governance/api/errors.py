@@ -1,28 +1,39 @@
 """Errors as JSON a person can act on, and their descriptions for the OpenAPI schema.
 
 ``PathError`` (unknown organisation, or not open at the date) is a 404 with the
-domain's own message; everything else is DRF's usual shape: ``{"detail": ...}``
-for 404, ``{"<parameter>": [...]}`` for 400.
+domain's own message; a ``RuleError`` (a write the governance rules refuse) is a 400
+with the rule's message, under the field at fault or ``non_field_errors``; everything
+else is DRF's usual shape: ``{"detail": ...}`` for 401, 403 and 404,
+``{"<parameter or field>": [...]}`` for 400.
 """
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from governance.paths import PathError
+from governance.rules import RuleError
 
 
 def exception_handler(exc, context):
-    """DRF's handler, with the path's domain errors turned into 404s."""
+    """DRF's handler, with the path's domain errors turned into 404s and rule errors into 400s."""
     if isinstance(exc, PathError):
         exc = NotFound(str(exc))
+    elif isinstance(exc, RuleError):
+        if hasattr(exc, "error_dict"):
+            exc = ValidationError(exc.message_dict)
+        else:
+            exc = ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})
     return drf_exception_handler(exc, context)
 
 
+ERROR_DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
+
 NOT_FOUND = OpenApiResponse(
-    response=inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()}),
+    response=ERROR_DETAIL,
     description="Unknown code, or the organisation was closed (or not yet open) on that date.",
     examples=[
         OpenApiExample("Unknown code", value={"detail": "No organisation has the code 'X99999'."}),
@@ -33,6 +44,20 @@ NOT_FOUND = OpenApiResponse(
     ],
 )
 
+NOT_FOUND_ID = OpenApiResponse(response=ERROR_DETAIL, description="No such object (unknown id or code).")
+
+UNAUTHENTICATED = OpenApiResponse(
+    response=ERROR_DETAIL,
+    description="No credentials: send `Authorization: Token <key>` (or use a signed-in session).",
+    examples=[OpenApiExample("Anonymous", value={"detail": "Authentication credentials were not provided."})],
+)
+
+FORBIDDEN = OpenApiResponse(
+    response=ERROR_DETAIL,
+    description="Signed in, but without the right to edit that system (rights are per system; superusers edit all).",
+    examples=[OpenApiExample("Another system", value={"detail": "You may not edit seats in QAA."})],
+)
+
 
 def bad_parameters(*examples: tuple[str, str]) -> OpenApiResponse:
     """A 400 keyed by the parameter at fault, with one example per (parameter, message)."""
@@ -40,4 +65,14 @@ def bad_parameters(*examples: tuple[str, str]) -> OpenApiResponse:
         response=OpenApiTypes.OBJECT,
         description="A parameter is malformed or names nothing: the key is the parameter, the value its errors.",
         examples=[OpenApiExample(f"Bad {name}", value={name: [message]}) for name, message in examples],
+    )
+
+
+def refused(*examples: tuple[str, str]) -> OpenApiResponse:
+    """A 400 for a write: a malformed field, or a governance rule (governance/rules.py) that refuses it."""
+    return OpenApiResponse(
+        response=OpenApiTypes.OBJECT,
+        description="A field is invalid, or the write would break a governance rule: the key is the field "
+        "(`non_field_errors` for the whole write), the value the messages.",
+        examples=[OpenApiExample(f"Refused ({name})", value={name: [message]}) for name, message in examples],
     )

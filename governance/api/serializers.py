@@ -4,12 +4,16 @@ Appointments say ``from``/``to`` (as the path's holders and the governance file
 do), which Python cannot name as attributes; ``FromTo`` renames the fields.
 """
 
+import datetime
+
 from django.db.models import Count
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from governance.models import Appointment, Kind, Organisation, Person, Role, Seat, Sector, Selection
 from governance.paths import MEMBER_OF, REPORTS_TO, SEAT
+
+from . import params
 
 
 class FromTo:
@@ -184,3 +188,145 @@ class PathSerializer(serializers.Serializer):
     distance = serializers.IntegerField(allow_null=True, help_text="Hops to the top board; null if unreachable.")
     layers = LayerSerializer(many=True)
     sector_seats = PathSeatSerializer(many=True, help_text="The top board's sector seats: beside the path, not on it.")
+
+
+# Writes. Each request has its own serializer: what may be sent, checked field by field
+# (400 naming the field); the governance rules run in ``writes`` under the write's locks.
+
+
+class IsoDateField(serializers.DateField):
+    """A date written exactly YYYY-MM-DD (as query parameters and governance files write them), in a sane range.
+
+    The range keeps date arithmetic (the day after an end, in ``rules``) from overflowing.
+    """
+
+    EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
+    default_error_messages = {"range": "Give a date from {earliest} to {latest}."}
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            try:
+                day = params.to_date(value.strip())
+            except ValueError:
+                pass
+            else:
+                if not self.EARLIEST <= day <= self.LATEST:
+                    self.fail("range", earliest=self.EARLIEST, latest=self.LATEST)
+                return day
+        self.fail("invalid", format="YYYY-MM-DD")
+
+
+# Sent by HTML forms (the browsable API), never data.
+IGNORED_KEYS = {"csrfmiddlewaretoken"}
+
+
+class CodeField(serializers.SlugRelatedField):
+    """An organisation given by its code, with the messages the query parameters use."""
+
+    default_error_messages = {
+        "does_not_exist": "No organisation has the code '{value}'.",
+        "invalid": "Not an organisation code.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Organisation.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data:  # PostgreSQL refuses NUL: a 500 otherwise
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class OnlyKnownFields:
+    """Refuse keys the request may not set, rather than ignore them silently."""
+
+    fixed: dict[str, str] = {}  # key -> why it cannot be sent
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            writable = {name for name, f in self.fields.items() if not f.read_only}
+            unknown = {
+                key: [self.fixed.get(key, "Unknown field.")]
+                for key in data
+                if key not in writable and key not in IGNORED_KEYS
+            }
+            if unknown:
+                raise serializers.ValidationError(unknown)
+        return super().to_internal_value(data)
+
+
+class AppointmentUpdateSerializer(OnlyKnownFields, FromTo, serializers.Serializer):
+    """Fields of an appointment that may change (``PATCH``): its dates and source."""
+
+    fixed = {"seat": "An appointment stays on its seat; end it and create another.", "person": "Cannot change."}
+
+    start = IsoDateField(source="start", required=False, help_text="First day in the seat.")
+    end = IsoDateField(source="end", required=False, allow_null=True, help_text="Last day; null while current.")
+    source = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, help_text="Where this is published: a link or a citation."
+    )
+
+
+class AppointmentCreateSerializer(AppointmentUpdateSerializer):
+    """A new appointment: a person (by id, or by name as the governance file names them) in a seat from a date."""
+
+    fixed = {}
+
+    seat = serializers.PrimaryKeyRelatedField(queryset=Seat.objects.select_related("body"), help_text="The seat's id.")
+    person = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(), required=False, help_text="The person's id; or give person_name."
+    )
+    person_name = serializers.CharField(
+        required=False,
+        max_length=200,
+        help_text="The person's name: matched as the governance file matches people, created if new.",
+    )
+    start = IsoDateField(source="start", help_text="First day in the seat.")
+
+    def validate(self, attrs):
+        if ("person" in attrs) == ("person_name" in attrs):
+            raise serializers.ValidationError({"person": ["Give either person (an id) or person_name."]})
+        return attrs
+
+
+class EndAppointmentSerializer(OnlyKnownFields, serializers.Serializer):
+    """When an appointment ends."""
+
+    date = IsoDateField(required=False, help_text="Its last day, YYYY-MM-DD (default: today).")
+
+
+class SeatUpdateSerializer(OnlyKnownFields, serializers.ModelSerializer):
+    """Fields of a seat that may change (``PATCH``); its body never does."""
+
+    fixed = {"body": "A seat stays on its body; create a seat on the other body instead."}
+
+    represents = CodeField(
+        required=False,
+        allow_null=True,
+        help_text="Code of the one organisation it speaks for (in the body's system), or null.",
+    )
+    max_holders = serializers.IntegerField(min_value=1, max_value=32767, required=False)
+
+    class Meta:
+        model = Seat
+        fields = ["label", "role", "sector", "represents", "selection", "delegate", "voting", "max_holders"]
+        extra_kwargs = {name: {"required": False} for name in fields}
+        validators = []  # label per body is checked by writes, naming the body
+
+
+class SeatCreateSerializer(SeatUpdateSerializer):
+    """A new seat on a board, committee or ICP."""
+
+    fixed = {}
+
+    body = CodeField(help_text="Code of the board, committee or ICP.")
+
+    class Meta(SeatUpdateSerializer.Meta):
+        fields = ["body", *SeatUpdateSerializer.Meta.fields]
+        extra_kwargs = {name: {"required": name in {"label", "role", "selection"}} for name in fields}
+
+
+class MoveSerializer(OnlyKnownFields, serializers.Serializer):
+    """Where an organisation moves: under ``parent`` (it and everything under it)."""
+
+    parent = CodeField(help_text="Code of the new parent.")

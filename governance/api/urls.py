@@ -14,6 +14,7 @@ router.register("organisations", views.OrganisationViewSet, basename="organisati
 router.register("seats", views.SeatViewSet, basename="seat")
 router.register("people", views.PersonViewSet, basename="person")
 router.register("appointments", views.AppointmentViewSet, basename="appointment")
+router.register("systems", views.SystemViewSet, basename="system")
 
 urlpatterns = [
     path("v1/paths/", views.PathListView.as_view(), name="paths"),

@@ -1,24 +1,37 @@
-"""Read-only API views. Thin: filtering is in ``filters``, shapes in ``serializers``, paths in ``governance.paths``."""
+"""API views. Thin: filtering is in ``filters``, shapes in ``serializers``, paths in ``governance.paths``,
+writes in ``writes`` (with ``governance.rules``), who may write in ``access``, exports in ``governance.export``,
+and HTTP caching in ``caching``.
+"""
 
 from django.db.models import OuterRef, Prefetch, Subquery
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.utils.urls import remove_query_param
 
+from governance import export
 from governance.models import Appointment, Kind, Organisation, Person, Seat
 from governance.paths import SystemGraph, representation_path, representation_paths
 
-from . import filters, params, serializers
-from .errors import NOT_FOUND, bad_parameters
+from . import access, filters, params, serializers, writes
+from .caching import ApiView
+from .errors import FORBIDDEN, NOT_FOUND, NOT_FOUND_ID, UNAUTHENTICATED, bad_parameters, refused
 from .pagination import Pagination
+from .renderers import CSVRenderer, YAMLRenderer, flat_table, path_table
 
 DATE_PARAMETER = OpenApiParameter(
     "date", OpenApiTypes.DATE, description="As-of date, YYYY-MM-DD (default: today).", required=False
 )
 BAD_DATE = ("date", params.date_error("2023-02-30"))
+WITH_CSV = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+# Responses every write may give besides its own.
+WRITE_ERRORS = {401: UNAUTHENTICATED, 403: FORBIDDEN}
 
 
 def organisations():
@@ -27,9 +40,30 @@ def organisations():
     return Organisation.objects.select_related("parent").annotate(system_code=Subquery(root_code[:1])).order_by("code")
 
 
+class CsvListsMixin(ApiView):
+    """``?format=csv`` on the list actions (and those in ``csv_actions``); other actions answer JSON only."""
+
+    csv_actions = ("list",)
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if getattr(self, "action", None) in self.csv_actions:
+            return renderers
+        return [renderer for renderer in renderers if not isinstance(renderer, CSVRenderer)]
+
+    def csv_table(self, data):
+        columns, rows = flat_table(data, list(self.get_serializer().fields))
+        for row in rows:
+            # DRF keeps ?format= in the links it makes; an item's own URL has no CSV form.
+            if row.get("url"):
+                row["url"] = remove_query_param(row["url"], api_settings.URL_FORMAT_OVERRIDE)
+        return columns, rows
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Organisations, filtered and paginated",
+        description="`?format=csv` gives the page as CSV.",
         responses={
             200: serializers.OrganisationSerializer(many=True),
             400: bad_parameters(
@@ -42,26 +76,38 @@ def organisations():
         responses={200: serializers.OrganisationDetailSerializer, 404: NOT_FOUND},
     ),
 )
-class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(CsvListsMixin, viewsets.ReadOnlyModelViewSet):
     """Organisations of every system, looked up by code (ODS code, or a slug such as ``qop-board``)."""
 
     queryset = organisations()
     serializer_class = serializers.OrganisationSerializer
     pagination_class = Pagination
     filterset_class = filters.OrganisationFilter
+    permission_classes = access.READ_OR_EDIT
+    renderer_classes = WITH_CSV
+    csv_actions = ("list", "children", "path")
     lookup_field = "code"
     lookup_value_regex = "[^/]+"  # slugs and codes; dots allowed, format suffixes are off
 
     def get_serializer_class(self):
-        if self.action == "retrieve":
+        if self.action in ("retrieve", "move"):
             return serializers.OrganisationDetailSerializer
         return super().get_serializer_class()
 
     def filter_queryset(self, queryset):
         # List filters select what to list; they must not hide the one organisation asked for by code.
-        if self.action == "retrieve":
+        if self.action in ("retrieve", "move"):
             return queryset
         return super().filter_queryset(queryset)
+
+    def csv_table(self, data):
+        return path_table(data) if self.action == "path" else super().csv_table(data)
+
+    def get_csv_filename(self) -> str:
+        code = self.kwargs.get("code")
+        if self.action == "path":
+            return f"{code}-path-{params.as_of(self.request)}.csv"
+        return f"{code}-children.csv" if self.action == "children" else "organisations.csv"
 
     @extend_schema(
         summary="Direct children of an organisation, filtered and paginated",
@@ -75,7 +121,8 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="The representation path from this organisation to its system's top board",
-        description="Exactly the JSON of DESIGN.md (and of `manage.py representation_path --json`).",
+        description="Exactly the JSON of DESIGN.md (and of `manage.py representation_path --json`). "
+        "`?format=csv` gives one row per layer, with the seat of each seat hop in `seat_*` columns.",
         parameters=[DATE_PARAMETER],
         responses={200: serializers.PathSerializer, 400: bad_parameters(BAD_DATE), 404: NOT_FOUND},
     )
@@ -86,18 +133,48 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
         # Unknown or closed organisations raise PathError, which errors.exception_handler makes a 404.
         return Response(representation_path(code, params.as_of(request)))
 
+    @extend_schema(
+        summary="Move an organisation (and everything under it) under another parent",
+        description="Through the tree service and its lock, with the same placement and cycle rules as the admin "
+        "and the governance file loader. Both the organisation and the new parent must be in a system you edit; "
+        "moves stay within a system.",
+        request=serializers.MoveSerializer,
+        responses={
+            200: serializers.OrganisationDetailSerializer,
+            400: refused(("parent", "A place is a unit and cannot sit under a board: bodies sit under units.")),
+            **WRITE_ERRORS,
+            404: NOT_FOUND_ID,
+        },
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None, renderer_classes=[JSONRenderer])
+    def move(self, request, code=None):
+        org = self.get_object()
+        access.require_edit(request.user, org)
+        incoming = serializers.MoveSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        parent = incoming.validated_data["parent"]
+        access.require_edit(request.user, parent)
+        moved = writes.move(org, parent)
+        return Response(self.get_serializer(organisations().get(pk=moved.pk)).data)
 
-class PathListView(generics.GenericAPIView):
+
+class PathListView(ApiView, generics.GenericAPIView):
     """The paths of many organisations at one date: ``?codes=A,B,C`` or ``?system=QOP[&kind=practice]``."""
 
     queryset = Organisation.objects.none()  # for the schema; organisations are chosen by the parameters
     serializer_class = serializers.PathSerializer
     pagination_class = Pagination
     filter_backends = []
+    renderer_classes = WITH_CSV
+    csv_filename = "paths.csv"
+
+    def csv_table(self, data):
+        return path_table(data)
 
     @extend_schema(
         summary="Many representation paths at once (each system's graph loaded once)",
-        description="Give either `codes` or `system`. Results come in the order of `codes`, or by code for a system.",
+        description="Give either `codes` or `system`. Results come in the order of `codes`, or by code for a system. "
+        "`?format=csv` gives one row per layer of each path on the page.",
         parameters=[
             OpenApiParameter("codes", str, description="Comma-separated organisation codes (at most 500)."),
             OpenApiParameter(
@@ -152,23 +229,88 @@ class PathListView(generics.GenericAPIView):
         return self.get_paginated_response(representation_paths(page, date))
 
 
-class SeatViewSet(viewsets.ReadOnlyModelViewSet):
+class WritableMixin:
+    """Input serializers by request (so the browsable API and OPTIONS show what to send); answers in the read shape."""
+
+    input_serializers: dict[str, type] = {}  # action (or method, for OPTIONS and forms) -> serializer
+
+    def get_serializer_class(self):
+        method = self.request.method if self.request is not None else "GET"
+        wanted = self.input_serializers.get(self.action) or self.input_serializers.get(method)
+        return wanted or super().get_serializer_class()
+
+    def answer(self, obj, status_code=status.HTTP_200_OK, **kwargs) -> Response:
+        data = self.serializer_class(obj, context=self.get_serializer_context()).data
+        return Response(data, status=status_code, **kwargs)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Seats, filtered and paginated", description="`?format=csv` gives the page as CSV."),
+    retrieve=extend_schema(summary="One seat", responses={200: serializers.SeatSerializer, 404: NOT_FOUND_ID}),
+    create=extend_schema(
+        summary="Add a seat to a board, committee or ICP",
+        request=serializers.SeatCreateSerializer,
+        responses={
+            201: serializers.SeatSerializer,
+            400: refused(
+                ("represents", "A seat on qop-board cannot represent P00002: it is in another system."),
+                ("body", "00T is a place; seats belong on a board, committee or ICP."),
+            ),
+            **WRITE_ERRORS,
+        },
+    ),
+    partial_update=extend_schema(
+        summary="Change a seat (not its body)",
+        request=serializers.SeatUpdateSerializer,
+        responses={
+            200: serializers.SeatSerializer,
+            400: refused(("max_holders", "2 people would hold this seat at once; it takes 1.")),
+            **WRITE_ERRORS,
+            404: NOT_FOUND_ID,
+        },
+    ),
+)
+class SeatViewSet(WritableMixin, CsvListsMixin, viewsets.ReadOnlyModelViewSet):
     """Seats on boards, committees and partnerships."""
 
     queryset = Seat.objects.select_related("body", "represents").order_by("body__code", "label")
     serializer_class = serializers.SeatSerializer
     pagination_class = Pagination
     filterset_class = filters.SeatFilter
+    permission_classes = access.READ_OR_EDIT
+    renderer_classes = WITH_CSV
+    csv_filename = "seats.csv"
     lookup_value_regex = r"\d+"
+    input_serializers = {"POST": serializers.SeatCreateSerializer, "PATCH": serializers.SeatUpdateSerializer}
+
+    def create(self, request):
+        incoming = self.get_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        fields = dict(incoming.validated_data)
+        access.require_create(request.user, Seat(body=fields["body"]))
+        seat = writes.create_seat(**fields)
+        response = self.answer(seat, status.HTTP_201_CREATED)
+        response["Location"] = response.data["url"]
+        return response
+
+    def partial_update(self, request, pk=None):
+        seat = self.get_object()
+        access.require_edit(request.user, seat)
+        incoming = self.get_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        return self.answer(writes.update_seat(seat, **incoming.validated_data))
 
 
-class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+class PersonViewSet(CsvListsMixin, viewsets.ReadOnlyModelViewSet):
     """People who hold or held seats; one person's detail lists their appointments."""
 
     queryset = Person.objects.order_by("name", "pk")
     serializer_class = serializers.PersonSerializer
     pagination_class = Pagination
     filterset_class = filters.PersonFilter
+    permission_classes = access.READ_OR_EDIT
+    renderer_classes = WITH_CSV
+    csv_filename = "people.csv"
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
@@ -182,7 +324,37 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         return serializers.PersonDetailSerializer if self.action == "retrieve" else super().get_serializer_class()
 
 
-class AppointmentViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    list=extend_schema(
+        summary="Appointments, filtered and paginated", description="`?format=csv` gives the page as CSV."
+    ),
+    retrieve=extend_schema(
+        summary="One appointment", responses={200: serializers.AppointmentSerializer, 404: NOT_FOUND_ID}
+    ),
+    create=extend_schema(
+        summary="Appoint someone to a seat",
+        description="The person is given by id (`person`) or by name (`person_name`: matched as governance files "
+        "match people, created if new). Refused if the seat would have more holders at once than it takes, or the "
+        "person would hold it twice at once.",
+        request=serializers.AppointmentCreateSerializer,
+        responses={
+            201: serializers.AppointmentSerializer,
+            400: refused(("non_field_errors", "2 people would hold this seat at once; it takes 1.")),
+            **WRITE_ERRORS,
+        },
+    ),
+    partial_update=extend_schema(
+        summary="Change an appointment's dates or source",
+        request=serializers.AppointmentUpdateSerializer,
+        responses={
+            200: serializers.AppointmentSerializer,
+            400: refused(("non_field_errors", "Illustrative Holder's appointment ends (2023-01-01) before it starts.")),
+            **WRITE_ERRORS,
+            404: NOT_FOUND_ID,
+        },
+    ),
+)
+class AppointmentViewSet(WritableMixin, CsvListsMixin, viewsets.ReadOnlyModelViewSet):
     """Appointments: a person in a seat from a date to an optional end date."""
 
     queryset = Appointment.objects.select_related("person", "seat__body").order_by(
@@ -191,4 +363,96 @@ class AppointmentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.AppointmentSerializer
     pagination_class = Pagination
     filterset_class = filters.AppointmentFilter
+    permission_classes = access.READ_OR_EDIT
+    renderer_classes = WITH_CSV
+    csv_filename = "appointments.csv"
     lookup_value_regex = r"\d+"
+    input_serializers = {
+        "end": serializers.EndAppointmentSerializer,
+        "POST": serializers.AppointmentCreateSerializer,
+        "PATCH": serializers.AppointmentUpdateSerializer,
+    }
+
+    def create(self, request):
+        incoming = self.get_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        fields = dict(incoming.validated_data)
+        access.require_create(request.user, Appointment(seat=fields["seat"]))
+        name = fields.get("person_name")
+        if name and not request.user.has_perm("governance.add_person") and writes.person_named(name) is None:
+            raise PermissionDenied(f"Nobody is called {name!r}, and you may not add people.")
+        return self.answer(writes.create_appointment(**fields), status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        appointment = self.get_object()
+        access.require_edit(request.user, appointment)
+        incoming = self.get_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        return self.answer(writes.update_appointment(appointment, **incoming.validated_data))
+
+    @extend_schema(
+        summary="End an appointment",
+        description="Sets its last day (default: today). Ending it again on the same day changes nothing.",
+        request=serializers.EndAppointmentSerializer,
+        responses={
+            200: serializers.AppointmentSerializer,
+            400: refused(("date", "This appointment already ended on 2024-03-31.")),
+            **WRITE_ERRORS,
+            404: NOT_FOUND_ID,
+        },
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], renderer_classes=[JSONRenderer])
+    def end(self, request, pk=None):
+        appointment = self.get_object()
+        access.require_edit(request.user, appointment)
+        incoming = self.get_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        date = incoming.validated_data.get("date") or timezone.localdate()
+        return self.answer(writes.end_appointment(appointment, date))
+
+
+SYSTEM_NOT_FOUND = OpenApiResponse(
+    response=NOT_FOUND_ID.response, description="No system (ICB at the root of a tree) has that code."
+)
+
+
+class SystemViewSet(ApiView, viewsets.GenericViewSet):
+    """A whole system (an ICB's tree), exported."""
+
+    queryset = Organisation.objects.filter(parent__isnull=True)
+    serializer_class = serializers.OrganisationRefSerializer  # for the schema; the exports are plain data
+    permission_classes = access.READ_OR_EDIT
+    filter_backends = []
+    pagination_class = None
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+
+    @extend_schema(
+        summary="A system's governance in Popolo JSON",
+        description="`organizations` (the whole tree; `classification` is the kind), `posts` (seats; what Popolo has "
+        "no field for under `extras`), `persons` and `memberships` (appointments, past and present), with "
+        "Popolo's field names (https://www.popoloproject.com/).",
+        responses={200: OpenApiTypes.OBJECT, 404: SYSTEM_NOT_FOUND},
+    )
+    @action(detail=True, renderer_classes=[JSONRenderer])
+    def popolo(self, request, code=None):
+        return Response(export.popolo(self.get_object()))
+
+    @extend_schema(
+        summary="A system's governance file (YAML; JSON with ?format=json)",
+        description="The file `manage.py load_governance` reads (DESIGN.md): the system, its governance-kept "
+        "organisations (not the ODS-imported PCNs and practices), every seat on its bodies and every appointment. "
+        "Loading it into this database changes nothing.",
+        parameters=[OpenApiParameter("format", str, enum=["yaml", "json"], description="Default yaml.")],
+        responses={
+            (200, "application/yaml"): OpenApiTypes.STR,
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (404, "application/json"): SYSTEM_NOT_FOUND,
+        },
+    )
+    @action(detail=True, renderer_classes=[YAMLRenderer, JSONRenderer])
+    def governance(self, request, code=None):
+        root = self.get_object()
+        response = Response(export.governance_file(root))
+        response["Content-Disposition"] = f'inline; filename="{root.code}.{request.accepted_renderer.format}"'
+        return response

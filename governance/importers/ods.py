@@ -40,7 +40,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.utils import timezone
 
-from governance import history, tree, tree_check
+from governance import history, tree, tree_check, versioning
 from governance.models import Kind, Organisation, Source
 
 from . import OdsImportError
@@ -538,6 +538,7 @@ def apply(plan: Plan) -> None:
         )
     Organisation.objects.bulk_update(changed, UPDATE_FIELDS, batch_size=BATCH)
     history.record_bulk(changed, created=False, when=now, reason=history.IMPORT_REASON, batch_size=BATCH)
+    versioning.bump()  # bulk writes send no signals: tell the API its cached answers are stale
 
 
 def import_ods(

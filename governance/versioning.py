@@ -1,0 +1,92 @@
+"""One number for "has anything changed?": the data version behind the API's ETags.
+
+Every write to an Organisation, Seat, Person or Appointment bumps a counter in a
+single row (``DataVersion``), so a client's revalidation (``If-None-Match`` or
+``If-Modified-Since``) is answered by reading that one row, without loading any tree.
+
+Most writes bump it through ``post_save``/``post_delete`` signals (``connect()``, called
+from the app's ``ready()``). Writes that bypass signals (``bulk_create``,
+``bulk_update``, ``QuerySet.update``) call ``bump()`` themselves: ``tree_check.rebuild``
+and the ODS importer's apply step.
+
+The bump runs once per transaction, after it commits (``transaction.on_commit``): the
+row is then never locked for the length of a write transaction (a lock taken on every
+write's first change would queue all writers behind each other, and could deadlock with
+the row locks they take on seats), and a rolled-back write bumps nothing.
+"""
+
+import datetime
+import logging
+from typing import NamedTuple
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from .models import Appointment, DataVersion, Organisation, Person, Seat
+
+logger = logging.getLogger(__name__)
+
+ROW = 1  # the primary key of the single row
+VERSIONED_MODELS = (Organisation, Seat, Person, Appointment)
+
+
+class Version(NamedTuple):
+    counter: int
+    changed_at: datetime.datetime | None  # None until the first bump on a database without the row
+
+
+def current() -> Version:
+    """The data version now, in one query (no write, even when the row is missing)."""
+    row = DataVersion.objects.filter(pk=ROW).values_list("counter", "changed_at").first()
+    return Version(*row) if row else Version(0, None)
+
+
+class _Bump:
+    """The bump a transaction will make on commit; ``done`` once made."""
+
+    def __init__(self):
+        self.done = False
+
+    def __call__(self):
+        self.done = True
+        _bump_now()
+
+
+def _bump_now() -> None:
+    now = timezone.now()
+    if DataVersion.objects.filter(pk=ROW).update(counter=F("counter") + 1, changed_at=now):
+        return
+    try:  # the row is gone (e.g. a flushed test database): recreate it
+        with transaction.atomic():
+            DataVersion.objects.create(pk=ROW, counter=1, changed_at=now)
+    except IntegrityError:  # another process recreated it meanwhile
+        DataVersion.objects.filter(pk=ROW).update(counter=F("counter") + 1, changed_at=now)
+
+
+def bump() -> None:
+    """Say that the data changed: the version goes up when the current transaction commits.
+
+    Outside a transaction, at once. Inside one, at most once however many writes it
+    makes; if it (or the savepoint that asked) rolls back, not at all.
+    """
+    connection = transaction.get_connection()
+    # A bump still pending in this transaction will cover this write too. (Django drops a
+    # rolled-back savepoint's callbacks from run_on_commit, so a pending one is still due.)
+    pending = (isinstance(entry[1], _Bump) and not entry[1].done for entry in connection.run_on_commit)
+    if connection.in_atomic_block and any(pending):
+        return
+    # robust: the data is committed whatever happens here; a failed bump is logged, not raised.
+    transaction.on_commit(_Bump(), robust=True)
+
+
+def _on_change(sender, **kwargs) -> None:
+    bump()
+
+
+def connect() -> None:
+    """Bump on every save and delete of the models the API serves (called from ``AppConfig.ready``)."""
+    for model in VERSIONED_MODELS:
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"versioning-save-{model.__name__}")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"versioning-delete-{model.__name__}")

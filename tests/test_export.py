@@ -1,0 +1,277 @@
+"""Exports of a system's governance (governance.export): the governance file, which
+load_governance reads back unchanged, and Popolo JSON; and their API endpoints."""
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from governance import export, loading
+from governance.models import Appointment, Organisation, Person, Seat
+from tests.builders import D, appoint, org, seat, set_top_board
+
+pytestmark = pytest.mark.django_db
+
+DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "governance" / "qop.yaml"
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def root(code: str = "QOP") -> Organisation:
+    return Organisation.objects.get(code=code, parent__isnull=True)
+
+
+def exported_yaml(code: str = "QOP") -> str:
+    return export.dump_yaml(export.governance_file(root(code)))
+
+
+def load_text(tmp_path, text: str, name: str = "export.yaml") -> loading.LoadReport:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return loading.load_governance([path])
+
+
+def empty_database() -> None:
+    """Every organisation, seat, person and appointment gone (as on a fresh install)."""
+    Appointment.objects.all().delete()
+    Seat.objects.all().delete()
+    Person.objects.all().delete()
+    Organisation.objects.update(parent=None, sub_icb=None, top_board=None)  # PROTECT: unlink, then delete
+    Organisation.objects.all().delete()
+
+
+def writes_while(callable_) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        callable_()
+    return [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(WRITES)]
+
+
+# The demo -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo():
+    loading.load_governance([DEMO])
+
+
+def test_demo_round_trips_through_an_emptied_database(demo, tmp_path):
+    first = exported_yaml()
+
+    empty_database()
+    load_text(tmp_path, first)
+
+    assert exported_yaml() == first
+
+
+def test_loading_the_export_into_the_same_database_writes_nothing(demo, tmp_path):
+    text = exported_yaml()
+
+    report = None
+
+    def load():
+        nonlocal report
+        report = load_text(tmp_path, text)
+
+    assert writes_while(load) == []
+    assert not report.changed
+
+
+def test_demo_export_says_what_the_demo_file_says(demo):
+    data = export.governance_file(root())
+    original, _ = loading.read_governance_file(DEMO)
+
+    assert data["system"] == {"code": "QOP", "name": original.system.name, "region": "North West"}
+    assert data["top_board"] == "qop-board"
+    assert {o["code"]: o["parent"] for o in data["organisations"]} == {o.code: o.parent for o in original.organisations}
+    assert {(s["board"], s["label"]) for s in data["seats"]} == {(s.board, s.label) for s in original.seats}
+    holders = {(s["board"], s["label"], h["name"], h["from"], h.get("to")) for s in data["seats"] for h in s["holders"]}
+    assert holders == {
+        (s.board, s.label, h.name, h.start, h.end) for s in original.seats for h in s.holders
+    }  # every holder, past and present
+    # parents before children, bodies before units among siblings
+    codes = [o["code"] for o in data["organisations"]]
+    assert codes.index("qop-board") < codes.index("qop-provider-board") < codes.index("00T")
+    assert codes.index("00T") < codes.index("qop-bolton-locality-board")
+
+
+def test_json_export_loads_as_a_json_governance_file(demo, tmp_path):
+    client = APIClient()
+    response = client.get("/api/v1/systems/QOP/governance/", {"format": "json"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert writes_while(lambda: load_text(tmp_path, response.content.decode(), "export.json")) == []
+    empty_database()
+    load_text(tmp_path, response.content.decode(), "export.json")
+    assert client.get("/api/v1/systems/QOP/governance/", {"format": "json"}).json() == response.json()
+
+
+# A system with ODS-side organisations, and values YAML could misread -------------------------------
+
+
+def build_mixed(*, with_governance: bool = True) -> None:
+    """ODS-imported PCN and practices under a governance place; governance bodies around them."""
+    icb = Organisation.objects.filter(code="QZZ").first() or org("QZZ", "icb", name="Test ICB", source="ods")
+    place = Organisation.objects.filter(code="01A").first() or org("01A", "place", icb, name="Place: one")
+    pcn = org("U99001", "pcn", place, name="Central PCN", source="ods")
+    org("P99001", "practice", pcn, name="Alpha Surgery", postcode="ZZ1 1AA", source="ods")
+    org("P99002", "practice", pcn, name="Closed Surgery", closed=D(2024, 3, 31), source="ods")
+    if not with_governance:
+        return
+    board = org("qzz-board", "board", icb, name="ICB board")
+    gp = org("123", "committee", board, name="yes", opened=D(2023, 4, 1))  # a numeric code, a name YAML reads as true
+    pcn_board = org("u99001-board", "board", pcn, name='PCN "board" #1')  # a governance body under an ODS PCN
+    set_top_board(icb, board)
+    chair = seat(board, "Chair", role="chair", selection="appointed")
+    appoint(chair, "Illustrative Chair", D(2022, 7, 1), end=D(2024, 3, 31), source="Board papers, July 2022")
+    appoint(chair, "Illustrative Chair: the second", D(2024, 4, 1), source="https://example.org/papers")
+    seat(board, "Partner member (general practice)", role="partner_member", sector="general_practice")
+    reps = seat(gp, "PCN representatives", represents=pcn, delegate=True, voting=False, max_holders=2)
+    appoint(reps, "Null", D(2023, 4, 1))
+    appoint(reps, "Zoë O'Brien", D(2023, 4, 1))
+    seat(pcn_board, "Practice representative", represents=Organisation.objects.get(code="P99001"))
+
+
+def test_export_keeps_governance_organisations_and_refers_to_ods_ones_by_code():
+    build_mixed()
+    assert export.governance_file(root("QZZ"))["system"] == {"code": "QZZ", "name": "Test ICB"}  # no empty region
+
+    data = export.governance_file(root("QZZ"))
+
+    assert [o["code"] for o in data["organisations"]] == ["qzz-board", "123", "01A", "u99001-board"]
+    assert data["organisations"][1] == {
+        "code": "123",
+        "name": "yes",
+        "kind": "committee",
+        "parent": "qzz-board",
+        "opened": D(2023, 4, 1),
+    }
+    assert data["organisations"][3]["parent"] == "U99001"  # not in the file: ODS data supplies it
+    reps = next(s for s in data["seats"] if s["label"] == "PCN representatives")
+    assert reps == {
+        "board": "123",
+        "label": "PCN representatives",
+        "role": "representative",
+        "selection": "elected",
+        "represents": "U99001",
+        "delegate": True,
+        "voting": False,
+        "max_holders": 2,
+        "holders": [{"name": "Null", "from": D(2023, 4, 1)}, {"name": "Zoë O'Brien", "from": D(2023, 4, 1)}],
+    }
+    text = export.dump_yaml(data)
+    assert "'123'" in text and "'yes'" in text and "'Null'" in text  # quoted: they would read as other types
+    assert yaml.safe_load(text) == data
+    assert loading.parse_governance(yaml.safe_load(text), "export.yaml")[1] == []
+
+
+def test_mixed_system_round_trips_once_the_ods_side_is_back(tmp_path):
+    build_mixed()
+    first = exported_yaml("QZZ")
+    assert writes_while(lambda: load_text(tmp_path, first)) == []
+
+    empty_database()
+    build_mixed(with_governance=False)  # what the ODS import would bring back
+    load_text(tmp_path, first)
+
+    assert exported_yaml("QZZ") == first
+    assert Organisation.objects.get(code="U99001").source == "ods"  # the file never claimed it
+
+
+def test_governance_file_queries_are_bounded(django_assert_max_num_queries):
+    build_mixed()
+    system = root("QZZ")
+    with django_assert_max_num_queries(4):
+        small = export.governance_file(system)
+    pcn = Organisation.objects.get(code="U99001")
+    for n in range(30):
+        board = org(f"extra-{n}", "board", pcn)
+        appoint(seat(board, "Member"), f"Illustrative Member {n}")
+    with django_assert_max_num_queries(4):
+        large = export.governance_file(system)
+    assert len(large["seats"]) == len(small["seats"]) + 30
+
+
+# Popolo ---------------------------------------------------------------------------------------------
+
+
+def test_popolo_has_organizations_posts_persons_and_memberships():
+    build_mixed()
+
+    data = export.popolo(root("QZZ"))
+
+    assert set(data) == {"organizations", "posts", "persons", "memberships"}
+    by_id = {o["id"]: o for o in data["organizations"]}
+    assert by_id["QZZ"] == {"id": "QZZ", "name": "Test ICB", "classification": "icb", "parent_id": None}
+    assert by_id["P99002"]["dissolution_date"] == "2024-03-31" and by_id["P99002"]["parent_id"] == "U99001"
+    assert by_id["123"]["founding_date"] == "2023-04-01"
+    assert len(by_id) == Organisation.objects.filter(tree_id=root("QZZ").tree_id).count()  # the whole tree
+    chair = next(p for p in data["posts"] if p["label"] == "Chair")
+    assert chair["organization_id"] == "qzz-board" and chair["role"] == "chair"
+    reps = next(p for p in data["posts"] if p["label"] == "PCN representatives")
+    assert reps["extras"]["represents_id"] == "U99001" and reps["extras"]["max_holders"] == 2
+    assert [p["name"] for p in data["persons"]] == [
+        "Illustrative Chair",
+        "Illustrative Chair: the second",
+        "Null",
+        "Zoë O'Brien",
+    ]
+    person = {p["id"]: p["name"] for p in data["persons"]}
+    chairs = [m for m in data["memberships"] if m["post_id"] == chair["id"]]
+    assert [(person[m["person_id"]], m["start_date"], m.get("end_date")) for m in chairs] == [
+        ("Illustrative Chair", "2022-07-01", "2024-03-31"),
+        ("Illustrative Chair: the second", "2024-04-01", None),
+    ]
+    assert chairs[0]["sources"] == [{"note": "Board papers, July 2022"}]
+    assert chairs[1]["sources"] == [{"url": "https://example.org/papers"}]
+    assert chairs[0]["organization_id"] == "qzz-board" and chairs[0]["role"] == "chair"
+    assert {m["id"] for m in data["memberships"]} == {f"appointment-{a.pk}" for a in Appointment.objects.all()}
+
+
+def test_popolo_queries_are_bounded(django_assert_max_num_queries):
+    build_mixed()
+    system = root("QZZ")
+    pcn = Organisation.objects.get(code="U99001")
+    for n in range(30):
+        appoint(seat(org(f"extra-{n}", "board", pcn), "Member"), f"Illustrative Member {n}")
+    with django_assert_max_num_queries(3):
+        data = export.popolo(system)
+    assert len(data["memberships"]) == 34
+
+
+# The endpoints ----------------------------------------------------------------------------------
+
+
+def test_governance_endpoint_answers_yaml_by_default(demo, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        response = APIClient().get("/api/v1/systems/QOP/governance/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/yaml; charset=utf-8"
+    assert response["Content-Disposition"] == 'inline; filename="QOP.yaml"'
+    assert response.content.decode() == exported_yaml()
+
+
+def test_popolo_endpoint(demo, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        response = APIClient().get("/api/v1/systems/QOP/popolo/")
+
+    assert response.status_code == 200
+    assert response.json() == json.loads(json.dumps(export.popolo(root())))
+
+
+@pytest.mark.parametrize("code", ["NOPE", "qop-board", "00T", "a\x00b", "%", "x" * 300])
+@pytest.mark.parametrize("what", ["governance", "popolo"])
+def test_only_systems_have_exports(demo, code, what):
+    response = APIClient().get(f"/api/v1/systems/{code}/{what}/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+
+
+def test_unknown_format_is_a_404_not_a_500(demo):
+    assert APIClient().get("/api/v1/systems/QOP/governance/", {"format": "xml"}).status_code == 404
