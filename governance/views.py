@@ -12,9 +12,9 @@ import datetime
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from . import comparison, directory, structure, voice
+from . import comparison, directory, structure, versioning, voice
 from .models import BODY_KINDS, Kind, Organisation, Person, Seat
-from .paths import SystemGraph
+from .paths import cached_graph
 from .people import person_record
 
 
@@ -74,7 +74,7 @@ def organisation_detail(request, code):
         date = _as_of(request)
     except BadDate as error:
         return _bad_request(request, str(error))
-    graph = SystemGraph.load(org.tree_id, date)
+    graph = cached_graph(org.tree_id, date, versioning.current().counter)
     is_system = org.parent_id is None
     is_body = org.kind in BODY_KINDS
     context = {

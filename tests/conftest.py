@@ -12,6 +12,22 @@ def _no_api_throttling(settings):
     """No rate limit on anonymous API requests: the suite makes hundreds a minute, and the
     counts live in a cache shared by every test. test_api_http sets a tiny rate to test the limit."""
     settings.API_ANON_THROTTLE_RATE = None
+
+
+@pytest.fixture(autouse=True)
+def _fresh_graph_cache():
+    """Each test starts with no cached system graphs.
+
+    Graphs are cached by data version, which goes up when a write commits; tests run in
+    transactions that never commit, so one test's graphs would otherwise serve the next.
+    """
+    from governance import paths
+
+    paths.clear_graph_cache()
+    yield
+    paths.clear_graph_cache()
+
+
 _skipped_postgres_tests: list[str] = []
 
 

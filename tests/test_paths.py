@@ -243,3 +243,23 @@ def test_query_count_does_not_grow_with_depth(gm, django_assert_max_num_queries)
 
     assert shallow["distance"] == 6
     assert deep["distance"] == 2 + 1 + 10  # two member_of hops, the seat, ten reports_to hops
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the data version goes up on commit
+def test_a_cached_graph_serves_until_a_committed_write_bumps_the_data_version(gm, django_assert_max_num_queries):
+    from governance import versioning
+
+    version = versioning.current().counter
+    first = representation_path("P00001", ON, version=version)
+    first["layers"][3]["seat"]["holders"].append({"name": "Tampered"})  # callers may change what they get
+
+    with django_assert_max_num_queries(1):  # the organisation's lookup; the graph is cached
+        again = representation_path("P00001", ON, version=version)
+    assert [h["name"] for h in again["layers"][3]["seat"]["holders"]] == ["Illustrative Holder A"]
+
+    gm["bolton_seat"].appointments.all().delete()
+    newer = versioning.current().counter
+
+    assert newer > version
+    assert representation_path("P00001", ON, version=newer)["complete"] is False
+    assert representation_path("P00001", ON, version=version)["complete"] is True  # the old version's answer

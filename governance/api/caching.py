@@ -66,6 +66,12 @@ class ApiView:
             if answer is not None:
                 raise _Answered(answer)
 
+    def _version(self) -> int:
+        """The data version this request answers from (read in ``initial`` for cacheable formats)."""
+        if self.data_version is None:
+            self.data_version = versioning.current()
+        return self.data_version.counter
+
     def handle_exception(self, exc):
         if isinstance(exc, _Answered):
             return exc.response

@@ -17,7 +17,7 @@ from rest_framework.utils.urls import remove_query_param
 
 from governance import export
 from governance.models import Appointment, Kind, Organisation, Person, Seat
-from governance.paths import SystemGraph, representation_path, representation_paths
+from governance.paths import cached_graph, representation_path, representation_paths
 
 from . import access, filters, params, serializers, writes
 from .caching import ApiView
@@ -131,7 +131,7 @@ class OrganisationViewSet(CsvListsMixin, viewsets.ReadOnlyModelViewSet):
         if "\x00" in code:  # PostgreSQL refuses NUL in a string: that would be a 500, not a 404
             raise NotFound("No organisation has that code.")
         # Unknown or closed organisations raise PathError, which errors.exception_handler makes a 404.
-        return Response(representation_path(code, params.as_of(request)))
+        return Response(representation_path(code, params.as_of(request), version=self._version()))
 
     @extend_schema(
         summary="Move an organisation (and everything under it) under another parent",
@@ -207,7 +207,7 @@ class PathListView(ApiView, generics.GenericAPIView):
         root = Organisation.objects.filter(code=code, parent__isnull=True).only("tree_id").first()
         if root is None:
             raise ValidationError({"system": [f"No system (ICB) has the code '{code}'."]})
-        graph = SystemGraph.load(root.tree_id, date)  # the graph already holds exactly the open organisations
+        graph = cached_graph(root.tree_id, date, self._version())  # it holds exactly the open organisations
         nodes = sorted((n for n in graph.nodes.values() if not kind or n.kind == kind), key=lambda n: n.code)
         page = self.paginate_queryset(nodes)
         return self.get_paginated_response([graph.path(node.pk) for node in page])
@@ -226,7 +226,7 @@ class PathListView(ApiView, generics.GenericAPIView):
         if not_open:
             raise ValidationError({"codes": [f"{org.code} was not open on {date}." for org in not_open]})
         page = self.paginate_queryset([found[code] for code in codes])
-        return self.get_paginated_response(representation_paths(page, date))
+        return self.get_paginated_response(representation_paths(page, date, version=self._version()))
 
 
 class WritableMixin:
