@@ -12,6 +12,8 @@ from django.utils import timezone
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
 
+from governance.models import Organisation
+
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_CODES = 500
 
@@ -88,3 +90,60 @@ class IdFilter(filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
+
+
+ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?")
+# An unescaped "+" in a query string arrives as a space: "…T10:00:00 01:00" meant "…T10:00:00+01:00".
+SPACED_OFFSET = re.compile(r"(.*T[\d:.]+) (\d{2}(:?\d{2})?)")
+DATETIME_ERROR = (
+    "'%(value)s' is not a date (YYYY-MM-DD) or an ISO 8601 date and time (YYYY-MM-DDThh:mm[:ss[.ffffff]][Z|±hh:mm])."
+)
+
+
+def moment(request, name: str = "since") -> datetime.datetime:
+    """``?since=`` as an aware datetime (required).
+
+    A date means its midnight, and a time without an offset is local time, both in the
+    site's time zone (``TIME_ZONE``).
+    """
+    value = request.query_params.get(name, "").strip()
+    if not value:
+        raise ValidationError({name: ["Give a date or a time, e.g. since=2026-04-01 or since=2026-04-01T09:30:00Z."]})
+    if spaced := SPACED_OFFSET.fullmatch(value):
+        value = f"{spaced[1]}+{spaced[2]}"
+    try:
+        if ISO_DATE.fullmatch(value):
+            when = datetime.datetime.combine(to_date(value), datetime.time())
+        elif ISO_DATETIME.fullmatch(value):
+            when = datetime.datetime.fromisoformat(value)
+        else:
+            raise ValueError(value)
+        if timezone.is_naive(when):
+            when = timezone.make_aware(when)
+        when.astimezone(datetime.UTC)  # a time that UTC cannot hold (year 1 or 9999 at the edge)
+    except (ValueError, OverflowError):
+        raise ValidationError({name: [DATETIME_ERROR % {"value": value}]}) from None
+    return when
+
+
+def bounded_int(request, name: str, *, default: int, maximum: int, minimum: int = 1) -> int:
+    """``?<name>=N``: a whole number from ``minimum`` to ``maximum`` (``default`` when absent)."""
+    value = request.query_params.get(name, "").strip()
+    if not value:
+        return default
+    if not re.fullmatch(r"[0-9]{1,9}", value) or not minimum <= int(value) <= maximum:
+        raise ValidationError({name: [f"'{value}' is not a whole number from {minimum} to {maximum}."]})
+    return int(value)
+
+
+def system_root(request, name: str = "system", *, required: bool = False):
+    """``?system=CODE`` as that system's root (an ICB), or None when absent and not required."""
+    if name not in request.query_params and not required:
+        return None
+    code = request.query_params.get(name, "").strip()
+    if not code or "\x00" in code:
+        raise ValidationError({name: ["Give the code of an ICB, e.g. system=QOP."]})
+    root = Organisation.objects.filter(code=code, parent__isnull=True).first()
+    if root is None:
+        raise ValidationError({name: [f"No system (ICB) has the code '{code}'."]})
+    return root

@@ -330,3 +330,42 @@ class MoveSerializer(OnlyKnownFields, serializers.Serializer):
     """Where an organisation moves: under ``parent`` (it and everything under it)."""
 
     parent = CodeField(help_text="Code of the new parent.")
+
+
+# The changes feed (``changes/?since=``): the shape of ``governance.history.changes_since``, for the schema.
+
+
+class FieldChangeSerializer(FromTo, serializers.Serializer):
+    """One field's value before and after (organisations by code; dates as YYYY-MM-DD)."""
+
+    start = serializers.JSONField(allow_null=True, help_text="The value before (null on creation).")
+    end = serializers.JSONField(allow_null=True, help_text="The value after.")
+
+
+class ChangeSerializer(serializers.Serializer):
+    """One change to one object, named by the keys the governance file uses."""
+
+    model = serializers.ChoiceField(choices=["organisation", "seat", "person", "appointment"])
+    id = serializers.IntegerField(help_text="The object's id (it may have been deleted since).")
+    key = serializers.DictField(
+        help_text="As the governance file names it: organisation `code`; seat `board`, `label`; person `name`; "
+        "appointment `board`, `label`, `name`, `from`."
+    )
+    change = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    time = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True, help_text="Who made it (username), if known.")
+    reason = serializers.CharField(allow_null=True, help_text="e.g. `ODS import`.")
+    changed_fields = serializers.ListField(child=serializers.CharField())
+    changes = serializers.DictField(child=FieldChangeSerializer(), help_text="By field name.")
+
+
+class ChangesSerializer(serializers.Serializer):
+    """A batch of changes, oldest first; continue with ``since=<until>`` while ``truncated``."""
+
+    since = serializers.DateTimeField()
+    until = serializers.DateTimeField(
+        help_text="The time of the last change returned (or `since` if none): the next request's `since`."
+    )
+    count = serializers.IntegerField()
+    truncated = serializers.BooleanField(help_text="More changes follow: ask again from `until`.")
+    results = ChangeSerializer(many=True)

@@ -18,6 +18,7 @@ router.register("systems", views.SystemViewSet, basename="system")
 
 urlpatterns = [
     path("v1/paths/", views.PathListView.as_view(), name="paths"),
+    path("v1/changes/", views.ChangesView.as_view(), name="changes"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

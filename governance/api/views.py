@@ -3,6 +3,8 @@ writes in ``writes`` (with ``governance.rules``), who may write in ``access``, e
 and HTTP caching in ``caching``.
 """
 
+import datetime
+
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -15,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param
 
-from governance import export
+from governance import export, history, voice
 from governance.models import Appointment, Kind, Organisation, Person, Seat
 from governance.paths import cached_graph, representation_path, representation_paths
 
@@ -456,3 +458,87 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
         response = Response(export.governance_file(root))
         response["Content-Disposition"] = f'inline; filename="{root.code}.{request.accepted_renderer.format}"'
         return response
+
+    @extend_schema(
+        summary="The voice of general practice in a system, at a date",
+        description="What the system page shows, as data (`governance.voice.summarise`): the bodies by layer (their "
+        "distance from the top board; unconnected bodies last) with their general practice seats and tallies, the "
+        "top board's GP seats, vacant seats, how many practices reach the top board (and with no vacant seat on the "
+        "way), per place, and where chains break.",
+        parameters=[DATE_PARAMETER],
+        responses={200: OpenApiTypes.OBJECT, 400: bad_parameters(BAD_DATE), 404: SYSTEM_NOT_FOUND},
+    )
+    @action(detail=True, renderer_classes=[JSONRenderer])
+    def summary(self, request, code=None):
+        date = params.as_of(request)
+        if "\x00" in code:  # PostgreSQL refuses NUL in a string: that would be a 500, not a 404
+            raise NotFound("No system has that code.")
+        root = generics.get_object_or_404(self.get_queryset().only("pk", "tree_id"), code=code)
+        return Response(voice.summarise(cached_graph(root.tree_id, date, self._version())))
+
+
+MAX_CHANGES = 5000
+
+
+class ChangesView(ApiView, generics.GenericAPIView):
+    """What changed since a moment, oldest first, for clients that keep a copy in sync."""
+
+    queryset = Organisation.objects.none()  # for the schema; the changes come from history
+    serializer_class = serializers.ChangesSerializer
+    permission_classes = access.READ_OR_EDIT
+    filter_backends = []
+    pagination_class = None
+
+    @extend_schema(
+        summary="Changes since a date or time (for clients that sync)",
+        description="Every created, changed and deleted organisation, seat, person and appointment after `since`, "
+        "oldest first, at most `limit`. To keep up, ask again with `since=<until>` while `truncated` is true. "
+        "Changes made at the same instant are never split between two answers: an answer may hold fewer than "
+        "`limit` for that reason, or more when over `limit` changes share one instant (an ODS import records all "
+        "its rows at one). With `system`, only that system's organisations, seats and appointments (people are "
+        "shared between systems: only listed without `system`).",
+        parameters=[
+            OpenApiParameter(
+                "since",
+                OpenApiTypes.DATETIME,
+                required=True,
+                description="ISO 8601: YYYY-MM-DD (its midnight) or YYYY-MM-DDThh:mm[:ss[.ffffff]][Z|±hh:mm]; "
+                "without an offset, in the site's time zone (Europe/London).",
+            ),
+            OpenApiParameter("system", str, description="ICB code: only that system's changes."),
+            OpenApiParameter("limit", int, description=f"At most this many (default 500, at most {MAX_CHANGES})."),
+        ],
+        responses={
+            200: serializers.ChangesSerializer,
+            400: bad_parameters(
+                ("since", params.DATETIME_ERROR % {"value": "yesterday"}),
+                ("system", "No system (ICB) has the code 'X'."),
+                ("limit", f"'0' is not a whole number from 1 to {MAX_CHANGES}."),
+            ),
+        },
+    )
+    def get(self, request):
+        since = params.moment(request, "since")
+        root = params.system_root(request, "system")
+        limit = params.bounded_int(request, "limit", default=500, maximum=MAX_CHANGES)
+        changes = history.changes_since(since, root, limit=limit + 1)
+        truncated = len(changes) > limit
+        if truncated:
+            # The next answer starts after `until`: keep together the changes of the instant the limit falls in.
+            cut = changes[limit]["time"]
+            kept = [change for change in changes[:limit] if change["time"] != cut]
+            if not kept:  # more than `limit` changes at one instant: give them all
+                instant = datetime.datetime.fromisoformat(cut)
+                later = history.changes_since(instant - datetime.timedelta(microseconds=1), root)
+                kept = [change for change in later if change["time"] == cut]
+                truncated = len(later) > len(kept)
+            changes = kept
+        return Response(
+            {
+                "since": since.isoformat(),
+                "until": changes[-1]["time"] if changes else since.isoformat(),
+                "count": len(changes),
+                "truncated": truncated,
+                "results": changes,
+            }
+        )
