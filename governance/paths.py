@@ -217,9 +217,16 @@ class SystemGraph:
         }
 
 
-def find_organisation(code: str, date: datetime.date) -> Organisation:
-    """The organisation with ``code``, which must be open on ``date``."""
-    org = Organisation.objects.filter(code=code).only("pk", "code", "name", "tree_id", "opened", "closed").first()
+def _read_organisation(code: str) -> Organisation | None:
+    return Organisation.objects.filter(code=code).only("pk", "code", "name", "tree_id", "opened", "closed").first()
+
+
+def find_organisation(code: str, date: datetime.date, *, version: int | None = None) -> Organisation:
+    """The organisation with ``code``, which must be open on ``date``.
+
+    Given the data ``version``, the lookup is remembered until the version changes.
+    """
+    org = _read_organisation(code) if version is None else _cached_organisation(code, version)
     if org is None:
         raise UnknownOrganisation(f"No organisation has the code {code!r}.")
     if not org.is_active_on(date):
@@ -237,7 +244,7 @@ def representation_path(code: str, date: datetime.date | None = None, *, version
     ``UnknownOrganisation`` or ``OrganisationNotOpen`` (both ``PathError``).
     """
     date = date or timezone.localdate()
-    org = find_organisation(code, date)
+    org = find_organisation(code, date, version=version)
     graph = SystemGraph.load(org.tree_id, date) if version is None else cached_graph(org.tree_id, date, version)
     return graph.path(org.pk)
 
@@ -250,9 +257,32 @@ _graph_cache: OrderedDict[tuple[int, datetime.date, int], SystemGraph] = Ordered
 _graph_cache_lock = threading.Lock()
 
 
+# Organisations looked up by code, for the current data version only (a new version
+# starts afresh). Bounded by the number of organisations there are.
+_organisations_by_code: dict[str, Organisation | None] = {}
+_organisations_version: list[int | None] = [None]
+
+
 def clear_graph_cache() -> None:
+    """Forget every cached graph and organisation lookup (tests, whose writes never commit)."""
     with _graph_cache_lock:
         _graph_cache.clear()
+        _organisations_by_code.clear()
+        _organisations_version[0] = None
+
+
+def _cached_organisation(code: str, version: int) -> Organisation | None:
+    with _graph_cache_lock:
+        if _organisations_version[0] != version:
+            _organisations_by_code.clear()
+            _organisations_version[0] = version
+        if code in _organisations_by_code:
+            return _organisations_by_code[code]
+    org = _read_organisation(code)
+    with _graph_cache_lock:
+        if _organisations_version[0] == version:
+            _organisations_by_code[code] = org
+    return org
 
 
 def cached_graph(tree_id: int, date: datetime.date, version: int) -> SystemGraph:

@@ -19,7 +19,7 @@ import datetime
 import logging
 from typing import NamedTuple
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -29,6 +29,7 @@ from .models import Appointment, DataVersion, Organisation, Person, Seat
 logger = logging.getLogger(__name__)
 
 ROW = 1  # the primary key of the single row
+_CURRENT_SQL = f"SELECT counter, changed_at FROM {DataVersion._meta.db_table} WHERE id = %s"  # noqa: S608 - our table
 VERSIONED_MODELS = (Organisation, Seat, Person, Appointment)
 
 
@@ -39,8 +40,19 @@ class Version(NamedTuple):
 
 def current() -> Version:
     """The data version now, in one query (no write, even when the row is missing)."""
-    row = DataVersion.objects.filter(pk=ROW).values_list("counter", "changed_at").first()
-    return Version(*row) if row else Version(0, None)
+    # Plain SQL: every API read and page asks this first, and the ORM's query building
+    # cost as much as the query itself.
+    with connection.cursor() as cursor:
+        cursor.execute(_CURRENT_SQL, [ROW])
+        row = cursor.fetchone()
+    if not row:
+        return Version(0, None)
+    counter, changed_at = row
+    if isinstance(changed_at, str):  # SQLite hands back text for a raw query
+        changed_at = datetime.datetime.fromisoformat(changed_at)
+    if changed_at is not None and timezone.is_naive(changed_at):
+        changed_at = timezone.make_aware(changed_at, datetime.UTC)
+    return Version(counter, changed_at)
 
 
 class _Bump:
