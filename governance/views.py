@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from . import comparison, directory, structure, versioning, voice
 from .models import BODY_KINDS, Kind, Organisation, Person, Seat
+from .page_cache import cached_page
 from .paths import cached_graph
 from .people import person_record
 
@@ -39,6 +40,7 @@ def _bad_request(request, message: str):
     return render(request, "governance/bad_request.html", {"message": message}, status=400)
 
 
+@cached_page
 def home(request):
     """Search (organisations and people) and every system grouped by NHS region."""
     today = timezone.localdate()
@@ -67,6 +69,7 @@ def _not_open(org: Organisation, date: datetime.date) -> str:
     return f"{org.name} ({org.code}) was closed on {_day(date)}: it closed on {_day(org.closed)}."
 
 
+@cached_page
 def organisation_detail(request, code):
     """Any organisation: breadcrumb, ladder, seats, contents; an ICB's page is its system page."""
     org = get_object_or_404(Organisation.objects.select_related("parent", "sub_icb"), code=code)
@@ -114,6 +117,7 @@ def organisation_detail(request, code):
     return render(request, "governance/organisation.html", context)
 
 
+@cached_page
 def person_detail(request, pk):
     """Every seat a person holds or held, by date, with their interlocks at the as-of date."""
     person = get_object_or_404(Person, pk=pk)
@@ -124,6 +128,7 @@ def person_detail(request, pk):
     return render(request, "governance/person.html", {"person": person, "date": date, **person_record(person, date)})
 
 
+@cached_page
 def compare(request):
     """Every system side by side, sortable with ``?sort=`` (a column, ``-`` first for descending)."""
     try:

@@ -28,3 +28,13 @@ def appoint(seat: Seat, name: str, start: datetime.date = DEFAULT_START, end=Non
 def set_top_board(system: Organisation, board: Organisation) -> None:
     Organisation.objects.filter(pk=system.pk).update(top_board=board)
     system.refresh_from_db()
+
+
+def clear_caches() -> None:
+    """Forget cached graphs and pages: a test's writes never commit, so the data version stays put."""
+    from django.core.cache import caches
+
+    from governance import page_cache, paths
+
+    paths.clear_graph_cache()
+    caches[page_cache.CACHE].clear()

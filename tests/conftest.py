@@ -15,17 +15,17 @@ def _no_api_throttling(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_graph_cache():
-    """Each test starts with no cached system graphs.
+def _fresh_caches():
+    """Each test starts with no cached system graphs or pages.
 
-    Graphs are cached by data version, which goes up when a write commits; tests run in
-    transactions that never commit, so one test's graphs would otherwise serve the next.
+    Both are cached by data version, which goes up when a write commits; tests run in
+    transactions that never commit, so one test's answers would otherwise serve the next.
     """
-    from governance import paths
+    from tests.builders import clear_caches
 
-    paths.clear_graph_cache()
+    clear_caches()
     yield
-    paths.clear_graph_cache()
+    clear_caches()
 
 
 _skipped_postgres_tests: list[str] = []

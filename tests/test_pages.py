@@ -11,7 +11,7 @@ from django.urls import reverse
 from governance import comparison, directory, frontend, structure, voice
 from governance.models import Organisation, Person
 from governance.paths import SystemGraph, load_graphs
-from tests.builders import D, appoint, org, seat, set_top_board
+from tests.builders import D, appoint, clear_caches, org, seat, set_top_board
 
 pytestmark = pytest.mark.django_db
 
@@ -351,7 +351,7 @@ URLS = [
     "/organisations/qop-gp-board/",
     "/systems/compare/",
 ]
-MAX_QUERIES = {"/": 4, "/?q=surgery": 4, "/systems/compare/": 6}
+MAX_QUERIES = {"/": 5, "/?q=surgery": 5, "/systems/compare/": 7}  # each reads the data version too
 
 
 def test_every_page_runs_a_bounded_number_of_queries(client, gm, north_east, django_assert_max_num_queries):
@@ -361,6 +361,7 @@ def test_every_page_runs_a_bounded_number_of_queries(client, gm, north_east, dja
             assert client.get(url).status_code == 200
     _grow(gm, "9")
     _grow(north_east, "8")
+    clear_caches()  # test writes never commit, so the data version (and the caches' keys) stay put
     for url in [*URLS, person]:
         with django_assert_max_num_queries(MAX_QUERIES.get(url, 15)):
             assert client.get(url).status_code == 200
