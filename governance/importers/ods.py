@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from governance import history, tree, tree_check, versioning
@@ -541,6 +542,19 @@ def apply(plan: Plan) -> None:
     versioning.bump()  # bulk writes send no signals: tell the API its cached answers are stale
 
 
+def refresh_planner_statistics() -> None:
+    """ANALYZE the organisation table on PostgreSQL after a bulk write.
+
+    Until autovacuum gets to it, the planner still thinks the table is as small as before
+    the import and joins through it by scanning it whole: paths measured 1.6 times slower
+    on a freshly loaded England ×10 than once analysed.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Organisation._meta.db_table}")
+
+
 def import_ods(
     files: OdsFiles = SHIPPED, *, dry_run: bool = False, progress: Callable[[str], None] | None = None
 ) -> Summary:
@@ -577,6 +591,8 @@ def import_ods(
                 tree_check.rebuild()
             except ValueError as error:  # a cycle through rows that governance placed
                 raise OdsConflictError(f"the import would leave the tree broken: {error}") from error
+            if plan.new or plan.updates:
+                refresh_planner_statistics()
             done(STEPS[6])
     summary.seconds = time.monotonic() - started
     return summary
