@@ -2,10 +2,14 @@
 
 Skipped without /usr/bin/chromium; CI sets REQUIRE_BROWSER=1 so they cannot skip there
 (see conftest.py). Never `playwright install`: the Debian package provides the browser.
+Each test leaves a full-page screenshot in tests/screenshots/ (git-ignored), named after it.
+The accessibility test injects axe-core from node_modules (npm ci, `make install`); without
+it that test skips, which REQUIRE_BROWSER=1 turns into a failed run like any skipped browser test.
 """
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +27,16 @@ ARGS = [
     "--no-first-run",
 ]
 NHS_FOCUS_YELLOW = "rgb(255, 235, 59)"
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# What fails the accessibility test; axe's "moderate" and "minor" findings are printed, not fatal.
+FATAL_IMPACTS = {"serious", "critical"}
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +59,8 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, request):
+    """A tab on the live server that records requests to anywhere else, and is photographed at the end."""
     context = browser.new_context(viewport={"width": 1200, "height": 900}, base_url=live_server.url)
     tab = context.new_page()
     tab.set_default_timeout(5000)
@@ -57,13 +72,18 @@ def page(browser, live_server):
         ),
     )
     yield tab
-    context.close()
+    try:
+        if tab.url.startswith(live_server.url):
+            screenshot(tab, request.node.name)
+    finally:
+        context.close()
 
 
 @pytest.fixture
 def system():
     icb = org("QOP", "icb", name="NHS Greater Manchester ICB", region="North West")
     board = org("qop-board", "board", icb, name="ICB board")
+    org("qop-finance", "committee", board, name="Finance and performance committee")
     gp_board = org("qop-gp-board", "board", icb, name="GP board")
     place = org("00T", "place", icb, name="Bolton")
     pcn = org("U00001", "pcn", place, name="Bolton Central PCN")
@@ -77,23 +97,59 @@ def system():
     return icb
 
 
-def test_search_a_practice_follow_it_and_redraw_its_ladder_at_another_date(page, system):
+def test_search_a_practice_by_postcode_and_reach_its_ladder(page, system):
     page.goto("/")
-    page.get_by_label("Find a practice, network, place, board or person").fill("P00001")
+    page.get_by_label("Find a practice, network, place, board or person").fill("bl1 1aa")
     page.keyboard.press("Enter")
-    page.get_by_role("link", name="Deane Road Surgery").click()
+    page.wait_for_url(re.compile(r"[?&]q=bl1"))
+    result = page.locator(".icsmap-result").filter(has_text="Deane Road Surgery")
+    assert "BL1 1AA" in result.inner_text()
+    result.get_by_role("link", name="Deane Road Surgery").click()
 
-    page.wait_for_url(re.compile(r"/organisations/P00001/"))
+    page.wait_for_url(re.compile(r"/organisations/P00001/$"))
     rungs = page.locator(".icsmap-ladder > li")
     assert rungs.count() == 5  # ICB board, GP board, Bolton, PCN, practice
     assert rungs.first.inner_text().startswith("TOP BOARD")
+    assert "ICB board" in rungs.first.inner_text()
+    assert "Deane Road Surgery" in rungs.last.inner_text()
     assert "Complete chain" in page.locator(".icsmap-verdict").inner_text()
+    assert page.requests_elsewhere == []
+
+
+def test_an_earlier_as_of_date_redraws_the_ladder(page, system):
+    page.goto("/organisations/P00001/")
+    ladder = page.locator(".icsmap-ladder")
+    assert "Illustrative Lead" in ladder.inner_text()
+    assert ladder.locator(".icsmap-rung__link--vacant").count() == 0
 
     page.get_by_label("As of").fill("2023-01-01")
     page.get_by_role("button", name="Show").click()
     page.wait_for_url(re.compile(r"date=2023-01-01"))
     assert "Incomplete chain" in page.locator(".icsmap-verdict").inner_text()
-    assert "Nobody holds this seat on 1 January 2023" in page.locator(".icsmap-ladder").inner_text()
+    assert "Illustrative Lead" not in ladder.inner_text()  # not appointed until 1 April 2023
+    vacant = ladder.locator(".icsmap-rung__link--vacant")  # both delegates start on 1 April 2023
+    assert vacant.count() == 2
+    assert "Bolton representative" in vacant.last.inner_text()
+    assert "Nobody holds this seat on 1 January 2023" in vacant.last.inner_text()
+    assert page.requests_elsewhere == []
+
+
+def test_a_collapsed_governance_tree_node_expands_from_its_summary(page, system):
+    page.goto("/organisations/QOP/")
+    summary = page.locator(".icsmap-tree__details > summary", has_text="Reporting to ICB board:")
+    details = summary.locator("xpath=..")
+    committee = details.get_by_role("link", name="Finance and performance committee")
+    assert committee.is_visible()  # the tree is drawn open
+
+    summary.click()
+    assert details.get_attribute("open") is None
+    assert committee.is_hidden()
+    screenshot(page, "tree-collapsed")
+
+    summary.click()
+    assert details.get_attribute("open") is not None
+    assert committee.is_visible()
+    assert page.url.endswith("/organisations/QOP/")
     assert page.requests_elsewhere == []
 
 
@@ -110,3 +166,43 @@ def test_keyboard_focus_on_the_search_box_is_visible(page, system):
     )
     assert style["style"] != "none" and float(style["width"].rstrip("px")) >= 3, style
     assert style["color"] == NHS_FOCUS_YELLOW, style
+
+
+def _axe_report(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"  [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:5]:
+            lines.append(
+                f"      {' '.join(map(str, node['target']))}: {node.get('failureSummary', '').splitlines()[-1:]}"
+            )
+        if len(v["nodes"]) > 5:
+            lines.append(f"      … and {len(v['nodes']) - 5} more")
+    return "\n".join(lines)
+
+
+def test_home_ladder_and_system_pages_have_no_serious_accessibility_violations(page, system):
+    if not AXE.exists():
+        pytest.skip(f"needs axe-core at {AXE.relative_to(ROOT)} (npm ci, or make install)")
+    failures = []
+    for name, url in [
+        ("home", "/"),
+        ("search", "/?q=BL1+1AA"),
+        ("ladder", "/organisations/P00001/"),
+        ("ladder-vacant", "/organisations/P00001/?date=2023-01-01"),
+        ("system", "/organisations/QOP/"),
+    ]:
+        page.goto(url)
+        # Open every <details> (the system page's seat list, say) so axe checks what they hold.
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        assert result["passes"], f"axe checked nothing on {url}"
+        screenshot(page, f"axe-{name}")
+        fatal = [v for v in result["violations"] if v["impact"] in FATAL_IMPACTS]
+        if fatal:
+            failures.append(f"{url}:\n{_axe_report(fatal)}")
+        elif result["violations"]:
+            print(f"axe, {url} (not fatal):\n{_axe_report(result['violations'])}")
+    assert not failures, "axe-core found serious or critical violations:\n" + "\n".join(failures)
+    assert page.requests_elsewhere == []
