@@ -57,7 +57,7 @@ def free_port() -> int:
 class Gunicorn:
     """gunicorn with 2 workers on 127.0.0.1, production settings, for the length of a with-block."""
 
-    def __init__(self, database_url: str, workers: int = 2):
+    def __init__(self, database_url: str, workers: int = 2, threads: int = 1):
         self.port = free_port()
         self.env = {
             **os.environ,
@@ -72,6 +72,8 @@ class Gunicorn:
             str(Path(PYTHON).with_name("gunicorn")),
             "--workers",
             str(workers),
+            "--threads",
+            str(threads),
             "--bind",
             f"127.0.0.1:{self.port}",
             "--log-level",
@@ -163,21 +165,28 @@ def main() -> int:
         "--warmup", type=int, default=5, help="Seconds of unmeasured load per endpoint first (caches fill)."
     )
     parser.add_argument("--copies", type=int, default=10, help="Size of the synthetic England for the scale test.")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread when > 1).")
+    parser.add_argument(
+        "--http-only", action="store_true", help="Reuse the databases of the last run; measure HTTP under load only."
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk (make bench does it).")
     main_db, scaled_db = database_urls(args)
     r: dict = {}
 
-    print("Setting up: empty database, full ODS import, re-import, demo governance…", flush=True)
-    r["database"] = stage("reset", main_db)["database"]
-    r.update(stage("load", main_db))
-    print("Path in-process, 1,000 random practices…", flush=True)
-    in_process = stage("paths", main_db)
-    for key in ("path_median_ms", "queries_per_path", "path_cached_median_ms", "queries_per_cached_path"):
-        r[key] = in_process[key]
-    r["path_inprocess_p99_ms"] = in_process["path_p99_ms"]
-    r["path_cached_p99_ms"] = in_process["path_cached_p99_ms"]
+    if args.http_only:
+        r = {k: v for k, v in json.loads(RESULTS.read_text()).items() if k not in {"http"}}
+    else:
+        print("Setting up: empty database, full ODS import, re-import, demo governance…", flush=True)
+        r["database"] = stage("reset", main_db)["database"]
+        r.update(stage("load", main_db))
+        print("Path in-process, 1,000 random practices…", flush=True)
+        in_process = stage("paths", main_db)
+        for key in ("path_median_ms", "queries_per_path", "path_cached_median_ms", "queries_per_cached_path"):
+            r[key] = in_process[key]
+        r["path_inprocess_p99_ms"] = in_process["path_p99_ms"]
+        r["path_cached_p99_ms"] = in_process["path_cached_p99_ms"]
 
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as codes_file:
         pass
@@ -189,7 +198,7 @@ def main() -> int:
         "practice_page": "/organisations/%s/",
         "system_page": f"/organisations/{largest}/",
     }
-    with Gunicorn(main_db) as server:
+    with Gunicorn(main_db, threads=args.threads) as server:
         for url in endpoints.values():  # steady state: each worker's caches filled, as in service
             wrk(url, server.port, codes_file.name, args.warmup, args.connections)
         load = {
@@ -207,14 +216,16 @@ def main() -> int:
     r["page_ratio"] = round(load["practice_page"]["rps"] / load["floor"]["rps"], 3)
     r["http_errors"] = sum(run["errors"] for run in load.values())
 
-    print(f"Scale: England ×{args.copies}…", flush=True)
-    stage("reset", scaled_db)
-    stage("load", scaled_db)
-    r["scale"] = stage("multiply", scaled_db, "--copies", str(args.copies))
-    scaled = stage("paths", scaled_db)
-    r["scale"]["path_median_ms"] = scaled["path_median_ms"]
-    r["scale_ratio"] = round(scaled["path_median_ms"] / r["path_median_ms"], 3)
+    if not args.http_only:
+        print(f"Scale: England ×{args.copies}…", flush=True)
+        stage("reset", scaled_db)
+        stage("load", scaled_db)
+        r["scale"] = stage("multiply", scaled_db, "--copies", str(args.copies))
+        scaled = stage("paths", scaled_db)
+        r["scale"]["path_median_ms"] = scaled["path_median_ms"]
+        r["scale_ratio"] = round(scaled["path_median_ms"] / r["path_median_ms"], 3)
     r["machine"] = {"cores": os.cpu_count(), "python": platform.python_version(), "database": r["database"]}
+    r["gunicorn"] = {"workers": 2, "threads": args.threads}
 
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(r, indent=2) + "\n")
