@@ -37,7 +37,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
     """An organisation in a list. ``parent`` and ``system`` are codes."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:organisation-detail", lookup_field="code")
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Code of the parent.")
+    parent = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="Code of the parent (null for an ICB)."
+    )
     system = serializers.CharField(
         source="system_code", read_only=True, allow_null=True, help_text="Code of the system's root (its ICB)."
     )

@@ -447,7 +447,7 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
         "Loading it into this database changes nothing.",
         parameters=[OpenApiParameter("format", str, enum=["yaml", "json"], description="Default yaml.")],
         responses={
-            (200, "application/yaml"): OpenApiTypes.STR,
+            (200, "application/yaml"): OpenApiTypes.OBJECT,  # the same object as the JSON, written as YAML
             (200, "application/json"): OpenApiTypes.OBJECT,
             (404, "application/json"): SYSTEM_NOT_FOUND,
         },
@@ -521,7 +521,8 @@ class ChangesView(ApiView, generics.GenericAPIView):
         since = params.moment(request, "since")
         root = params.system_root(request, "system")
         limit = params.bounded_int(request, "limit", default=500, maximum=MAX_CHANGES)
-        changes = history.changes_since(since, root, limit=limit + 1)
+        # In UTC: PostgreSQL refuses offsets past ±15:59, which Python (and ISO 8601) allow.
+        changes = history.changes_since(since.astimezone(datetime.UTC), root, limit=limit + 1)
         truncated = len(changes) > limit
         if truncated:
             # The next answer starts after `until`: keep together the changes of the instant the limit falls in.
