@@ -57,5 +57,5 @@ format: install
 # Not part of make test: import, path, HTTP-under-load and scale figures against their
 # targets (bench/run.py; PostgreSQL by default, BENCH_ARGS=--sqlite for SQLite).
 bench: install
-	command -v wrk >/dev/null || apt-get install -y wrk
+	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
