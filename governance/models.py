@@ -41,7 +41,6 @@ class Kind(models.TextChoices):
 # the body above them.
 BODY_KINDS = frozenset({Kind.BOARD, Kind.COMMITTEE, Kind.ICP})
 UNIT_KINDS = frozenset(set(Kind) - BODY_KINDS)
-SEATED_KINDS = BODY_KINDS  # organisations that can have seats
 
 
 class Source(models.TextChoices):
@@ -118,10 +117,6 @@ class Organisation(MPTTModel):
     @property
     def is_body(self) -> bool:
         return self.kind in BODY_KINDS
-
-    @property
-    def is_unit(self) -> bool:
-        return self.kind in UNIT_KINDS
 
     def is_active_on(self, date: datetime.date) -> bool:
         """Open on ``date``: opened on or before it, and not closed before it."""
