@@ -22,6 +22,13 @@ from . import versioning
 CACHE = "pages"
 
 
+def data_version(request) -> versioning.Version:
+    """The data version this request answers from, read once however many ask."""
+    if not hasattr(request, "_data_version"):
+        request._data_version = versioning.current()
+    return request._data_version
+
+
 def _key(request, version: versioning.Version) -> tuple[str, str]:
     digest = hashlib.sha256(
         f"{version.counter}|{timezone.localdate():%Y%m%d}|{request.get_full_path()}".encode()
@@ -36,7 +43,7 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        key, etag = _key(request, versioning.current())
+        key, etag = _key(request, data_version(request))
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
             return not_modified

@@ -12,9 +12,9 @@ import datetime
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from . import comparison, directory, structure, versioning, voice
+from . import comparison, directory, structure, voice
 from .models import BODY_KINDS, Kind, Organisation, Person, Seat
-from .page_cache import cached_page
+from .page_cache import cached_page, data_version
 from .paths import cached_graph
 from .people import person_record
 
@@ -77,9 +77,9 @@ def organisation_detail(request, code):
         date = _as_of(request)
     except BadDate as error:
         return _bad_request(request, str(error))
-    graph = cached_graph(org.tree_id, date, versioning.current().counter)
+    graph = cached_graph(org.tree_id, date, data_version(request).counter)
     is_system = org.parent_id is None
-    is_body = org.kind in BODY_KINDS
+    is_body = org.is_body
     context = {
         "org": org,
         "date": date,

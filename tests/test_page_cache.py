@@ -25,6 +25,16 @@ def test_a_second_anonymous_visit_costs_one_query(client, practice, django_asser
     assert second["ETag"] == first["ETag"]
 
 
+def test_a_first_visit_reads_the_data_version_once(client, practice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/organisations/P00001/").status_code == 200
+
+    assert sum("governance_dataversion" in q["sql"] for q in captured.captured_queries) == 1
+
+
 def test_revalidation_with_the_etag_is_a_304(client, practice):
     etag = client.get("/organisations/P00001/")["ETag"]
 
