@@ -25,7 +25,7 @@ CACHE = "pages"
 def data_version(request) -> versioning.Version:
     """The data version this request answers from, read once however many ask."""
     if not hasattr(request, "_data_version"):
-        request._data_version = versioning.current()
+        request._data_version = versioning.latest()
     return request._data_version
 
 

@@ -31,10 +31,11 @@ def set_top_board(system: Organisation, board: Organisation) -> None:
 
 
 def clear_caches() -> None:
-    """Forget cached graphs and pages: a test's writes never commit, so the data version stays put."""
+    """Forget cached graphs, pages and the remembered data version: a test's writes never commit."""
     from django.core.cache import caches
 
-    from governance import page_cache, paths
+    from governance import page_cache, paths, versioning
 
     paths.clear_graph_cache()
+    versioning.forget_latest()
     caches[page_cache.CACHE].clear()
