@@ -230,12 +230,14 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        # Rendered pages for anonymous readers (governance/page_cache.py), compressed: a few KB each.
+        # Pages and API answers for anonymous readers (governance/page_cache.py and
+        # governance/api/answer_cache.py), compressed: 1-3 KB each, so the default holds every
+        # practice's page and path (12,500 for England) in some 30 MB per process.
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pages",
             "TIMEOUT": 24 * 3600,
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "5000"))},
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "20000"))},
         },
     }
 # Cross-origin reads only: GET/HEAD/OPTIONS under /api/, from CORS_ALLOWED_ORIGINS

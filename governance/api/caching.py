@@ -14,6 +14,7 @@ the one it saw (If-None-Match, which takes precedence, never does).
 """
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.utils import timezone
@@ -21,7 +22,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from rest_framework.renderers import JSONRenderer
 
-from governance import versioning
+from governance import page_cache, versioning
+
+from . import answer_cache
 
 READS = ("GET", "HEAD")
 CACHEABLE_FORMATS = {"json", "csv", "yaml"}  # not the browsable API: it shows who is signed in
@@ -52,12 +55,17 @@ class ApiView:
     data_version: versioning.Version | None = None
     csv_filename = "export.csv"
 
+    def dispatch(self, request, *args, **kwargs):
+        # An anonymous read answered before is answered again without DRF (answer_cache).
+        replayed = answer_cache.replay(request, self)
+        return replayed if replayed is not None else super().dispatch(request, *args, **kwargs)
+
     def initial(self, request, *args, **kwargs):
         self.data_version = None
         super().initial(request, *args, **kwargs)  # negotiation, authentication, permissions, throttles
         fmt = getattr(request.accepted_renderer, "format", None)
         if request.method in READS and fmt in CACHEABLE_FORMATS:
-            self.data_version = version = versioning.current()  # read before any data, never after
+            self.data_version = version = page_cache.data_version(request._request)  # before any data, never after
             answer = get_conditional_response(
                 request._request,
                 etag=etag(version, fmt),
@@ -69,7 +77,7 @@ class ApiView:
     def _version(self) -> int:
         """The data version this request answers from (read in ``initial`` for cacheable formats)."""
         if self.data_version is None:
-            self.data_version = versioning.current()
+            self.data_version = page_cache.data_version(self.request._request)
         return self.data_version.counter
 
     def handle_exception(self, exc):
@@ -89,6 +97,9 @@ class ApiView:
             response["ETag"] = etag(version, request.accepted_renderer.format)
             response["Last-Modified"] = http_date(last_modified(version).timestamp())
             patch_cache_control(response, public=True, max_age=getattr(settings, "API_CACHE_MAX_AGE", 60))
+            answer_key = answer_cache.key(request._request) if response.status_code == 200 else None
+            if answer_key:
+                response.add_post_render_callback(functools.partial(answer_cache.keep, answer_key))
         if response.status_code == 200 and getattr(request.accepted_renderer, "format", None) == "csv":
             response["Content-Disposition"] = f'attachment; filename="{self.get_csv_filename()}"'
             following = getattr(response, "data", None)
