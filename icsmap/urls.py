@@ -9,3 +9,6 @@ urlpatterns = [
     path("api/", include("governance.api.urls")),
     path("", include("governance.urls")),
 ]
+
+# Unmatched URLs under /api/ answer JSON, like the API's own 404s.
+handler404 = "governance.api.errors.not_found"

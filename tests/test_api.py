@@ -181,6 +181,22 @@ def test_unknown_organisation_is_a_json_404(client, gm, url):
     assert "detail" in response.json()
 
 
+@pytest.mark.parametrize("url", ["/seats/1.5/", "/people/x/y/", "/nothing-here/"])
+def test_an_api_url_that_matches_nothing_is_a_json_404(client, gm, url):
+    response = client.get(f"{API}{url}")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+
+
+def test_a_page_url_that_matches_nothing_is_still_the_404_page(client, gm):
+    response = client.get("/nothing-here/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
 def test_children_are_paginated_and_filterable(client, gm):
     response = client.get(f"{API}/organisations/QOP/children/", {"page_size": 2})
 
@@ -467,6 +483,18 @@ def test_schema_is_openapi_3_and_documents_the_path(client):
     assert {"200", "400", "404"} <= set(path["responses"])
     assert "/api/v1/paths/" in schema["paths"]
     assert "Path" in schema["components"]["schemas"]
+
+
+def test_schema_lists_the_errors_any_read_may_give(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+
+    seats = schema["paths"]["/api/v1/seats/"]["get"]["responses"]
+    person = schema["paths"]["/api/v1/people/{id}/"]["get"]["responses"]
+    assert {"400", "404", "429"} <= set(seats)  # a bad filter, a page past the end, the anonymous rate
+    assert {"404", "429"} <= set(person)
+    assert seats["404"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorDetail"}
+    path = schema["paths"]["/api/v1/organisations/{code}/path/"]["get"]["responses"]
+    assert "closed" in path["404"]["description"]  # a read's own description is kept
 
 
 def test_docs_render_swagger_ui_from_local_static_files(client):

@@ -7,6 +7,8 @@ else is DRF's usual shape: ``{"detail": ...}`` for 401, 403 and 404,
 ``{"<parameter or field>": [...]}`` for 400.
 """
 
+from django.http import JsonResponse
+from django.views import defaults
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
@@ -28,6 +30,16 @@ def exception_handler(exc, context):
         else:
             exc = ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})
     return drf_exception_handler(exc, context)
+
+
+def not_found(request, exception=None):
+    """The site's 404 (``handler404``): JSON under /api/, as every other API error is; the page elsewhere.
+
+    An API URL that matches no route (``seats/1.5/``, a typo) never reaches DRF.
+    """
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found: no such API URL."}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 ERROR_DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
@@ -76,3 +88,33 @@ def refused(*examples: tuple[str, str]) -> OpenApiResponse:
         "(`non_field_errors` for the whole write), the value the messages.",
         examples=[OpenApiExample(f"Refused ({name})", value={name: [message]}) for name, message in examples],
     )
+
+
+# Answers any read may give, whatever its own documentation lists: DRF answers an unknown
+# ``?format=`` and a page past the end with 404, a malformed query parameter with 400, and
+# anonymous clients over their rate with 429.
+COMMON_READ_ERRORS = {
+    "400": "A query parameter is malformed or names nothing: the key is the parameter, the value its errors.",
+    "404": "Not found: no such object, a page past the end, or an unknown `format`.",
+    "429": "Too many requests from this address (anonymous clients): wait `Retry-After` seconds.",
+}
+
+
+def document_common_errors(result, generator, request, public):
+    """drf-spectacular postprocessing hook: list ``COMMON_READ_ERRORS`` on every read that lacks them."""
+    detail = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorDetail"}}}
+    by_parameter = {
+        "application/json": {
+            "schema": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
+        }
+    }
+    for operations in result.get("paths", {}).values():
+        read = operations.get("get")
+        if read is None:
+            continue
+        for status, description in COMMON_READ_ERRORS.items():
+            if status == "400" and not any(p.get("in") == "query" for p in read.get("parameters", [])):
+                continue  # nothing to be malformed
+            content = by_parameter if status == "400" else detail
+            read["responses"].setdefault(status, {"description": description, "content": content})
+    return result
