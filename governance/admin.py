@@ -8,9 +8,9 @@ Three promises hold here as everywhere else:
 - a system editor reads everything but changes only their own systems
   (``governance.permissions``); superusers change everything.
 
-Every object has a history page with revert (``governance.history_admin``), and an
-appointment's form refuses to save over a change made since it was opened
-(``governance.edit_conflicts``).
+Every object has a history page with revert (``governance.history_admin``), and the
+forms of appointments, seats and people refuse to save over a change made since they
+were opened (``governance.edit_conflicts``).
 """
 
 from django import forms
@@ -201,8 +201,11 @@ class OrganisationForm(MPTTAdminForm):
         return cleaned
 
 
-class SeatForm(forms.ModelForm):
-    """A seat sits on a body and represents only organisations of its own system."""
+class SeatForm(edit_conflicts.VersionedForm):
+    """A seat sits on a body and represents only organisations of its own system.
+
+    Refuses to save over a change another editor made since the form was opened.
+    """
 
     # On the seat's own page the appointments inline checks the holders with the new
     # max_holders; elsewhere (a seat inline on its body) compare with the stored ones.
@@ -210,7 +213,7 @@ class SeatForm(forms.ModelForm):
 
     class Meta:
         model = Seat
-        fields = "__all__"  # noqa: DJ007 - the admin chooses what is shown
+        fields = "__all__"  # the admin chooses what is shown
 
     def clean(self):
         cleaned = super().clean()
@@ -304,7 +307,7 @@ class SeatInline(SystemScopedInline, admin.TabularInline):
     model = Seat
     form = SeatForm
     fk_name = "body"
-    fields = ("label", "role", "represents", "sector", "selection", "delegate", "voting", "max_holders")
+    fields = ("label", "role", "represents", "sector", "selection", "delegate", "voting", "max_holders", "version")
     autocomplete_fields = ("represents",)
     show_change_link = True  # to the seat's page, with its appointments
     extra = 0
@@ -528,8 +531,17 @@ class AppointmentAdmin(SystemScopedAdmin):
         rules.check_appointments(obj.seat.max_holders, stored_holders(obj.seat))
 
 
+class PersonForm(edit_conflicts.VersionedForm):
+    """Refuses to save over a change another editor made since the form was opened."""
+
+    class Meta:
+        model = Person
+        fields = "__all__"
+
+
 @admin.register(Person)
 class PersonAdmin(SystemScopedAdmin):
+    form = PersonForm
     list_display = ("name", "profession", "organisation")
     search_fields = ("name",)
 

@@ -1,4 +1,4 @@
-"""Two editors, one appointment: the second save over an unseen change is refused, never silent.
+"""Two editors, one appointment (or seat, or person): the second save over an unseen change is refused.
 
 Through the admin test client (two GETs, then two POSTs), on the appointment's own page
 and in the seat page's inline; and on PostgreSQL, two threads saving at the same moment:
@@ -84,6 +84,60 @@ def test_the_seat_page_inline_refuses_a_stale_appointment_too():
     appointment.refresh_from_db()
     assert appointment.end == D(2025, 1, 31)
     assert appointment.seat.label == "Chair"  # nothing of bob's page was saved
+
+
+@pytest.mark.django_db
+def test_a_seat_page_saved_over_an_unseen_change_is_refused():
+    held = make_system().seat
+    alice, bob = editor("alice"), editor("bob")
+    url = change_url(held)
+    alice_form, bob_form = form_data(alice.get(url)), form_data(bob.get(url))
+
+    alice_form["max_holders"] = "1"
+    assert alice.post(url, alice_form).status_code == 302
+    bob_form["label"] = "Chair of the board"
+    errors = errors_of(bob.post(url, bob_form))
+
+    assert "This seat was changed by alice at " in errors and RELOAD in errors
+    held.refresh_from_db()
+    assert (held.label, held.max_holders) == ("Chair", 1)
+
+
+@pytest.mark.django_db
+def test_the_body_page_seat_inline_refuses_a_stale_seat_too():
+    held = make_system().seat
+    alice, bob = editor("alice"), editor("bob")
+    body_url, seat_url = change_url(held.body), change_url(held)
+    body_page = bob.get(body_url)
+    assert 'type="hidden" name="seats-0-version"' in body_page.content.decode()
+    bob_form = form_data(body_page)
+    alice_form = form_data(alice.get(seat_url))
+
+    alice_form["label"] = "Chair of the ICB"
+    assert alice.post(seat_url, alice_form).status_code == 302
+    bob_form["seats-0-voting"] = ""  # his page still shows the old label
+    errors = errors_of(bob.post(body_url, bob_form))
+
+    assert "This seat was changed by alice at " in errors
+    held.refresh_from_db()
+    assert held.label == "Chair of the ICB" and held.voting
+
+
+@pytest.mark.django_db
+def test_a_person_saved_over_an_unseen_change_is_refused():
+    person = make_system().person
+    alice, bob = editor("alice"), editor("bob")
+    url = change_url(person)
+    alice_form, bob_form = form_data(alice.get(url)), form_data(bob.get(url))
+
+    alice_form["profession"] = "GP"
+    assert alice.post(url, alice_form).status_code == 302
+    bob_form["organisation"] = "Example Surgery"
+    errors = errors_of(bob.post(url, bob_form))
+
+    assert "This person was changed by alice at " in errors
+    person.refresh_from_db()
+    assert (person.profession, person.organisation) == ("GP", "")
 
 
 @pytest.mark.django_db
