@@ -81,6 +81,8 @@ class _Watch:
         self.listener = None
         self.version: Version | None = None
         self.read_at = 0.0
+        self.inherited = None  # a forked worker's copy of its parent's listener: kept, never used
+        self.warned = False
 
     def forget(self) -> None:
         with self.lock:
@@ -95,8 +97,9 @@ class _Watch:
         if connection.vendor != "postgresql":
             return current()  # SQLite is in-process: the query is cheaper than watching
         with self.lock:
-            if os.getpid() != self.pid:  # a forked worker must not share its parent's socket
-                self.listener, self.pid, self.version = None, os.getpid(), None
+            if os.getpid() != self.pid:  # a forked worker must not share its parent's socket…
+                # …nor close it (closing ends the parent's session): keep the copy, unused.
+                self.inherited, self.listener, self.pid, self.version = self.listener, None, os.getpid(), None
             if self.version is not None and (not self._heard() and time.monotonic() - self.read_at < WATCH_MAX_AGE):
                 return self.version
             self._listen()
@@ -124,8 +127,10 @@ class _Watch:
             listener.autocommit = True
             with listener.cursor() as cursor:
                 cursor.execute(f"LISTEN {CHANNEL}")
-        except connection.Database.Error:  # without a listener every read asks the database
-            logger.warning("Cannot LISTEN for data version changes; reading the version on every request.")
+        except connection.Database.Error as error:  # without a listener every read asks the database
+            if not self.warned:
+                logger.warning("Cannot LISTEN for data version changes (%s); reading it on every request.", error)
+                self.warned = True
             return
         self.listener = listener
 

@@ -106,4 +106,6 @@ def test_on_postgresql_a_forked_worker_listens_on_its_own_connection(monkeypatch
     versioning.latest()
 
     assert versioning._watch.listener is not inherited
+    assert versioning._watch.inherited is inherited  # kept: freed, psycopg2 would end the parent's session
+    assert not inherited.closed
     inherited.close()
