@@ -8,9 +8,8 @@ Three promises hold here as everywhere else:
 - a system editor reads everything but changes only their own systems
   (``governance.permissions``); superusers change everything.
 
-Every object has a history page with revert (``governance.history_admin``), and the
-forms of appointments, seats and people refuse to save over a change made since they
-were opened (``governance.edit_conflicts``).
+Every object has a history page with revert (``governance.history_admin``), and every
+form refuses to save over a change made since it was opened (``governance.edit_conflicts``).
 """
 
 from django import forms
@@ -177,8 +176,11 @@ class CurrentFilter(admin.SimpleListFilter):
 # --- forms: validation through governance.rules ---------------------------------------
 
 
-class OrganisationForm(MPTTAdminForm):
-    """Placement, cycles and roots, checked by ``rules.check_organisation``."""
+class OrganisationForm(edit_conflicts.VersionedForm, MPTTAdminForm):
+    """Placement, cycles and roots, checked by ``rules.check_organisation``.
+
+    Refuses to save over a change another editor made since the form was opened.
+    """
 
     user = None  # set by OrganisationAdmin.get_form
 
@@ -323,7 +325,7 @@ class OrganisationAdmin(history_admin.RecentChangesAdmin, SystemScopedAdmin, Dra
     autocomplete_fields = ("parent", "sub_icb", "top_board")
     list_per_page = 200  # the tree has ~8,000 nodes: filter by system rather than load them all
     fieldsets = (
-        (None, {"fields": ("code", "name", "kind", "parent")}),
+        (None, {"fields": ("code", "name", "kind", "parent", "version")}),  # version: hidden, see edit_conflicts
         ("Dates", {"fields": ("opened", "closed")}),
         ("Details", {"fields": ("sub_icb", "postcode", "region", "top_board", "source")}),
     )
@@ -356,8 +358,18 @@ class OrganisationAdmin(history_admin.RecentChangesAdmin, SystemScopedAdmin, Dra
 
     # Structural writes: through the tree service, never save()/delete()/move_to() here.
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        # The tree lock before the row locks that the form's version checks take (the
+        # organisation's, its seats'): every structural writer takes them in that order, and
+        # a save holding a row while waiting for the tree lock could deadlock with them.
+        with tree.structural_write():
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
-        values = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
+        stored_fields = {field.name for field in Organisation._meta.concrete_fields} & set(form.fields)  # not version
+        values = {name: value for name, value in form.cleaned_data.items() if name in stored_fields}
         if change and history_admin.is_revert(request):
             # The revert form starts from the old version, so its changed_data is empty: the
             # change is whatever differs from the stored row (a new parent moves it, under the lock).

@@ -1,4 +1,4 @@
-"""Two editors, one appointment, seat or person: neither may overwrite the other's change unseen.
+"""Two editors, one row: neither may overwrite the other's change unseen.
 
 An optimistic version check. An edit form carries the row's ``updated_at`` as it was
 when the form was opened (its *version*, in a hidden field). On save, ``check_version``

@@ -1,11 +1,14 @@
-"""Two editors, one appointment (or seat, or person): the second save over an unseen change is refused.
+"""Two editors, one row (an appointment, seat, person or organisation): the second save over an unseen
+change is refused.
 
-Through the admin test client (two GETs, then two POSTs), on the appointment's own page
-and in the seat page's inline; and on PostgreSQL, two threads saving at the same moment:
-exactly one wins, because the check holds the row's lock until the save commits.
+Through the admin test client (two GETs, then two POSTs), on each object's own page and in
+the inlines; and on PostgreSQL, two threads saving at the same moment: exactly one wins,
+because the check holds the row's lock until the save commits; and a body page's save,
+which locks its seats, takes the tree lock first, as the loader does (else: a deadlock).
 """
 
 import io
+import operator
 import threading
 import time
 
@@ -15,8 +18,8 @@ from django.core.management import call_command
 from django.db import connections, transaction
 from django.test import Client
 
-from governance import edit_conflicts
-from governance.models import Appointment
+from governance import edit_conflicts, tree
+from governance.models import Appointment, Seat
 from tests.builders import D, appoint, org, seat
 from tests.test_admin import change_url, errors_of, form_data
 
@@ -88,14 +91,15 @@ def test_the_seat_page_inline_refuses_a_stale_appointment_too():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "name, alice_sets, bob_sets",
+    "of, name, alice_sets, bob_sets",
     [
-        ("seat", {"max_holders": 1}, {"label": "Chair of the board"}),
-        ("person", {"profession": "GP"}, {"organisation": "Example Surgery"}),
+        ("seat", "seat", {"max_holders": 1}, {"label": "Chair of the board"}),
+        ("person", "person", {"profession": "GP"}, {"organisation": "Example Surgery"}),
+        ("seat.body", "organisation", {"name": "Integrated care board"}, {"postcode": "QA1 1AA"}),
     ],
 )
-def test_a_seat_or_person_saved_over_an_unseen_change_is_refused(name, alice_sets, bob_sets):
-    obj = getattr(make_system(), name)
+def test_a_seat_person_or_organisation_saved_over_an_unseen_change_is_refused(of, name, alice_sets, bob_sets):
+    obj = operator.attrgetter(of)(make_system())
     alice, bob = editor("alice"), editor("bob")
     url = change_url(obj)
     alice_form, bob_form = form_data(alice.get(url)), form_data(bob.get(url))
@@ -198,3 +202,52 @@ def test_two_threads_saving_the_same_appointment_at_once_exactly_one_wins(monkey
         assert (stored.end, stored.source) == (D(2025, 1, 31), "")
     else:
         assert (stored.end, stored.source) == (None, "https://example.org/board-papers")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_body_page_save_waits_for_the_tree_lock_before_locking_its_seats():
+    held = make_system().seat
+    bob = editor("bob")
+    body_url = change_url(held.body)
+    bob_form = form_data(bob.get(body_url))
+    bob_form["seats-0-voting"] = ""
+    outcome = {}
+
+    def load_governance_meanwhile():
+        # As the governance loader does: the tree lock, then the seats. Had bob's save locked the
+        # seat's row before waiting for the tree lock, each would wait for the other (a deadlock).
+        try:
+            with tree.structural_write():
+                started.set()
+                time.sleep(0.5)  # bob's save is under way, and waiting
+                seat = Seat.objects.get(pk=held.pk)
+                seat.label = "Chair of the ICB"
+                seat.save()
+            outcome["loader"] = "saved"
+        except Exception as error:  # the test reports whatever went wrong
+            outcome["loader"] = repr(error)
+        finally:
+            connections.close_all()
+
+    def save_body_page():
+        try:
+            started.wait()
+            outcome["bob"] = bob.post(body_url, bob_form)
+        except Exception as error:
+            outcome["bob"] = repr(error)
+        finally:
+            connections.close_all()
+
+    started = threading.Event()
+    threads = [threading.Thread(target=load_governance_meanwhile), threading.Thread(target=save_body_page)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcome["loader"] == "saved"
+    assert not isinstance(outcome["bob"], str), outcome["bob"]
+    assert "This seat was changed by someone else at " in errors_of(outcome["bob"])  # told, after waiting
+    held.refresh_from_db()
+    assert held.label == "Chair of the ICB" and held.voting

@@ -24,7 +24,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from governance import tree_check
+from governance import edit_conflicts, tree_check
 from governance.models import Organisation
 from tests.builders import org
 
@@ -115,6 +115,7 @@ class Editor:
         parent_pk = self.ledger.nodes[parent].pk if parent in self.ledger.nodes else self.pks[parent]
         url = reverse("admin:governance_organisation_change", args=[node.pk])
         data = {**BLANK, "code": code, "name": name, "kind": node.kind, "parent": parent_pk, "source": "governance"}
+        data["version"] = edit_conflicts.version_of(Organisation.objects.get(pk=node.pk))  # only this thread edits it
         if self.expect(self.client.post(url, data), 302, f"rename {code}"):
             self.ledger.edits["rename" if parent == node.parent else "rename+move"] += 1
             node.name, node.parent = name, parent
