@@ -359,13 +359,20 @@ class OrganisationAdmin(history_admin.RecentChangesAdmin, SystemScopedAdmin, Dra
     # Structural writes: through the tree service, never save()/delete()/move_to() here.
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._post_under_tree_lock(request, super().changeform_view, object_id, form_url, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):  # a revert
+        return self._post_under_tree_lock(request, super().history_form_view, object_id, version_id, extra_context)
+
+    @staticmethod
+    def _post_under_tree_lock(request, view, *args):
+        """Save with the tree lock taken before the row locks that the form's version checks take
+        (the organisation's, its seats'): every structural writer takes them in that order, and a
+        save holding a row while it waits for the tree lock could deadlock with one of them."""
         if request.method != "POST":
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        # The tree lock before the row locks that the form's version checks take (the
-        # organisation's, its seats'): every structural writer takes them in that order, and
-        # a save holding a row while waiting for the tree lock could deadlock with them.
+            return view(request, *args)
         with tree.structural_write():
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            return view(request, *args)
 
     def save_model(self, request, obj, form, change):
         stored_fields = {field.name for field in Organisation._meta.concrete_fields} & set(form.fields)  # not version

@@ -19,9 +19,10 @@ from django.db import connections, transaction
 from django.test import Client
 
 from governance import edit_conflicts, tree
-from governance.models import Appointment, Seat
+from governance.models import Appointment, Organisation, Seat
 from tests.builders import D, appoint, org, seat
 from tests.test_admin import change_url, errors_of, form_data
+from tests.test_history import revert_errors, revert_form, revert_url
 
 CONFLICT = "This appointment was changed by {user} at "
 RELOAD = "since you opened it; reload and re-apply your change."
@@ -204,50 +205,83 @@ def test_two_threads_saving_the_same_appointment_at_once_exactly_one_wins(monkey
         assert (stored.end, stored.source) == (None, "https://example.org/board-papers")
 
 
+def meanwhile_under_the_tree_lock(structural_write, post) -> dict:
+    """Run ``post()`` while another thread holds the tree lock and then writes (``structural_write()``).
+
+    As the governance loader and moves do: the tree lock first, then rows. Had ``post`` locked
+    a row before waiting for the tree lock, each would wait for the other (a deadlock, which
+    PostgreSQL breaks by failing one of them). Returns each side's outcome.
+    """
+    started, outcome = threading.Event(), {}
+
+    def writer():
+        try:
+            with tree.structural_write():
+                started.set()
+                time.sleep(0.5)  # the post is under way, and waiting
+                structural_write()
+            outcome["writer"] = "saved"
+        except Exception as error:  # the test reports whatever went wrong
+            outcome["writer"] = repr(error)
+        finally:
+            connections.close_all()
+
+    def poster():
+        try:
+            started.wait()
+            outcome["post"] = post()
+        except Exception as error:
+            outcome["post"] = repr(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer), threading.Thread(target=poster)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcome["writer"] == "saved"
+    assert not isinstance(outcome["post"], str), outcome["post"]
+    return outcome
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_body_page_save_waits_for_the_tree_lock_before_locking_its_seats():
     held = make_system().seat
     bob = editor("bob")
     body_url = change_url(held.body)
-    bob_form = form_data(bob.get(body_url))
-    bob_form["seats-0-voting"] = ""
-    outcome = {}
+    bob_form = {**form_data(bob.get(body_url)), "seats-0-voting": ""}
 
-    def load_governance_meanwhile():
-        # As the governance loader does: the tree lock, then the seats. Had bob's save locked the
-        # seat's row before waiting for the tree lock, each would wait for the other (a deadlock).
-        try:
-            with tree.structural_write():
-                started.set()
-                time.sleep(0.5)  # bob's save is under way, and waiting
-                seat = Seat.objects.get(pk=held.pk)
-                seat.label = "Chair of the ICB"
-                seat.save()
-            outcome["loader"] = "saved"
-        except Exception as error:  # the test reports whatever went wrong
-            outcome["loader"] = repr(error)
-        finally:
-            connections.close_all()
+    def rename_seat():
+        seat = Seat.objects.get(pk=held.pk)
+        seat.label = "Chair of the ICB"
+        seat.save()
 
-    def save_body_page():
-        try:
-            started.wait()
-            outcome["bob"] = bob.post(body_url, bob_form)
-        except Exception as error:
-            outcome["bob"] = repr(error)
-        finally:
-            connections.close_all()
+    outcome = meanwhile_under_the_tree_lock(rename_seat, lambda: bob.post(body_url, bob_form))
 
-    started = threading.Event()
-    threads = [threading.Thread(target=load_governance_meanwhile), threading.Thread(target=save_body_page)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert outcome["loader"] == "saved"
-    assert not isinstance(outcome["bob"], str), outcome["bob"]
-    assert "This seat was changed by someone else at " in errors_of(outcome["bob"])  # told, after waiting
+    assert "This seat was changed by someone else at " in errors_of(outcome["post"])  # told, after waiting
     held.refresh_from_db()
     assert held.label == "Chair of the ICB" and held.voting
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_revert_waits_for_the_tree_lock_before_locking_the_organisation():
+    board = make_system().seat.body
+    committee = org("qaa-committee", "committee", board)
+    tree.update_organisation(committee, name="Quality committee")
+    original = committee.history.order_by("history_id").first()
+    root = Client()
+    root.force_login(User.objects.create_superuser("root"))
+    url = revert_url(committee, original)
+    form = revert_form(root, url)
+
+    def move_committee():
+        tree.move_organisation(Organisation.objects.get(code="qaa-committee"), Organisation.objects.get(code="QAA"))
+
+    outcome = meanwhile_under_the_tree_lock(move_committee, lambda: root.post(url, form))
+
+    assert "This organisation was changed by someone else at " in revert_errors(outcome["post"])  # told, after waiting
+    committee.refresh_from_db()
+    assert committee.parent.code == "QAA"  # the move stands
