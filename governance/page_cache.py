@@ -2,7 +2,8 @@
 
 A page depends only on its URL, the day (pages default to "as of today") and the data
 (``governance.versioning``, bumped by every committed write), so that triple is the
-cache key: a stale page is never served, it just stops being asked for. Signed-in
+cache key: a stale page is not served once this process has heard of the bump (at once,
+or within ``versioning.WATCH_MAX_AGE``); it just stops being asked for. Signed-in
 users are never served from the cache, and nothing is stored for them. Pages are
 stored compressed in the ``pages`` cache (per process, or Redis with REDIS_URL), and
 carry an ETag so a browser's revalidation is a 304.
