@@ -30,6 +30,44 @@ def set_top_board(system: Organisation, board: Organisation) -> None:
     system.refresh_from_db()
 
 
+def greater_manchester(*, complete: bool) -> dict:
+    """A Greater-Manchester-shaped system (QOP): six hops from a Bolton practice to the ICB board.
+
+    Practice -> PCN -> Bolton (member of) -> GP board (Bolton's seat) -> primary care board
+    (the GP board's seat) -> provider board (the primary care board's seat) -> ICB board
+    (reports to); and a general practice partner member on the ICB board, beside the path.
+    With ``complete``, every seat on the chain is held today; without, the GP board's seat
+    was held until 2024-03-31 only and the provider board's seat was never filled.
+    Returns the rows by name.
+    """
+    s = {}
+    s["icb"] = org("QOP", "icb", name="NHS Greater Manchester ICB")
+    s["board"] = org("qop-board", "board", s["icb"], name="ICB board")
+    s["provider"] = org("qop-provider-board", "committee", s["board"], name="Provider board")
+    s["primary"] = org("qop-primary-care-board", "board", s["icb"], name="Primary care board")
+    s["gp"] = org("qop-gp-board", "board", s["icb"], name="GP board")
+    s["bolton"] = org("00T", "place", s["icb"], name="Bolton")
+    s["pcn"] = org("U00001", "pcn", s["bolton"], name="Bolton Central PCN")
+    s["practice"] = org("P00001", "practice", s["pcn"], sub_icb=s["bolton"], name="Alpha Surgery", postcode="BL1 1AA")
+    set_top_board(s["icb"], s["board"])
+    s["bolton_seat"] = seat(s["gp"], "Bolton locality representative", represents=s["bolton"], delegate=True)
+    s["gp_seat"] = seat(s["primary"], "GP board representative", represents=s["gp"], delegate=True)
+    s["primary_seat"] = seat(s["provider"], "Primary care board representative", represents=s["primary"])
+    s["partner"] = seat(
+        s["board"],
+        "Partner member (primary medical services)",
+        role="partner_member",
+        sector="general_practice",
+        selection="nominated",
+    )
+    s["a"] = appoint(s["bolton_seat"], "Illustrative Holder A", D(2023, 4, 1), source="https://example.org/a")
+    appoint(s["gp_seat"], "Illustrative Holder B", D(2023, 4, 1), end=None if complete else D(2024, 3, 31))
+    if complete:
+        appoint(s["primary_seat"], "Illustrative Holder C", D(2023, 4, 1))
+    appoint(s["partner"], "Illustrative Partner", D(2022, 7, 1))
+    return s
+
+
 def clear_caches() -> None:
     """Forget cached graphs, pages and the remembered data version: a test's writes never commit."""
     from django.core.cache import caches

@@ -7,7 +7,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from governance.paths import representation_path
-from tests.builders import D, appoint, org, seat, set_top_board
+from tests.builders import D, greater_manchester, org
 
 pytestmark = pytest.mark.django_db
 
@@ -22,32 +22,9 @@ def client():
 
 @pytest.fixture
 def gm():
-    """A Greater-Manchester-shaped system (six hops from practice to board) and a small second system."""
-    s = {}
-    s["icb"] = org("QOP", "icb", name="NHS Greater Manchester ICB")
-    s["board"] = org("qop-board", "board", s["icb"], name="ICB board")
-    s["provider"] = org("qop-provider-board", "committee", s["board"], name="Provider board")
-    s["primary"] = org("qop-primary-care-board", "board", s["icb"], name="Primary care board")
-    s["gp"] = org("qop-gp-board", "board", s["icb"], name="GP board")
-    s["bolton"] = org("00T", "place", s["icb"], name="Bolton")
-    s["pcn"] = org("U00001", "pcn", s["bolton"], name="Bolton Central PCN")
-    s["practice"] = org("P00001", "practice", s["pcn"], sub_icb=s["bolton"], name="Alpha Surgery", postcode="BL1 1AA")
+    """A Greater-Manchester-shaped system (two seats on its chain vacant today) and a small second system."""
+    s = greater_manchester(complete=False)
     s["closed"] = org("P00009", "practice", s["pcn"], name="Closed Surgery", closed=D(2025, 1, 31))
-    set_top_board(s["icb"], s["board"])
-    s["bolton_seat"] = seat(s["gp"], "Bolton locality representative", represents=s["bolton"], delegate=True)
-    s["gp_seat"] = seat(s["primary"], "GP board representative", represents=s["gp"], delegate=True)
-    s["primary_seat"] = seat(s["provider"], "Primary care board representative", represents=s["primary"])
-    s["partner"] = seat(
-        s["board"],
-        "Partner member (primary medical services)",
-        role="partner_member",
-        sector="general_practice",
-        selection="nominated",
-    )
-    s["a"] = appoint(s["bolton_seat"], "Illustrative Holder A", D(2023, 4, 1), source="https://example.org/a")
-    appoint(s["gp_seat"], "Illustrative Holder B", D(2023, 4, 1), end=D(2024, 3, 31))
-    appoint(s["partner"], "Illustrative Partner", D(2022, 7, 1))
-    # primary_seat stays vacant
     s["other"] = org("QAA", "icb", name="Other ICB")
     s["other_pcn"] = org("U00002", "pcn", org("99A", "place", s["other"], name="Elsewhere"))
     org("P00002", "practice", s["other_pcn"], name="Beta Surgery")

@@ -3,7 +3,7 @@
 import pytest
 
 from governance.paths import OrganisationNotOpen, UnknownOrganisation, representation_path
-from tests.builders import D, appoint, org, seat, set_top_board
+from tests.builders import D, appoint, greater_manchester, org, seat
 
 pytestmark = pytest.mark.django_db
 
@@ -12,32 +12,8 @@ ON = D(2026, 11, 22)
 
 @pytest.fixture
 def gm():
-    """A Greater-Manchester-shaped system: six hops from practice to the ICB board."""
-    s = {}
-    s["icb"] = org("QOP", "icb", name="NHS Greater Manchester ICB")
-    s["board"] = org("qop-board", "board", s["icb"], name="ICB board")
-    s["provider"] = org("qop-provider-board", "committee", s["board"], name="Provider board")
-    s["primary"] = org("qop-primary-care-board", "board", s["icb"], name="Primary care board")
-    s["gp"] = org("qop-gp-board", "board", s["icb"], name="GP board")
-    s["bolton"] = org("00T", "place", s["icb"], name="Bolton")
-    s["pcn"] = org("U00001", "pcn", s["bolton"])
-    s["practice"] = org("P00001", "practice", s["pcn"], sub_icb=s["bolton"])
-    set_top_board(s["icb"], s["board"])
-    s["bolton_seat"] = seat(s["gp"], "Bolton locality representative", represents=s["bolton"], delegate=True)
-    s["gp_seat"] = seat(s["primary"], "GP board representative", represents=s["gp"], delegate=True)
-    s["primary_seat"] = seat(s["provider"], "Primary care board representative", represents=s["primary"])
-    s["partner"] = seat(
-        s["board"],
-        "Partner member (primary medical services)",
-        role="partner_member",
-        sector="general_practice",
-        selection="nominated",
-    )
-    appoint(s["bolton_seat"], "Illustrative Holder A", D(2023, 4, 1))
-    appoint(s["gp_seat"], "Illustrative Holder B", D(2023, 4, 1))
-    appoint(s["primary_seat"], "Illustrative Holder C", D(2023, 4, 1))
-    appoint(s["partner"], "Illustrative Partner", D(2022, 7, 1))
-    return s
+    """A Greater-Manchester-shaped system with every seat on the chain held: six hops to the board."""
+    return greater_manchester(complete=True)
 
 
 def codes(path):
