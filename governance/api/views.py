@@ -241,6 +241,12 @@ class WritableMixin:
         wanted = self.input_serializers.get(self.action) or self.input_serializers.get(method)
         return wanted or super().get_serializer_class()
 
+    def incoming(self) -> dict:
+        """The request's body, validated by this action's input serializer (else a 400 naming the field)."""
+        serializer = self.get_serializer(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
     def answer(self, obj, status_code=status.HTTP_200_OK, **kwargs) -> Response:
         data = self.serializer_class(obj, context=self.get_serializer_context()).data
         return Response(data, status=status_code, **kwargs)
@@ -286,9 +292,7 @@ class SeatViewSet(WritableMixin, CsvListsMixin, viewsets.ReadOnlyModelViewSet):
     input_serializers = {"POST": serializers.SeatCreateSerializer, "PATCH": serializers.SeatUpdateSerializer}
 
     def create(self, request):
-        incoming = self.get_serializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        fields = dict(incoming.validated_data)
+        fields = self.incoming()
         access.require_create(request.user, Seat(body=fields["body"]))
         seat = writes.create_seat(**fields)
         response = self.answer(seat, status.HTTP_201_CREATED)
@@ -298,9 +302,7 @@ class SeatViewSet(WritableMixin, CsvListsMixin, viewsets.ReadOnlyModelViewSet):
     def partial_update(self, request, pk=None):
         seat = self.get_object()
         access.require_edit(request.user, seat)
-        incoming = self.get_serializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        return self.answer(writes.update_seat(seat, **incoming.validated_data))
+        return self.answer(writes.update_seat(seat, **self.incoming()))
 
 
 class PersonViewSet(CsvListsMixin, viewsets.ReadOnlyModelViewSet):
@@ -376,9 +378,7 @@ class AppointmentViewSet(WritableMixin, CsvListsMixin, viewsets.ReadOnlyModelVie
     }
 
     def create(self, request):
-        incoming = self.get_serializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        fields = dict(incoming.validated_data)
+        fields = self.incoming()
         access.require_create(request.user, Appointment(seat=fields["seat"]))
         name = fields.get("person_name")
         if name and not request.user.has_perm("governance.add_person") and writes.person_named(name) is None:
@@ -388,9 +388,7 @@ class AppointmentViewSet(WritableMixin, CsvListsMixin, viewsets.ReadOnlyModelVie
     def partial_update(self, request, pk=None):
         appointment = self.get_object()
         access.require_edit(request.user, appointment)
-        incoming = self.get_serializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        return self.answer(writes.update_appointment(appointment, **incoming.validated_data))
+        return self.answer(writes.update_appointment(appointment, **self.incoming()))
 
     @extend_schema(
         summary="End an appointment",
@@ -407,9 +405,7 @@ class AppointmentViewSet(WritableMixin, CsvListsMixin, viewsets.ReadOnlyModelVie
     def end(self, request, pk=None):
         appointment = self.get_object()
         access.require_edit(request.user, appointment)
-        incoming = self.get_serializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        date = incoming.validated_data.get("date") or timezone.localdate()
+        date = self.incoming().get("date") or timezone.localdate()
         return self.answer(writes.end_appointment(appointment, date))
 
 
