@@ -30,6 +30,19 @@ def set_top_board(system: Organisation, board: Organisation) -> None:
     system.refresh_from_db()
 
 
+def system_a() -> dict:
+    """QAA: two places, a PCN under the first with a practice, and a board with one held seat."""
+    qaa = org("QAA", "icb", name="System A ICB")
+    place_a = org("00A", "place", qaa, name="Alpha place")
+    place_b = org("00B", "place", qaa, name="Beta place")
+    pcn = org("U00001", "pcn", place_a, name="Alpha PCN")
+    practice = org("P00001", "practice", pcn, name="Alpha Surgery")
+    board = org("qaa-board", "board", qaa, name="System A board")
+    held = seat(board, "Alpha place member", represents=place_a)
+    appoint(held, "Illustrative Holder A", D(2023, 4, 1))
+    return {"qaa": qaa, "00A": place_a, "00B": place_b, "pcn": pcn, "practice": practice, "board": board, "seat": held}
+
+
 def greater_manchester(*, complete: bool) -> dict:
     """A Greater-Manchester-shaped system (QOP): six hops from a Bolton practice to the ICB board.
 

@@ -17,7 +17,7 @@ from governance import tree, tree_check
 from governance.admin import SeatForm
 from governance.models import Appointment, Organisation, Seat
 from governance.rules import RuleError
-from tests.builders import D, appoint, org, seat
+from tests.builders import D, appoint, org, seat, system_a
 
 pytestmark = pytest.mark.django_db
 
@@ -27,23 +27,15 @@ MOVE = reverse("admin:governance_organisation_changelist")
 @pytest.fixture
 def systems():
     """System A (QAA) with a place, PCN, practice and board; system B (QBB) likewise, smaller."""
-    qaa = org("QAA", "icb", name="System A ICB")
-    place_a = org("00A", "place", qaa, name="Alpha place")
-    place_b = org("00B", "place", qaa, name="Beta place")
-    pcn = org("U00001", "pcn", place_a, name="Alpha PCN")
-    practice = org("P00001", "practice", pcn, name="Alpha Surgery")
-    board_a = org("qaa-board", "board", qaa, name="System A board")
-    seat_a = seat(board_a, "Alpha place member", represents=place_a)
-    appoint(seat_a, "Illustrative Holder A", D(2023, 4, 1))
-
+    a = system_a()
     qbb = org("QBB", "icb", name="System B ICB")
     place_x = org("00X", "place", qbb, name="Xray place")
     board_b = org("qbb-board", "board", qbb, name="System B board")
     seat_b = seat(board_b, "Xray place member", represents=place_x)
     appoint(seat_b, "Illustrative Holder B", D(2023, 4, 1))
     return {
-        "qaa": qaa, "00A": place_a, "00B": place_b, "pcn": pcn, "practice": practice, "board_a": board_a,
-        "seat_a": seat_a, "qbb": qbb, "00X": place_x, "board_b": board_b, "seat_b": seat_b,
+        **{k: a[k] for k in ("qaa", "00A", "00B", "pcn", "practice")}, "board_a": a["board"], "seat_a": a["seat"],
+        "qbb": qbb, "00X": place_x, "board_b": board_b, "seat_b": seat_b,
     }  # fmt: skip
 
 

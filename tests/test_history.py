@@ -21,7 +21,7 @@ from django.utils import timezone
 from governance import history, loading, tree, tree_check
 from governance.importers.ods import OdsFiles, import_ods
 from governance.models import Appointment, Organisation, Person, Seat
-from tests.builders import D, appoint, org, seat
+from tests.builders import D, org, system_a
 from tests.test_admin import change_url, drag, errors_of, form_data
 
 pytestmark = pytest.mark.django_db
@@ -46,16 +46,7 @@ def writes(queries) -> list[str]:
 
 @pytest.fixture
 def system():
-    """QAA: two places, a PCN under the first, a practice, a board with one held seat."""
-    qaa = org("QAA", "icb", name="System A ICB")
-    place_a = org("00A", "place", qaa, name="Alpha place")
-    place_b = org("00B", "place", qaa, name="Beta place")
-    pcn = org("U00001", "pcn", place_a, name="Alpha PCN")
-    practice = org("P00001", "practice", pcn, name="Alpha Surgery")
-    board = org("qaa-board", "board", qaa, name="System A board")
-    held = seat(board, "Alpha place member", represents=place_a)
-    appoint(held, "Illustrative Holder A", D(2023, 4, 1))
-    return {"qaa": qaa, "00A": place_a, "00B": place_b, "pcn": pcn, "practice": practice, "board": board, "seat": held}
+    return system_a()
 
 
 @pytest.fixture
