@@ -1,12 +1,11 @@
 """Writes through the API: seats, appointments and moves; who may make them, and the rules that refuse them."""
 
+import functools
 import io
-import threading
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import connections
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -15,6 +14,7 @@ from governance import tree_check, versioning
 from governance.models import Appointment, Organisation, Person, Seat
 from tests import test_api
 from tests.builders import D, appoint, org
+from tests.concurrent import in_threads, raised
 from tests.test_api import API, commit_now
 
 # Fixtures shared with the read tests (assigned, not imported, so that test arguments may name them).
@@ -467,24 +467,14 @@ def test_concurrent_appointments_to_one_seat_take_turns():
     empty = Seat.objects.create(body=board, label="Chair", role="chair", selection="appointed")
     api = as_user("root", superuser=True)
     version = versioning.current().counter
-    statuses, errors = [], []
 
     def appoint_one(n: int):
-        try:
-            body = {"seat": empty.pk, "person_name": f"Illustrative Chair {n}", "from": "2025-01-01"}
-            statuses.append(api.post(f"{API}/appointments/", body, format="json").status_code)
-        except Exception as error:  # surfaced below; a thread must not die silently
-            errors.append(repr(error))
-        finally:
-            connections.close_all()
+        body = {"seat": empty.pk, "person_name": f"Illustrative Chair {n}", "from": "2025-01-01"}
+        return api.post(f"{API}/appointments/", body, format="json").status_code
 
-    threads = [threading.Thread(target=appoint_one, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = in_threads(*(functools.partial(appoint_one, n) for n in range(8)))
 
-    assert errors == []
+    assert raised(statuses) == []
     assert sorted(statuses) == [201] + [400] * 7
     assert empty.appointments.count() == 1 and Person.objects.count() == 1  # the refused rolled back their people
     assert versioning.current().counter == version + 1  # one bump, for the one write that committed

@@ -7,6 +7,7 @@ because the check holds the row's lock until the save commits; and a body page's
 which locks its seats, takes the tree lock first, as the loader does (else: a deadlock).
 """
 
+import functools
 import io
 import operator
 import threading
@@ -15,12 +16,13 @@ import time
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import connections, transaction
+from django.db import transaction
 from django.test import Client
 
 from governance import edit_conflicts, tree
 from governance.models import Appointment, Organisation, Seat
 from tests.builders import D, appoint, org, seat
+from tests.concurrent import in_threads, raised
 from tests.test_admin import change_url, errors_of, form_data
 from tests.test_history import revert_errors, revert_form, revert_url
 
@@ -178,20 +180,14 @@ def test_two_threads_saving_the_same_appointment_at_once_exactly_one_wins(monkey
 
     monkeypatch.setattr(edit_conflicts, "check_version", slow_check)
     start = threading.Barrier(2)
-    responses = {}
 
     def save(name):
-        try:
-            start.wait()
-            responses[name] = clients[name].post(url, forms[name])
-        finally:
-            connections.close_all()
+        start.wait()
+        return clients[name].post(url, forms[name])
 
-    threads = [threading.Thread(target=save, args=(name,)) for name in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = in_threads(*(functools.partial(save, name) for name in clients))
+    assert raised(outcomes) == []
+    responses = dict(zip(clients, outcomes, strict=True))
 
     codes = sorted(response.status_code for response in responses.values())
     assert codes == [200, 302], codes
@@ -212,37 +208,23 @@ def meanwhile_under_the_tree_lock(structural_write, post) -> dict:
     a row before waiting for the tree lock, each would wait for the other (a deadlock, which
     PostgreSQL breaks by failing one of them). Returns each side's outcome.
     """
-    started, outcome = threading.Event(), {}
+    started = threading.Event()
 
     def writer():
-        try:
-            with tree.structural_write():
-                started.set()
-                time.sleep(0.5)  # the post is under way, and waiting
-                structural_write()
-            outcome["writer"] = "saved"
-        except Exception as error:  # the test reports whatever went wrong
-            outcome["writer"] = repr(error)
-        finally:
-            connections.close_all()
+        with tree.structural_write():
+            started.set()
+            time.sleep(0.5)  # the post is under way, and waiting
+            structural_write()
+        return "saved"
 
     def poster():
-        try:
-            started.wait()
-            outcome["post"] = post()
-        except Exception as error:
-            outcome["post"] = repr(error)
-        finally:
-            connections.close_all()
+        started.wait()
+        return post()
 
-    threads = [threading.Thread(target=writer), threading.Thread(target=poster)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert outcome["writer"] == "saved"
-    assert not isinstance(outcome["post"], str), outcome["post"]
-    return outcome
+    outcomes = in_threads(writer, poster)
+    assert raised(outcomes) == []
+    assert outcomes[0] == "saved"
+    return {"writer": outcomes[0], "post": outcomes[1]}
 
 
 @pytest.mark.postgres

@@ -13,20 +13,20 @@ exactly: no edit lost.
 
 import os
 import random
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from governance import edit_conflicts, tree_check
 from governance.models import Organisation
 from tests.builders import org
+from tests.concurrent import in_threads, raised
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -181,23 +181,9 @@ def test_eight_admin_editors_for_soak_seconds_keep_the_tree_whole_and_lose_nothi
     user = User.objects.create_superuser("soak", password="not-used-in-tests")
     deadline = time.monotonic() + SOAK_SECONDS
     editors = [Editor(n, user, places, pks, deadline) for n in range(THREADS)]
-    errors = []
+    outcomes = in_threads(*(editor.run for editor in editors))
 
-    def work(editor: Editor):
-        try:
-            editor.run()
-        except Exception as error:  # surfaced below; a thread must not die silently
-            errors.append(f"{editor.ledger.prefix}: {error!r}")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(editor,)) for editor in editors]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert raised(outcomes) == []
     diagnosis = tree_check.diagnose()
     assert diagnosis.ok, [str(p) for p in diagnosis.problems[:10]]
 

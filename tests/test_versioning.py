@@ -4,14 +4,13 @@ The counter's bumps themselves (once per transaction, on commit, by imports and 
 are pinned in tests/test_api_http.py, with the ETags they drive.
 """
 
-import threading
 import time
 
 import pytest
-from django.db import connection
 
 from governance import versioning
 from governance.models import DataVersion, Person
+from tests.concurrent import in_threads, raised
 from tests.test_api import commit_now
 
 pytestmark = pytest.mark.django_db
@@ -54,9 +53,7 @@ def _latest_once_heard(before: versioning.Version) -> versioning.Version:
 def _bump_in_another_connection(monkeypatch) -> None:
     """Commit a bump from a connection of its own without telling this process, as another process would."""
     monkeypatch.setattr(versioning._watch, "forget", lambda: None)
-    worker = threading.Thread(target=lambda: (versioning.bump(), connection.close()))
-    worker.start()
-    worker.join()
+    assert raised(in_threads(versioning.bump)) == []
 
 
 @pytest.mark.postgres
