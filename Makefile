@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/.installed
 # The NHS.UK frontend (npm, exact version in package-lock.json) and its stylesheet made
-# local (no font CDN) by governance/frontend.py. node_modules is git-ignored.
+# local (no font CDN) by tools/frontend.py. node_modules is git-ignored.
 FRONTEND := node_modules/.icsmap/.installed
 DEMO_GOVERNANCE := $(wildcard fixtures/governance/*.yaml)
 
@@ -22,9 +22,9 @@ $(INSTALLED): requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(INSTALLED)
 
-$(FRONTEND): package.json package-lock.json governance/frontend.py | $(INSTALLED)
+$(FRONTEND): package.json package-lock.json tools/frontend.py | $(INSTALLED)
 	npm ci --no-audit --no-fund --loglevel=error
-	$(BIN)/python -m governance.frontend
+	$(BIN)/python -m tools.frontend
 	touch $(FRONTEND)
 
 install: $(INSTALLED) $(FRONTEND)

@@ -46,8 +46,8 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from governance import tree_check
-    from governance.importers.ods import OdsFiles, import_ods
+    from governance.domain import tree_check
+    from governance.ingest.ods.importer import OdsFiles, import_ods
     from governance.models import Organisation
 
     call_command("migrate", verbosity=0)

@@ -32,10 +32,11 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from governance import tree, tree_check, versioning  # noqa: E402
-from governance.importers.ods import refresh_planner_statistics  # noqa: E402
+from governance.caching import versioning  # noqa: E402
+from governance.domain import tree, tree_check  # noqa: E402
+from governance.ingest.ods.importer import refresh_planner_statistics  # noqa: E402
 from governance.models import Appointment, Kind, Organisation, Seat  # noqa: E402
-from governance.paths import representation_path  # noqa: E402
+from governance.reading.paths import representation_path  # noqa: E402
 
 DEMO = ROOT / "fixtures" / "governance" / "qop.yaml"
 

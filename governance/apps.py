@@ -7,6 +7,6 @@ class GovernanceConfig(AppConfig):
 
     def ready(self):
         # Every write bumps the data version behind the API's ETags.
-        from . import versioning
+        from governance.caching import versioning
 
         versioning.connect()

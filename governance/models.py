@@ -5,7 +5,7 @@ are posts on bodies, apart from the people who hold them (Popolo's Post);
 Appointments are dated memberships of a Person in a Seat.
 
 Structural writes (create, move, delete of an Organisation) go through
-``governance.tree``, never straight through ``save()``: django-mptt takes no locks.
+``governance.domain.tree``, never straight through ``save()``: django-mptt takes no locks.
 """
 
 import datetime
@@ -225,7 +225,7 @@ class Appointment(models.Model):
     end = models.DateField(null=True, blank=True, help_text="Last day in the seat; empty while current.")
     source = models.CharField(max_length=500, blank=True, help_text="Where this is published: a link or a citation.")
     # Also the appointment's version: an edit form carries it, and a save refuses if it moved on
-    # meanwhile (governance.edit_conflicts).
+    # meanwhile (governance.domain.edit_conflicts).
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -250,7 +250,7 @@ class SystemRight(models.Model):
     """A user's right to edit one system: every organisation, seat and appointment in one ICB's tree.
 
     Held against the root organisation rather than its ``tree_id``, which is a cache that
-    ``check_tree --fix`` may renumber. See ``governance.permissions``.
+    ``check_tree --fix`` may renumber. See ``governance.domain.permissions``.
     """
 
     user = models.ForeignKey(
@@ -276,7 +276,7 @@ class DataVersion(models.Model):
     """The version of all the data the API serves: one row, bumped by every write.
 
     ETags and Last-Modified come from it, so a revalidation costs one query. See
-    ``governance.versioning``.
+    ``governance.caching.versioning``.
     """
 
     counter = models.PositiveBigIntegerField(default=0, help_text="Goes up by one with each committed write.")

@@ -7,7 +7,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include("governance.api.urls")),
-    path("", include("governance.urls")),
+    path("", include("governance.pages.urls")),
 ]
 
 # Unmatched URLs under /api/ answer JSON, like the API's own 404s.

@@ -2,7 +2,7 @@
 
 import datetime
 
-from governance import tree
+from governance.domain import tree
 from governance.models import Appointment, Organisation, Person, Seat
 
 D = datetime.date
@@ -85,7 +85,9 @@ def clear_caches() -> None:
     """Forget cached graphs, pages and the remembered data version: a test's writes never commit."""
     from django.core.cache import caches
 
-    from governance import page_cache, paths, versioning
+    from governance.caching import pages as page_cache
+    from governance.caching import versioning
+    from governance.reading import paths
 
     paths.clear_graph_cache()
     versioning.forget_latest()

@@ -13,10 +13,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import tree, tree_check
 from governance.admin import SeatForm
+from governance.domain import tree, tree_check
+from governance.domain.rules import RuleError
 from governance.models import Appointment, Organisation, Seat
-from governance.rules import RuleError
 from tests.builders import D, appoint, org, seat, system_a
 
 pytestmark = pytest.mark.django_db

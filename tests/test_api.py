@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from governance.paths import representation_path
+from governance.reading.paths import representation_path
 from tests.builders import D, greater_manchester, org
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
-from governance import page_cache
+from governance.caching import pages as page_cache
 from governance.models import Seat
 from tests import test_api
 from tests.test_api import API, commit_now

@@ -7,9 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from governance import history, tree, versioning, voice
+from governance.caching import versioning
+from governance.domain import history, tree
 from governance.models import Organisation, Seat
-from governance.paths import SystemGraph
+from governance.reading import voice
+from governance.reading.paths import SystemGraph
 from tests import test_api
 from tests.builders import D, appoint, org, seat
 from tests.test_api import API, ON, commit_now

@@ -14,10 +14,11 @@ from django.utils.http import http_date
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from governance import tree_check, versioning
-from governance.importers.ods import import_ods
+from governance.caching import versioning
+from governance.domain import tree_check
+from governance.ingest.ods.importer import import_ods
 from governance.models import DataVersion, Organisation, Person, Seat
-from governance.paths import representation_path
+from governance.reading.paths import representation_path
 from tests import test_api
 from tests.builders import D, appoint, org, seat
 from tests.test_api import API, ON, commit_now

@@ -10,7 +10,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from governance import tree_check, versioning
+from governance.caching import versioning
+from governance.domain import tree_check
 from governance.models import Appointment, Organisation, Person, Seat
 from tests import test_api
 from tests.builders import D, appoint, org

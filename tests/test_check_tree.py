@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from governance import tree_check
+from governance.domain import tree_check
 from governance.models import Organisation
 from tests.builders import org
 

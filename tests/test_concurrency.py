@@ -10,7 +10,7 @@ import random
 import pytest
 from django.db import connection
 
-from governance import tree, tree_check
+from governance.domain import tree, tree_check
 from governance.models import Organisation
 from tests.builders import org
 from tests.concurrent import in_threads, raised

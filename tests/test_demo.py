@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from governance import tree_check
+from governance.domain import tree_check
 from governance.models import Kind, Organisation
-from governance.paths import SystemGraph, representation_path
+from governance.reading.paths import SystemGraph, representation_path
 from tests.builders import D, org
 
 pytestmark = pytest.mark.django_db

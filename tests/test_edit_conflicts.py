@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
-from governance import edit_conflicts, tree
+from governance.domain import edit_conflicts, tree
 from governance.models import Appointment, Organisation, Seat
 from tests.builders import D, appoint, org, seat
 from tests.concurrent import in_threads, raised

@@ -1,4 +1,4 @@
-"""Exports of a system's governance (governance.export): the governance file, which
+"""Exports of a system's governance (governance.reading.export): the governance file, which
 load_governance reads back unchanged, and Popolo JSON; and their API endpoints."""
 
 import json
@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from governance import export, loading
+from governance.ingest import governance_file as loading
 from governance.models import Appointment, Organisation, Person, Seat
+from governance.reading import export
 from tests.builders import D, appoint, org, seat, set_top_board
 
 pytestmark = pytest.mark.django_db

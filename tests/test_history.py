@@ -18,8 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import history, loading, tree, tree_check
-from governance.importers.ods import OdsFiles, import_ods
+from governance.domain import history, tree, tree_check
+from governance.ingest import governance_file as loading
+from governance.ingest.ods.importer import OdsFiles, import_ods
 from governance.models import Appointment, Organisation, Person, Seat
 from tests.builders import D, org, system_a
 from tests.test_admin import change_url, drag, errors_of, form_data

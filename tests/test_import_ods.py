@@ -15,10 +15,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from governance import tree_check
-from governance.importers import OdsImportError
-from governance.importers.files import CLASSIC, DATA_SEARCH_EXPORT, OdsFileError, read_epraccur, read_lookup
-from governance.importers.ods import SHIPPED, STEPS, OdsConflictError, OdsFiles, import_ods
+from governance.domain import tree_check
+from governance.ingest.ods import OdsImportError
+from governance.ingest.ods.files import CLASSIC, DATA_SEARCH_EXPORT, OdsFileError, read_epraccur, read_lookup
+from governance.ingest.ods.importer import SHIPPED, STEPS, OdsConflictError, OdsFiles, import_ods
 from governance.models import Organisation
 from tests.builders import org
 

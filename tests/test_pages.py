@@ -8,10 +8,11 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from governance import comparison, directory, frontend, structure, voice
 from governance.models import Organisation, Person
-from governance.paths import SystemGraph, load_graphs
+from governance.reading import comparison, directory, structure, voice
+from governance.reading.paths import SystemGraph, load_graphs
 from tests.builders import D, appoint, clear_caches, org, seat, set_top_board
+from tools import frontend
 
 pytestmark = pytest.mark.django_db
 

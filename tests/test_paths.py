@@ -2,7 +2,7 @@
 
 import pytest
 
-from governance.paths import OrganisationNotOpen, UnknownOrganisation, representation_path
+from governance.reading.paths import OrganisationNotOpen, UnknownOrganisation, representation_path
 from tests.builders import D, appoint, greater_manchester, org, seat
 
 pytestmark = pytest.mark.django_db
@@ -223,7 +223,7 @@ def test_query_count_does_not_grow_with_depth(gm, django_assert_max_num_queries)
 
 @pytest.mark.django_db(transaction=True)  # real commits: the data version goes up on commit
 def test_a_cached_graph_serves_until_a_committed_write_bumps_the_data_version(gm, django_assert_max_num_queries):
-    from governance import versioning
+    from governance.caching import versioning
 
     version = versioning.current().counter
     first = representation_path("P00001", ON, version=version)

@@ -1,4 +1,4 @@
-"""Per-system rights (governance.permissions) and the grant_system command."""
+"""Per-system rights (governance.domain.permissions) and the grant_system command."""
 
 import io
 
@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.core.management import CommandError, call_command
 
-from governance import permissions, rules
+from governance.domain import permissions, rules
 from governance.models import Person, SystemRight
 from tests.builders import D, appoint, org, seat
 

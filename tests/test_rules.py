@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from governance.rules import RuleError, check_holders, check_placement, most_concurrent
+from governance.domain.rules import RuleError, check_holders, check_placement, most_concurrent
 
 D = datetime.date
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from governance import tree, tree_check
+from governance.domain import tree, tree_check
+from governance.domain.rules import RuleError
 from governance.models import Organisation
-from governance.rules import RuleError
 from tests.builders import org, seat
 
 pytestmark = pytest.mark.django_db

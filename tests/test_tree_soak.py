@@ -23,7 +23,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from governance import edit_conflicts, tree_check
+from governance.domain import edit_conflicts, tree_check
 from governance.models import Organisation
 from tests.builders import org
 from tests.concurrent import in_threads, raised

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from governance import versioning
+from governance.caching import versioning
 from governance.models import DataVersion, Person
 from tests.concurrent import in_threads, raised
 from tests.test_api import commit_now

@@ -1,4 +1,4 @@
-"""Who may write through the API: the admin's rules (``governance.permissions``), as DRF permissions.
+"""Who may write through the API: the admin's rules (``governance.domain.permissions``), as DRF permissions.
 
 Anyone reads. A write needs credentials (none: 401) and rights on the system it
 touches (none: 403); superusers write everywhere. The system is known only once the
@@ -9,7 +9,7 @@ object (or, for a new one, its seat or body) is found, so views call ``require_e
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticatedOrReadOnly
 
-from governance import permissions
+from governance.domain import permissions
 from governance.models import Appointment, Organisation, Seat
 
 

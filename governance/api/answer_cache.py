@@ -2,7 +2,7 @@
 
 A read's answer is a function of its URL, its Accept header, the day and the data
 version: its ETag says so already (``caching``). So an anonymous client's read that has
-been answered before is answered again from the pages cache (``governance.page_cache``),
+been answered before is answered again from the pages cache (``governance.caching.pages``),
 before DRF negotiates, authenticates, runs the view and renders: on a cached path, that
 machinery cost three times the answer itself. Throttling still counts every request.
 
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import parse_http_date_safe
 
-from governance import page_cache
+from governance.caching import pages as page_cache
 
 READS = ("GET", "HEAD")
 # Headers that describe a body: a 304 leaves them out.

@@ -1,6 +1,6 @@
 """HTTP caching of reads (ETag, Last-Modified, Cache-Control) and the other formats' edges.
 
-Every read's validators come from ``governance.versioning``: the data version (bumped by
+Every read's validators come from ``governance.caching.versioning``: the data version (bumped by
 every write) and today's date (answers default to today). They are read after
 authentication and throttling but before the view loads anything, so a revalidation
 that matches is a 304 after one query.
@@ -22,9 +22,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from rest_framework.renderers import JSONRenderer
 
-from governance import page_cache, versioning
-
-from . import answer_cache
+from governance.api import answer_cache
+from governance.caching import pages as page_cache
+from governance.caching import versioning
 
 READS = ("GET", "HEAD")
 CACHEABLE_FORMATS = {"json", "csv", "yaml"}  # not the browsable API: it shows who is signed in

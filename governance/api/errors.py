@@ -16,8 +16,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from governance.paths import PathError
-from governance.rules import RuleError
+from governance.domain.rules import RuleError
+from governance.reading.paths import PathError
 
 
 def exception_handler(exc, context):

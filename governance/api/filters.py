@@ -11,9 +11,8 @@ from django.db.models import Exists, OuterRef, Q
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
 
+from governance.api.params import IdFilter, IsoDateFilter
 from governance.models import Appointment, Kind, Organisation, Person, Seat, Sector
-
-from .params import IdFilter, IsoDateFilter
 
 
 def current_on(date: datetime.date) -> Q:

@@ -11,7 +11,7 @@ import io
 
 from rest_framework.renderers import BaseRenderer
 
-from governance import export
+from governance.reading import export
 
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection):
 # such a cell is written with a leading apostrophe, which they show as text.

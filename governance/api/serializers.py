@@ -10,10 +10,9 @@ from django.db.models import Count
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from governance.api import params
 from governance.models import Appointment, Kind, Organisation, Person, Role, Seat, Sector, Selection
-from governance.paths import MEMBER_OF, REPORTS_TO, SEAT
-
-from . import params
+from governance.reading.paths import MEMBER_OF, REPORTS_TO, SEAT
 
 
 class FromTo:
@@ -134,7 +133,7 @@ class PersonDetailSerializer(PersonSerializer):
 
 
 # The representation path (DESIGN.md). These serializers only document the
-# shape in the schema: the views return governance.paths' dict as it is, so the
+# shape in the schema: the views return governance.reading.paths' dict as it is, so the
 # API cannot drift from the CLI and the pages.
 
 
@@ -334,7 +333,7 @@ class MoveSerializer(OnlyKnownFields, serializers.Serializer):
     parent = CodeField(help_text="Code of the new parent.")
 
 
-# The changes feed (``changes/?since=``): the shape of ``governance.history.changes_since``, for the schema.
+# The changes feed (``changes/?since=``): the shape of ``governance.domain.history.changes_since``, for the schema.
 
 
 class FieldChangeSerializer(FromTo, serializers.Serializer):

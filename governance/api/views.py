@@ -1,6 +1,6 @@
-"""API views. Thin: filtering is in ``filters``, shapes in ``serializers``, paths in ``governance.paths``,
-writes in ``writes`` (with ``governance.rules``), who may write in ``access``, exports in ``governance.export``,
-and HTTP caching in ``caching``.
+"""API views. Thin: filtering is in ``filters``, shapes in ``serializers``, paths in
+``governance.reading.paths``, writes in ``writes`` (with ``governance.domain.rules``), who may
+write in ``access``, exports in ``governance.reading.export``, and HTTP caching in ``caching``.
 """
 
 import datetime
@@ -17,15 +17,15 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param
 
-from governance import export, history, voice
+from governance.api import access, filters, params, serializers, writes
+from governance.api.caching import ApiView
+from governance.api.errors import FORBIDDEN, NOT_FOUND, NOT_FOUND_ID, UNAUTHENTICATED, bad_parameters, refused
+from governance.api.pagination import Pagination
+from governance.api.renderers import CSVRenderer, YAMLRenderer, flat_table, path_table
+from governance.domain import history
 from governance.models import Appointment, Kind, Organisation, Person, Seat
-from governance.paths import cached_graph, representation_path, representation_paths
-
-from . import access, filters, params, serializers, writes
-from .caching import ApiView
-from .errors import FORBIDDEN, NOT_FOUND, NOT_FOUND_ID, UNAUTHENTICATED, bad_parameters, refused
-from .pagination import Pagination
-from .renderers import CSVRenderer, YAMLRenderer, flat_table, path_table
+from governance.reading import export, voice
+from governance.reading.paths import cached_graph, representation_path, representation_paths
 
 DATE_PARAMETER = OpenApiParameter(
     "date", OpenApiTypes.DATE, description="As-of date, YYYY-MM-DD (default: today).", required=False
@@ -457,7 +457,8 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
 
     @extend_schema(
         summary="The voice of general practice in a system, at a date",
-        description="What the system page shows, as data (`governance.voice.summarise`): the bodies by layer (their "
+        description="What the system page shows, as data (`governance.reading.voice.summarise`): the bodies by layer "
+        "(their "
         "distance from the top board; unconnected bodies last) with their general practice seats and tallies, the "
         "top board's GP seats, vacant seats, how many practices reach the top board (and with no vacant seat on the "
         "way), per place, and where chains break.",

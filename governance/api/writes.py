@@ -2,7 +2,7 @@
 
 Plain functions, free of HTTP: each runs in one transaction, re-reads what it
 changes under a lock (the seat's row for holders; the tree lock for moves) and checks
-``governance.rules`` there, so two clients writing at once cannot together break a rule
+``governance.domain.rules`` there, so two clients writing at once cannot together break a rule
 that each alone respects. A refusal is a ``RuleError``, keyed by the field at fault when
 there is one (the API answers 400 with it).
 """
@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
 
-from governance import rules, tree
+from governance.domain import rules, tree
 from governance.models import Appointment, Organisation, Person, Seat
 
 

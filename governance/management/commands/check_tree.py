@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from governance import tree, tree_check
+from governance.domain import tree, tree_check
 
 SHOW_AT_MOST = 50
 

@@ -4,7 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from governance.importers import OdsImportError, ods
+from governance.ingest.ods import OdsImportError
+from governance.ingest.ods import importer as ods
 
 
 class Command(BaseCommand):

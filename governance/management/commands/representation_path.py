@@ -3,8 +3,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from governance import ladder
-from governance.paths import PathError, representation_path
+from governance.reading import ladder
+from governance.reading.paths import PathError, representation_path
 
 
 def iso_date(value: str) -> datetime.date:

@@ -1,0 +1,382 @@
+"""Step 1: parse. Read a governance file (YAML or JSON) and check every value, without the database."""
+
+import datetime
+import json
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import yaml
+from django.db import models
+
+from governance.domain import rules
+from governance.ingest.governance_file.report import Problem, _Problems
+from governance.ingest.governance_file.spec import GovernanceSpec, HolderSpec, OrganisationSpec, SeatSpec, SystemSpec
+from governance.models import Appointment, Kind, Organisation, Person, Role, Seat, Sector, Selection
+
+# Column sizes, checked here so that a long value is a named mistake, not a database error.
+CODE_LENGTH = Organisation._meta.get_field("code").max_length
+NAME_LENGTH = Organisation._meta.get_field("name").max_length
+POSTCODE_LENGTH = Organisation._meta.get_field("postcode").max_length
+REGION_LENGTH = Organisation._meta.get_field("region").max_length
+LABEL_LENGTH = Seat._meta.get_field("label").max_length
+PERSON_NAME_LENGTH = Person._meta.get_field("name").max_length
+SOURCE_LENGTH = Appointment._meta.get_field("source").max_length
+MOST_HOLDERS = 32767  # a PositiveSmallIntegerField
+
+
+class _Number(int):
+    """An integer YAML read, keeping the text it was written as (``010`` is read as 8)."""
+
+    text: str
+
+
+class _GovernanceYamlLoader(yaml.SafeLoader):
+    """SafeLoader that keeps what it cannot read as text, so the checks can name the place."""
+
+
+def _yaml_timestamp(loader, node):
+    # An impossible date such as 2023-13-01 would otherwise stop the whole parse, unplaced.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+def _yaml_int(loader, node):
+    number = _Number(yaml.SafeLoader.construct_yaml_int(loader, node))
+    number.text = node.value
+    return number
+
+
+_GovernanceYamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _yaml_timestamp)
+_GovernanceYamlLoader.add_constructor("tag:yaml.org,2002:int", _yaml_int)
+
+
+def _read_data(path: Path, problems: _Problems):
+    """The file's content as Python data, or None (with a problem noted) if it cannot be read."""
+    suffix = path.suffix.lower()
+    if suffix not in {".yaml", ".yml", ".json"}:
+        problems.add("", "not a governance file: the name must end in .yaml, .yml or .json")
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        problems.add("", f"cannot be read: {getattr(error, 'strerror', None) or error}")
+        return None
+    if suffix == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            problems.add("", f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})")
+            return None
+    try:
+        return yaml.load(text, Loader=_GovernanceYamlLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problems.add("", f"not valid YAML: {getattr(error, 'problem', None) or error}{at}")
+        return None
+
+
+def _describe(value) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, datetime.datetime):
+        return f"the date and time {value.isoformat(sep=' ')}"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, _Number):
+        return value.text
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _not_text(value) -> str:
+    if isinstance(value, _Number):
+        return f"read as the number {int(value)}, not text; quote it: '{value.text}'"
+    if isinstance(value, bool):
+        return f"read as {str(value).lower()}, not text; quote it"
+    if isinstance(value, int | float):
+        return f"read as the number {value}, not text; quote it"
+    if isinstance(value, datetime.date):
+        return f"read as a date ({value.isoformat()}), not text; quote it"
+    return f"not text ({_describe(value)})"
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _as_date(value) -> datetime.date | None:
+    """A date from YAML's own date type or from ISO text (JSON); None if it is neither."""
+    if isinstance(value, datetime.datetime):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+class _Fields:
+    """The keys of one mapping in a file, read one at a time; each mistake is noted with its place.
+
+    A reader returns None for a key that is missing (already noted, if required)
+    or wrong (noted as it is read).
+    """
+
+    def __init__(self, value, where: str, problems: _Problems, *, required: Sequence[str], optional: Sequence[str]):
+        self.where, self.problems = where, problems
+        self.ok = isinstance(value, dict)
+        self.data = value if self.ok else {}
+        if not self.ok:
+            problems.add(where, f"not a mapping ({_describe(value)})")
+            return
+        allowed = (*required, *optional)
+        for key in value:
+            if key not in allowed:
+                problems.add(self.place(key), f"unknown key; expected one of: {', '.join(allowed)}")
+        for key in required:
+            if key not in value:
+                problems.add(self.place(key), "missing (required)")
+
+    def place(self, key) -> str:
+        return f"{self.where}.{key}" if self.where else str(key)
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def text(self, key: str, max_length: int, *, optional: bool = False) -> str | None:
+        """A string; with ``optional``, null reads as ""."""
+        if key not in self.data:
+            return None
+        value = self.data[key]
+        if value is None and optional:
+            return ""
+        if not isinstance(value, str):
+            self.problems.add(self.place(key), "empty" if value is None else _not_text(value))
+            return None
+        if not value.strip():
+            if optional:
+                return ""
+            self.problems.add(self.place(key), "empty")
+            return None
+        if len(value) > max_length:
+            self.problems.add(self.place(key), f"longer than {max_length} characters")
+            return None
+        return value
+
+    def choice(self, key: str, choices: type[models.TextChoices], what: str, *, optional: bool = False) -> str | None:
+        value = self.text(key, max_length=1000, optional=optional)
+        if value is None or value == "" or value in choices.values:
+            return value
+        self.problems.add(self.place(key), f"unknown {what} {value!r}; one of: {', '.join(choices.values)}")
+        return None
+
+    def date(self, key: str, *, required: bool = False) -> datetime.date | None:
+        value = self.data.get(key)
+        if value is None:
+            if required and key in self.data:
+                self.problems.add(self.place(key), "empty")
+            return None
+        day = _as_date(value)
+        if day is None:
+            self.problems.add(self.place(key), f"not a date ({_describe(value)}); write it as YYYY-MM-DD")
+        return day
+
+    def flag(self, key: str, default: bool) -> bool | None:
+        value = self.data.get(key, default)
+        if isinstance(value, bool):
+            return value
+        self.problems.add(self.place(key), f"not true or false ({_describe(value)})")
+        return None
+
+    def count(self, key: str, default: int) -> int | None:
+        value = self.data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problems.add(self.place(key), f"not a whole number ({_describe(value)})")
+            return None
+        if not 1 <= value <= MOST_HOLDERS:
+            self.problems.add(self.place(key), f"must be from 1 to {MOST_HOLDERS}, not {int(value)}")
+            return None
+        return int(value)
+
+    def items(self, key: str) -> list:
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problems.add(self.place(key), f"not a list ({_describe(value)})")
+            return []
+        return value
+
+
+def _parse_system(value, problems: _Problems) -> SystemSpec:
+    fields = _Fields(value, "system", problems, required=("code", "name"), optional=("region",))
+    return SystemSpec(
+        code=fields.text("code", CODE_LENGTH),
+        name=fields.text("name", NAME_LENGTH),
+        region=fields.text("region", REGION_LENGTH, optional=True),
+    )
+
+
+def _parse_organisation(value, where: str, problems: _Problems) -> OrganisationSpec:
+    fields = _Fields(
+        value, where, problems, required=("code", "name", "kind", "parent"), optional=("opened", "closed", "postcode")
+    )
+    org = OrganisationSpec(
+        where=where,
+        code=fields.text("code", CODE_LENGTH),
+        name=fields.text("name", NAME_LENGTH),
+        kind=fields.choice("kind", Kind, "kind"),
+        parent=fields.text("parent", CODE_LENGTH),
+    )
+    for key in ("opened", "closed"):
+        if fields.has(key):
+            org.optional[key] = fields.date(key)
+    if fields.has("postcode"):
+        org.optional["postcode"] = fields.text("postcode", POSTCODE_LENGTH, optional=True)
+    opened, closed = org.optional.get("opened"), org.optional.get("closed")
+    if opened and closed and closed < opened:
+        problems.add(f"{where}.closed", f"{closed} is before opened ({opened})")
+    return org
+
+
+def _parse_holder(value, where: str, problems: _Problems) -> HolderSpec:
+    found_before = len(problems)
+    fields = _Fields(value, where, problems, required=("name", "from"), optional=("to", "source"))
+    holder = HolderSpec(
+        where=where,
+        name=fields.text("name", PERSON_NAME_LENGTH),
+        start=fields.date("from", required=True),
+        end=fields.date("to"),
+        source=fields.text("source", SOURCE_LENGTH, optional=True) or "",
+        valid=False,
+    )
+    if holder.start and holder.end and holder.end < holder.start:
+        problems.add(f"{where}.to", f"{holder.end} is before from ({holder.start})")
+    holder.valid = len(problems) == found_before
+    return holder
+
+
+def _parse_seat(value, where: str, problems: _Problems) -> SeatSpec:
+    fields = _Fields(
+        value,
+        where,
+        problems,
+        required=("board", "label", "role", "selection"),
+        optional=("represents", "sector", "delegate", "voting", "max_holders", "holders"),
+    )
+    seat = SeatSpec(
+        where=where,
+        board=fields.text("board", CODE_LENGTH),
+        label=fields.text("label", LABEL_LENGTH),
+        role=fields.choice("role", Role, "role"),
+        selection=fields.choice("selection", Selection, "selection"),
+        represents=fields.text("represents", CODE_LENGTH, optional=True) or None,
+        sector=fields.choice("sector", Sector, "sector", optional=True) or "",
+        delegate=fields.flag("delegate", False),
+        voting=fields.flag("voting", True),
+        max_holders=fields.count("max_holders", 1),
+        holders=[
+            _parse_holder(item, f"{where}.holders[{j}]", problems) for j, item in enumerate(fields.items("holders"))
+        ],
+    )
+    if fields.data.get("represents") is not None and fields.data.get("sector") not in (None, ""):
+        problems.add(f"{where}.sector", "a seat represents one organisation or a whole sector, not both")
+    _check_holders_in_file(seat, problems)
+    return seat
+
+
+def _check_holders_in_file(seat: SeatSpec, problems: _Problems) -> None:
+    """The holders' periods, by ``rules.check_holders``, naming the first holder that breaks them."""
+    if seat.max_holders is None:
+        return
+    valid = [holder for holder in seat.holders if holder.valid]
+    # Checking ever longer prefixes finds the holder whose arrival breaks the rule.
+    for k in range(1, len(valid) + 1):
+        try:
+            rules.check_holders(seat.max_holders, _periods(valid[:k]))
+        except rules.RuleError as error:
+            problems.add(valid[k - 1].where, str(error))
+            return
+
+
+def _periods(holders: Iterable[HolderSpec]) -> list[tuple[str, datetime.date, datetime.date | None]]:
+    return [(holder.name, holder.start, holder.end) for holder in holders]
+
+
+def _check_duplicates(spec: GovernanceSpec, problems: _Problems) -> None:
+    first_code: dict[str, str] = {}
+    for org in spec.organisations:
+        if org.code is None:
+            continue
+        if org.code == spec.system.code:
+            problems.add(f"{org.where}.code", f"{org.code} is the system's own code; describe it under system")
+        elif org.code in first_code:
+            problems.add(f"{org.where}.code", f"{org.code} is also declared at {first_code[org.code]}")
+        else:
+            first_code[org.code] = org.where
+    first_seat: dict[tuple[str, str], str] = {}
+    for seat in spec.seats:
+        key = (seat.board, seat.label)
+        if None in key:
+            continue
+        if key in first_seat:
+            problems.add(f"{seat.where}.label", f"{first_seat[key]} already has this board and label")
+        else:
+            first_seat[key] = seat.where
+
+
+def parse_governance(data, file: str) -> tuple[GovernanceSpec | None, list[Problem]]:
+    """Check the content of one governance file (already read from YAML or JSON), without the database.
+
+    Returns the spec and every problem found; the spec is None when the content is
+    not a mapping at all. ``file`` names the file in the problems.
+    """
+    problems = _Problems(file)
+    top = _Fields(data, "", problems, required=("system",), optional=("top_board", "organisations", "seats"))
+    if not top.ok:
+        return None, problems
+    spec = GovernanceSpec(
+        file=file,
+        system=_parse_system(data["system"], problems) if top.has("system") else SystemSpec(None, None, None),
+        top_board=top.text("top_board", CODE_LENGTH, optional=True) or None,
+        organisations=[
+            _parse_organisation(item, f"organisations[{i}]", problems)
+            for i, item in enumerate(top.items("organisations"))
+        ],
+        seats=[_parse_seat(item, f"seats[{i}]", problems) for i, item in enumerate(top.items("seats"))],
+    )
+    _check_duplicates(spec, problems)
+    return spec, problems
+
+
+def read_governance_file(path: str | Path) -> tuple[GovernanceSpec | None, list[Problem]]:
+    """Read and check one governance file (.yaml, .yml or .json), without the database."""
+    problems = _Problems(str(path))
+    data = _read_data(Path(path), problems)
+    if problems:
+        return None, problems
+    return parse_governance(data, str(path))
+
+
+def _check_across_files(specs: Sequence[GovernanceSpec]) -> list[Problem]:
+    """Several files load together only if no system or organisation is declared in two of them."""
+    problems: list[Problem] = []
+    declared_in: dict[str, str] = {}
+    for spec in specs:
+        declared = [("system.code", spec.system.code)] + [(f"{org.where}.code", org.code) for org in spec.organisations]
+        for where, code in declared:
+            if code is None:
+                continue
+            if code in declared_in and declared_in[code] != spec.file:
+                problems.append(Problem(spec.file, where, f"{code} is also declared in {declared_in[code]}"))
+            declared_in.setdefault(code, spec.file)
+    return problems

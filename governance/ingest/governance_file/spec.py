@@ -1,0 +1,77 @@
+"""What a governance file says, as plain data: the dataclasses the parse step fills and the later steps read."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from governance.models import Source
+
+# A value the parser found wrong is None here: a spec with problems is only ever
+# checked further (to find more mistakes), never applied.
+
+
+@dataclass
+class SystemSpec:
+    code: str | None
+    name: str | None
+    region: str | None  # None: keep the region the database has
+
+
+@dataclass
+class OrganisationSpec:
+    where: str  # "organisations[2]"
+    code: str | None
+    name: str | None
+    kind: str | None
+    parent: str | None
+    optional: dict = field(default_factory=dict)  # opened/closed/postcode, only those the file gives
+
+    def fields(self) -> dict:
+        """The fields the file sets. An optional key left out keeps what the database has (e.g. from ODS)."""
+        return {"name": self.name, "kind": self.kind, "source": Source.GOVERNANCE, **self.optional}
+
+
+@dataclass
+class HolderSpec:
+    where: str  # "seats[3].holders[0]"
+    name: str | None
+    start: datetime.date | None
+    end: datetime.date | None
+    source: str
+    valid: bool
+
+
+@dataclass
+class SeatSpec:
+    where: str  # "seats[3]"
+    board: str | None
+    label: str | None
+    role: str | None
+    selection: str | None
+    represents: str | None
+    sector: str
+    delegate: bool | None
+    voting: bool | None
+    max_holders: int | None
+    holders: list[HolderSpec]
+
+
+@dataclass
+class GovernanceSpec:
+    """One governance file, read and checked on its own (no database)."""
+
+    file: str
+    system: SystemSpec
+    top_board: str | None
+    organisations: list[OrganisationSpec]
+    seats: list[SeatSpec]
+
+    def codes_mentioned(self) -> set[str]:
+        codes = {self.system.code, self.top_board}
+        for org in self.organisations:
+            codes |= {org.code, org.parent}
+        for seat in self.seats:
+            codes |= {seat.board, seat.represents}
+        return {code for code in codes if code}
+
+    def holder_names(self) -> set[str]:
+        return {holder.name for seat in self.seats for holder in seat.holders if holder.name}

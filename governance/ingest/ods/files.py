@@ -1,0 +1,430 @@
+"""Read the three NHS ODS files the import needs, checking them as they are read.
+
+- **epraccur**: GP practices and other prescribing cost centres; 27 columns, no header.
+  Two layouts, told apart by the status column: the classic one (2023–2025: status
+  A/C/D/P, numeric prescribing setting, 4 = GP practice) and the 2026 "Data Search &
+  Export" one (status ACTIVE/INACTIVE/DORMANT, ODS role codes, RO76 = GP practice).
+- **ePCN** workbook: sheet ``PCNDetails`` (the PCNs) and sheet ``PCN Core Partner
+  Details`` (practice → PCN memberships with start and end dates).
+- **LOC22** lookup (ONS): sub-ICB location → ICB → NHS England region, csv or xlsx.
+
+Each reader returns plain records, or raises ``OdsFileError`` at the first problem
+with the file, sheet and row in the message. Any file may be gzip-compressed: it is
+recognised by its content, not its name.
+"""
+
+import csv
+import datetime
+import gzip
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+
+from governance.ingest.ods import OdsImportError
+
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"  # an xlsx workbook is a zip archive
+
+
+class OdsFileError(OdsImportError):
+    """A file that cannot be used: missing, unreadable, or not in the expected layout."""
+
+
+def where(path: Path, *, sheet: str | None = None, row: int | None = None) -> str:
+    """``name, sheet S, row N`` — the place in a file that an error message points at."""
+    parts = [Path(path).name]
+    if sheet is not None:
+        parts.append(f"sheet {sheet}")
+    if row is not None:
+        parts.append(f"row {row}")
+    return ", ".join(parts)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's content, gunzipped if it is gzip data."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise OdsFileError(f"{path.name}: file not found ({path})") from None
+    except OSError as error:
+        raise OdsFileError(f"{path.name}: cannot read the file ({error.strerror or error})") from None
+    if data.startswith(GZIP_MAGIC):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as error:
+            raise OdsFileError(f"{path.name}: broken gzip data ({error})") from None
+    return data
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    """The file's bytes as text: UTF-8 (with or without BOM), else Windows-1252."""
+    # The files seen so far are UTF-8 or ASCII; one re-saved by Excel on Windows is Windows-1252.
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise OdsFileError(f"{Path(path).name}: not a text file (neither UTF-8 nor Windows-1252)")
+
+
+def parse_date(value, place: str, column: str) -> datetime.date | None:
+    """A YYYYMMDD cell (string, number or spreadsheet date) as a date; empty → None."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    if len(text) == 8 and text.isdigit():
+        try:
+            return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        except ValueError:
+            pass
+    raise OdsFileError(f"{place}: {column} {text!r} is not a date (YYYYMMDD)")
+
+
+def text_cell(value) -> str:
+    """A cell as stripped text; empty for None."""
+    return "" if value is None else str(value).strip()
+
+
+# --- epraccur ---------------------------------------------------------------------
+
+EPRACCUR_WIDTH = 27
+# 0-based column positions (the spec numbers them from 1).
+CODE, NAME, NATIONAL_GROUPING = 0, 1, 2
+POSTCODE, OPEN_DATE, CLOSE_DATE, STATUS = 9, 10, 11, 12
+PROVIDER_PURCHASER, PRESCRIBING_SETTING = 23, 25
+
+ACTIVE, CLOSED, DORMANT, PROPOSED = "active", "closed", "dormant", "proposed"
+
+
+@dataclass(frozen=True)
+class EpraccurLayout:
+    name: str
+    statuses: dict[str, str]  # the file's status code → ACTIVE / CLOSED / DORMANT / PROPOSED
+    gp_practice: str  # the prescribing setting (or ODS role) of a GP practice
+
+
+CLASSIC = EpraccurLayout(
+    "27-column 2023/2025", {"A": ACTIVE, "C": CLOSED, "D": DORMANT, "P": PROPOSED}, gp_practice="4"
+)
+DATA_SEARCH_EXPORT = EpraccurLayout(
+    "2026 Data Search & Export",
+    {"ACTIVE": ACTIVE, "INACTIVE": CLOSED, "DORMANT": DORMANT, "PROPOSED": PROPOSED},
+    gp_practice="RO76",
+)
+LAYOUTS = (CLASSIC, DATA_SEARCH_EXPORT)
+
+
+@dataclass(frozen=True, slots=True)
+class PracticeRecord:
+    """One epraccur row (any prescribing setting), with the fields the import uses."""
+
+    row: int
+    code: str
+    name: str
+    status: str  # ACTIVE, CLOSED, DORMANT or PROPOSED
+    gp_practice: bool
+    in_wales: bool
+    sub_icb: str  # column 24, Provider/Purchaser: the sub-ICB location it is allocated to
+    postcode: str
+    opened: datetime.date | None
+    closed: datetime.date | None
+
+
+@dataclass
+class Epraccur:
+    path: Path
+    layout: EpraccurLayout
+    practices: list[PracticeRecord]
+    data_date: datetime.date | None  # the latest open (of active rows) or close date the file records
+
+
+def detect_layout(path: Path, status: str) -> EpraccurLayout:
+    """Tell the layouts apart by the first row's status code."""
+    for layout in LAYOUTS:
+        if status in layout.statuses:
+            return layout
+    raise OdsFileError(
+        f"{where(path, row=1)}: status {status!r} (column 13) is neither A/C/D/P nor ACTIVE/INACTIVE/DORMANT; "
+        "is this an epraccur file?"
+    )
+
+
+def in_wales(row: list[str]) -> bool:
+    """Whether an epraccur row is a Welsh organisation."""
+    # The classic layout puts W00 in column 3; the 2026 layout leaves it blank for Wales
+    # and has at least one Welsh practice with an English region there. Column 24 is
+    # reliable: Welsh local health boards are 7A1–7A7.
+    return row[NATIONAL_GROUPING] == "W00" or row[PROVIDER_PURCHASER].startswith("7A")
+
+
+def read_epraccur(path: Path) -> Epraccur:
+    """Read an epraccur file (either layout, optionally gzipped) into PracticeRecords."""
+    path = Path(path)
+    text = decode_text(path, read_bytes(path))
+    layout = None
+    practices: list[PracticeRecord] = []
+    first_row_of: dict[str, int] = {}
+    latest = None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise OdsFileError(f"{path.name}: not a readable csv file ({error})") from None
+    for number, row in enumerate(rows, start=1):
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        place = where(path, row=number)
+        if len(row) != EPRACCUR_WIDTH:
+            raise OdsFileError(f"{place}: {len(row)} columns, expected {EPRACCUR_WIDTH} (epraccur layout)")
+        row = [cell.strip() for cell in row]
+        if layout is None:
+            layout = detect_layout(path, row[STATUS])
+        status = layout.statuses.get(row[STATUS])
+        if status is None:
+            expected = "/".join(layout.statuses)
+            raise OdsFileError(f"{place}: status {row[STATUS]!r} (column 13) is not one of {expected}")
+        code = row[CODE]
+        if not code:
+            raise OdsFileError(f"{place}: no organisation code (column 1)")
+        if code in first_row_of:
+            raise OdsFileError(f"{place}: code {code} is already on row {first_row_of[code]}")
+        first_row_of[code] = number
+        opened = parse_date(row[OPEN_DATE], place, "open date (column 11)")
+        closed = parse_date(row[CLOSE_DATE], place, "close date (column 12)")
+        # Proposed rows open in the future, so they do not date the file.
+        for date in (opened if status == ACTIVE else None, closed):
+            if date is not None and (latest is None or date > latest):
+                latest = date
+        practices.append(
+            PracticeRecord(
+                row=number,
+                code=code,
+                name=row[NAME],
+                status=status,
+                gp_practice=layout.gp_practice in row[PRESCRIBING_SETTING].split("|"),
+                in_wales=in_wales(row),
+                sub_icb=row[PROVIDER_PURCHASER],
+                postcode=row[POSTCODE],
+                opened=opened,
+                closed=closed,
+            )
+        )
+    if layout is None:
+        raise OdsFileError(f"{path.name}: the file has no rows")
+    return Epraccur(path=path, layout=layout, practices=practices, data_date=latest)
+
+
+# --- ePCN workbook ----------------------------------------------------------------
+
+PCN_SHEET = "PCNDetails"
+MEMBER_SHEET = "PCN Core Partner Details"
+# Headers as published, after collapsing the embedded newlines and trailing spaces.
+PCN_COLUMNS = {
+    "code": "PCN Code",
+    "name": "PCN Name",
+    "sub_icb": "Current Sub ICB Loc Code",
+    "opened": "Open Date",
+    "closed": "Close Date",
+}
+MEMBER_COLUMNS = {
+    "practice": "Partner Organisation Code",
+    "pcn": "PCN Code",
+    "start": "Practice to PCN Relationship Start Date",
+    "end": "Practice to PCN Relationship End Date",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PcnRecord:
+    row: int
+    code: str
+    name: str
+    sub_icb: str  # the lead sub-ICB location: the one with most of its practices
+    opened: datetime.date | None
+    closed: datetime.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipRecord:
+    row: int
+    practice: str
+    pcn: str
+    start: datetime.date | None
+    end: datetime.date | None  # None while current
+
+
+@dataclass
+class Epcn:
+    path: Path
+    pcns: dict[str, PcnRecord]
+    memberships: list[MembershipRecord]
+    data_date: datetime.date | None  # the latest date either sheet records
+
+
+def header_name(value) -> str:
+    """A header cell with its embedded newlines and stray spaces collapsed to single spaces."""
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def open_workbook(path: Path, data: bytes):
+    """The workbook in ``data``, opened read-only; OdsFileError if it is not one."""
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise OdsFileError(f"{path.name}: not a readable Excel workbook ({error})") from None
+
+
+def sheet_rows(path: Path, workbook, sheet: str, columns: dict[str, str]):
+    """Yield (row number, {field: cell}) for the data rows of ``sheet``, header checked."""
+    if sheet not in workbook.sheetnames:
+        found = ", ".join(repr(name) for name in workbook.sheetnames)
+        raise OdsFileError(f"{where(path, sheet=sheet)}: no such sheet (the workbook has {found})")
+    rows = workbook[sheet].iter_rows(min_row=1, values_only=True)
+    header = [header_name(cell) for cell in next(rows, ())]
+    positions = {}
+    for field_name, title in columns.items():
+        if title not in header:
+            raise OdsFileError(f"{where(path, sheet=sheet, row=1)}: no column {title!r}")
+        positions[field_name] = header.index(title)
+    for number, row in enumerate(rows, start=2):
+        if not any(cell not in (None, "") for cell in row):
+            continue
+        yield number, {name: (row[i] if i < len(row) else None) for name, i in positions.items()}
+
+
+def read_epcn(path: Path) -> Epcn:
+    """Read the ePCN workbook: its PCNs, and every practice → PCN membership it records."""
+    path = Path(path)
+    workbook = open_workbook(path, read_bytes(path))
+    dates = []
+    try:
+        pcns: dict[str, PcnRecord] = {}
+        for number, cells in sheet_rows(path, workbook, PCN_SHEET, PCN_COLUMNS):
+            place = where(path, sheet=PCN_SHEET, row=number)
+            code = text_cell(cells["code"])
+            if not code:
+                raise OdsFileError(f"{place}: no PCN Code")
+            if code in pcns:
+                raise OdsFileError(f"{place}: PCN {code} is already on row {pcns[code].row}")
+            pcn = PcnRecord(
+                row=number,
+                code=code,
+                name=text_cell(cells["name"]),
+                sub_icb=text_cell(cells["sub_icb"]),
+                opened=parse_date(cells["opened"], place, "Open Date"),
+                closed=parse_date(cells["closed"], place, "Close Date"),
+            )
+            if not pcn.sub_icb and pcn.closed is None:
+                raise OdsFileError(f"{place}: open PCN {code} has no Current Sub ICB Loc Code")
+            pcns[code] = pcn
+            dates += (pcn.opened, pcn.closed)
+        memberships = []
+        for number, cells in sheet_rows(path, workbook, MEMBER_SHEET, MEMBER_COLUMNS):
+            place = where(path, sheet=MEMBER_SHEET, row=number)
+            practice, pcn_code = text_cell(cells["practice"]), text_cell(cells["pcn"])
+            if not practice:
+                raise OdsFileError(f"{place}: no Partner Organisation Code")
+            if pcn_code not in pcns:
+                raise OdsFileError(f"{place}: PCN {pcn_code or '(empty)'} is not in sheet {PCN_SHEET}")
+            membership = MembershipRecord(
+                row=number,
+                practice=practice,
+                pcn=pcn_code,
+                start=parse_date(cells["start"], place, "Start Date"),
+                end=parse_date(cells["end"], place, "End Date"),
+            )
+            memberships.append(membership)
+            dates += (membership.start, membership.end)
+    finally:
+        workbook.close()
+    return Epcn(path=path, pcns=pcns, memberships=memberships, data_date=max(filter(None, dates), default=None))
+
+
+# --- LOC22 lookup -----------------------------------------------------------------
+
+# LOC22CDH, ICB22NM, …: the year in the name changes with each ONS release.
+LOOKUP_COLUMNS = {
+    "code": re.compile(r"^LOC\d\dCDH$"),
+    "name": re.compile(r"^LOC\d\dNM$"),
+    "icb_code": re.compile(r"^ICB\d\dCDH$"),
+    "icb_name": re.compile(r"^ICB\d\dNM$"),
+    "region": re.compile(r"^NHSER\d\dNM$"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SubIcbLocation:
+    row: int
+    code: str  # ODS code, e.g. 00T
+    name: str
+    icb_code: str  # ODS code, e.g. QOP
+    icb_name: str
+    region: str  # NHS England region name, e.g. North West
+
+
+@dataclass
+class Lookup:
+    path: Path
+    locations: dict[str, SubIcbLocation]
+
+
+def lookup_rows(path: Path, data: bytes) -> tuple[str | None, list[list]]:
+    """(sheet name or None, rows) of a csv file or of the workbook sheet holding the lookup."""
+    if not data.startswith(ZIP_MAGIC):
+        return None, list(csv.reader(io.StringIO(decode_text(path, data), newline="")))
+    workbook = open_workbook(path, data)
+    try:
+        for sheet in workbook.worksheets:
+            rows = [list(row) for row in sheet.iter_rows(min_row=1, values_only=True)]
+            if rows and any(LOOKUP_COLUMNS["code"].match(header_name(cell)) for cell in rows[0]):
+                return sheet.title, rows
+    finally:
+        workbook.close()
+    raise OdsFileError(f"{path.name}: no sheet has a LOCnnCDH column (the sub-ICB ODS code)")
+
+
+def read_lookup(path: Path) -> Lookup:
+    """Read the sub-ICB location → ICB → region lookup (csv or xlsx), keyed by sub-ICB ODS code."""
+    path = Path(path)
+    sheet, rows = lookup_rows(path, read_bytes(path))
+    if not rows:
+        raise OdsFileError(f"{path.name}: the file is empty")
+    header = [header_name(cell) for cell in rows[0]]
+    positions = {}
+    for field_name, pattern in LOOKUP_COLUMNS.items():
+        matches = [i for i, title in enumerate(header) if pattern.match(title)]
+        if not matches:
+            raise OdsFileError(f"{where(path, sheet=sheet, row=1)}: no column like {pattern.pattern.strip('^$')}")
+        positions[field_name] = matches[0]
+    locations: dict[str, SubIcbLocation] = {}
+    icbs: dict[str, SubIcbLocation] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(text_cell(cell) for cell in row):
+            continue
+        place = where(path, sheet=sheet, row=number)
+        cells = {name: text_cell(row[i]) if i < len(row) else "" for name, i in positions.items()}
+        location = SubIcbLocation(row=number, **cells)
+        if not location.code or not location.icb_code:
+            raise OdsFileError(f"{place}: a sub-ICB or ICB code is empty")
+        if location.code in locations:
+            raise OdsFileError(f"{place}: sub-ICB {location.code} is already on row {locations[location.code].row}")
+        first = icbs.setdefault(location.icb_code, location)
+        if (first.icb_name, first.region) != (location.icb_name, location.region):
+            raise OdsFileError(
+                f"{place}: ICB {location.icb_code} is {location.icb_name!r} in {location.region!r} here, "
+                f"but {first.icb_name!r} in {first.region!r} on row {first.row}"
+            )
+        locations[location.code] = location
+    if not locations:
+        raise OdsFileError(f"{path.name}: no sub-ICB locations")
+    return Lookup(path=path, locations=locations)

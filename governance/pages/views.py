@@ -1,0 +1,140 @@
+"""Pages for people browsing a system. Thin: the data comes from plain modules.
+
+``directory`` (search, systems by region), ``structure`` (an organisation's contents,
+seats, ladder and governance tree), ``voice`` (a system's voice of general practice),
+``people`` (a person's seats and interlocks), ``comparison`` (systems side by side).
+Everything date-dependent takes ``?date=YYYY-MM-DD`` (default today); a malformed
+date is a 400 page that says so.
+"""
+
+import datetime
+
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from governance.caching.pages import cached_page, data_version
+from governance.models import BODY_KINDS, Kind, Organisation, Person, Seat
+from governance.reading import comparison, directory, structure, voice
+from governance.reading.paths import cached_graph
+from governance.reading.people import person_record
+
+
+class BadDate(ValueError):
+    """The ``?date=`` of a request is not a date."""
+
+
+def _as_of(request) -> datetime.date:
+    """The ``?date=`` of the request (default today); BadDate with a message for people if malformed."""
+    value = request.GET.get("date", "").strip()
+    if not value:
+        return timezone.localdate()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise BadDate(
+            f"“{value}” is not a date. Give the date as YYYY-MM-DD, for example {timezone.localdate():%Y-%m-%d}."
+        ) from None
+
+
+def _bad_request(request, message: str):
+    return render(request, "governance/bad_request.html", {"message": message}, status=400)
+
+
+@cached_page
+def home(request):
+    """Search (organisations and people) and every system grouped by NHS region."""
+    today = timezone.localdate()
+    query = " ".join(request.GET.get("q", "").split())
+    organisations, more_organisations = directory.search_organisations(query, today)
+    people, more_people = directory.search_people(query)
+    context = {
+        "query": query,
+        "organisations": organisations,
+        "more_organisations": more_organisations,
+        "people": people,
+        "more_people": more_people,
+        "regions": directory.systems_by_region(today),
+        "today": today,
+    }
+    return render(request, "governance/home.html", context)
+
+
+def _day(date: datetime.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def _not_open(org: Organisation, date: datetime.date) -> str:
+    if org.opened and org.opened > date:
+        return f"{org.name} ({org.code}) had not opened on {_day(date)}: it opened on {_day(org.opened)}."
+    return f"{org.name} ({org.code}) was closed on {_day(date)}: it closed on {_day(org.closed)}."
+
+
+@cached_page
+def organisation_detail(request, code):
+    """Any organisation: breadcrumb, ladder, seats, contents; an ICB's page is its system page."""
+    org = get_object_or_404(Organisation.objects.select_related("parent", "sub_icb"), code=code)
+    try:
+        date = _as_of(request)
+    except BadDate as error:
+        return _bad_request(request, str(error))
+    graph = cached_graph(org.tree_id, date, data_version(request).counter)
+    is_system = org.parent_id is None
+    is_body = org.is_body
+    context = {
+        "org": org,
+        "date": date,
+        "is_system": is_system,
+        "is_body": is_body,
+        "open": org.pk in graph.nodes,
+        "not_open": None if org.pk in graph.nodes else _not_open(org, date),
+        "system": graph.root,
+        "ancestors": org.get_ancestors(),
+        "show_counts": org.kind not in (Kind.PCN, Kind.PRACTICE),  # nothing below a PCN's practices
+        "child_counts": structure.child_counts(org, date),
+        "represented_by": structure.seats_with_holders(Seat.objects.filter(represents=org), date),
+    }
+    if is_system:
+        layers = voice.body_layers(graph)
+        context["summary"] = voice.summarise(graph)
+        context["governance_tree"] = structure.governance_tree(graph, layers)
+        exclude = (Kind.PLACE, *BODY_KINDS)
+    else:
+        exclude = ()
+        if org.pk in graph.nodes and graph.top_board and org.pk != graph.top_board.pk:
+            path = graph.path(org.pk)
+            context["path"] = path
+            context["ladder"] = structure.ladder(path)
+        elif org.pk in graph.nodes and not graph.top_board:
+            context["no_governance"] = True
+    if is_body:
+        seats = structure.seats_with_holders(Seat.objects.filter(body=org), date)
+        context["seats"] = seats
+        context["seat_tally"] = structure.tally(seats)
+        context["is_top_board"] = graph.top_board is not None and graph.top_board.pk == org.pk
+    elif not is_system:  # a system's boards are in its governance tree
+        context["boards"] = structure.boards_with_seats(org, date)
+    context["children"] = structure.children_page(org, date, request.GET.get("page"), exclude_kinds=exclude)
+    return render(request, "governance/organisation.html", context)
+
+
+@cached_page
+def person_detail(request, pk):
+    """Every seat a person holds or held, by date, with their interlocks at the as-of date."""
+    person = get_object_or_404(Person, pk=pk)
+    try:
+        date = _as_of(request)
+    except BadDate as error:
+        return _bad_request(request, str(error))
+    return render(request, "governance/person.html", {"person": person, "date": date, **person_record(person, date)})
+
+
+@cached_page
+def compare(request):
+    """Every system side by side, sortable with ``?sort=`` (a column, ``-`` first for descending)."""
+    try:
+        date = _as_of(request)
+    except BadDate as error:
+        return _bad_request(request, str(error))
+    sort = request.GET.get("sort")
+    context = {**comparison.compare_systems(date, sort), "date": date, "keep": {"sort": sort} if sort else {}}
+    return render(request, "governance/compare.html", context)

@@ -1,0 +1,117 @@
+"""Systems side by side: how far practices stand from the board, and how whole the chains are.
+
+``compare_systems(date, sort)`` returns one plain row per system (ICB) in a fixed number
+of queries: the roots, then the graphs of every system with governance recorded,
+loaded together (``paths.load_graphs``).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from governance.models import Organisation
+from governance.reading.paths import load_graphs
+from governance.reading.voice import summarise
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    numeric: bool = True
+    first_descending: bool = False  # a first click on a "more is better" column shows the best first
+
+
+COLUMNS = (
+    Column("name", "System", numeric=False),
+    Column("region", "Region", numeric=False),
+    Column("median_distance", "Median layers from practice to board"),
+    Column("share_complete", "Practices with a complete chain", first_descending=True),
+    Column("gp_seats", "GP seats on the top board", first_descending=True),
+    Column("vacancies", "Vacant seats"),
+)
+SORT_KEYS = {column.key for column in COLUMNS}
+DEFAULT_SORT = "name"
+
+
+def parse_sort(value: str | None) -> tuple[str, bool]:
+    """``?sort=`` as (column key, descending); unknown values fall back to the system name."""
+    value = (value or "").strip()
+    descending = value.startswith("-")
+    key = value.lstrip("-")
+    if key not in SORT_KEYS:
+        return DEFAULT_SORT, False
+    return key, descending
+
+
+def _row(root: dict, summary: dict | None) -> dict:
+    row = {
+        "code": root["code"],
+        "name": root["name"],
+        "region": root["region"],
+        "governance": summary is not None,
+        "median_distance": None,
+        "share_complete": None,
+        "gp_seats": None,
+        "vacancies": None,
+        "practices": None,
+        "complete": None,
+    }
+    if summary is not None:
+        practices = summary["practices"]
+        row.update(
+            median_distance=practices["median_distance"],
+            share_complete=practices["share_complete"],
+            gp_seats=summary["top_board_gp_seats"],
+            vacancies=summary["vacant_seats"],
+            practices=practices["total"],
+            complete=practices["complete"],
+        )
+    return row
+
+
+def _sorted(rows: list[dict], key: str, descending: bool) -> list[dict]:
+    """Rows by ``key``; rows without a value (no governance recorded) always last, then by name."""
+    by_name = sorted(rows, key=lambda r: (r["name"].lower(), r["code"]))
+    if key in ("name", "region"):
+        return sorted(by_name, key=lambda r: (r[key] or "").lower(), reverse=descending)
+    present = [r for r in by_name if r[key] is not None]
+    missing = [r for r in by_name if r[key] is None]
+    return sorted(present, key=lambda r: r[key], reverse=descending) + missing
+
+
+def compare_systems(date: datetime.date, sort: str | None = None) -> dict:
+    """Every system's row at ``date``, sorted by ``sort`` (a column key, ``-`` first for descending).
+
+    Returns ``{"date", "sort", "descending", "columns": [{"key", "label", "aria_sort",
+    "next_sort"}], "rows": [{"code", "name", "region", "governance", "median_distance",
+    "share_complete", "gp_seats", "vacancies", "practices"}]}``; a system without
+    governance has None in every measure.
+    """
+    key, descending = parse_sort(sort)
+    roots = list(
+        Organisation.objects.filter(parent__isnull=True)
+        .order_by("name")
+        .values("tree_id", "code", "name", "region", "top_board_id")
+    )
+    graphs = load_graphs([r["tree_id"] for r in roots if r["top_board_id"]], date)
+    rows = [_row(r, summarise(graphs[r["tree_id"]]) if r["tree_id"] in graphs else None) for r in roots]
+    columns = []
+    for column in COLUMNS:
+        active = column.key == key
+        next_descending = not descending if active else column.first_descending
+        columns.append(
+            {
+                "key": column.key,
+                "label": column.label,
+                "numeric": column.numeric,
+                "aria_sort": ("descending" if descending else "ascending") if active else None,
+                "next_sort": f"{'-' if next_descending else ''}{column.key}",
+            }
+        )
+    return {
+        "date": date.isoformat(),
+        "sort": key,
+        "descending": descending,
+        "columns": columns,
+        "rows": _sorted(rows, key, descending),
+    }

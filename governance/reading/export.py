@@ -1,0 +1,241 @@
+"""A system's governance out of the database: as a governance file, and as Popolo JSON.
+
+``governance_file`` writes what ``governance.ingest.governance_file`` reads (DESIGN.md, "The
+governance file"), so that loading an export into the database it came from changes
+nothing, and exporting again after loading it elsewhere gives the same file. It holds
+what governance keeps: the system's root, every organisation whose ``source`` is
+governance (boards, committees, places declared in files or by editors), all seats on
+the system's bodies and every appointment to them, past and present. ODS-imported
+organisations (PCNs, practices) stay out; a file that names one (a board under a PCN,
+a seat representing a PCN) loads where the ODS data is loaded.
+
+``popolo`` gives the same system in the Popolo data specification's terms
+(https://www.popoloproject.com/): organizations (the whole tree), posts (seats),
+persons and memberships (appointments).
+
+Both read a system in a fixed number of queries, whatever its size. Their order does
+not depend on tree positions: organisations parent first, bodies before units, by code;
+seats by body, in the order they were made (which loading a file keeps); holders by date.
+"""
+
+import datetime
+from collections import defaultdict
+from typing import NamedTuple
+
+import yaml
+
+from governance.models import BODY_KINDS, Appointment, Organisation, Seat, Source
+
+
+class _Row(NamedTuple):
+    pk: int
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None
+    source: str
+    opened: datetime.date | None
+    closed: datetime.date | None
+    postcode: str
+
+
+def _tree(root: Organisation) -> list[_Row]:
+    """The system's organisations, each after its parent; bodies before units among siblings, then by code."""
+    rows = [
+        _Row(*values)
+        for values in Organisation.objects.filter(tree_id=root.tree_id)
+        .order_by()
+        .values_list("pk", "code", "name", "kind", "parent_id", "source", "opened", "closed", "postcode")
+    ]
+    children: dict[int | None, list[_Row]] = defaultdict(list)
+    for row in rows:
+        children[row.parent_id].append(row)
+    for siblings in children.values():
+        siblings.sort(key=lambda row: (row.kind not in BODY_KINDS, row.code))
+    ordered: list[_Row] = []
+    stack = [row for row in rows if row.pk == root.pk]
+    while stack:
+        row = stack.pop()
+        ordered.append(row)
+        stack.extend(reversed(children[row.pk]))
+    return ordered
+
+
+def _seats(root: Organisation, order: dict[int, int]) -> list[dict]:
+    seats = list(
+        Seat.objects.filter(body__tree_id=root.tree_id)
+        .order_by()
+        .values(
+            "pk",
+            "body_id",
+            "body__code",
+            "label",
+            "role",
+            "sector",
+            "represents__code",
+            "selection",
+            "delegate",
+            "voting",
+            "max_holders",
+        )
+    )
+    # Grouped by body in tree order; a body's seats in the order they were made (as a file lists them).
+    seats.sort(key=lambda seat: (order.get(seat["body_id"], len(order)), seat["pk"]))
+    return seats
+
+
+def _appointments(root: Organisation) -> dict[int, list[dict]]:
+    by_seat: dict[int, list[dict]] = defaultdict(list)
+    rows = (
+        Appointment.objects.filter(seat__body__tree_id=root.tree_id)
+        .order_by("start", "person__name", "pk")
+        .values("pk", "seat_id", "person_id", "person__name", "start", "end", "source")
+    )
+    for row in rows:
+        by_seat[row["seat_id"]].append(row)
+    return by_seat
+
+
+# --- the governance file ----------------------------------------------------------------------
+
+
+def governance_file(root: Organisation) -> dict:
+    """The governance file of the system whose root is ``root``, as data (dates as ``datetime.date``).
+
+    Four queries. Loading it (``load_governance``) reproduces the system's governance;
+    keys at their defaults (``max_holders: 1``, empty ``opened``…) are left out.
+    """
+    rows = _tree(root)
+    codes = {row.pk: row.code for row in rows}
+    system = {"code": root.code, "name": root.name}
+    if root.region:
+        system["region"] = root.region
+    data: dict = {"system": system}
+    if root.top_board_id is not None:
+        data["top_board"] = codes.get(root.top_board_id) or Organisation.objects.get(pk=root.top_board_id).code
+    data["organisations"] = [_organisation(row, codes) for row in rows if row.pk != root.pk and _kept(row)]
+    appointments = _appointments(root)
+    seats = _seats(root, {row.pk: i for i, row in enumerate(rows)})
+    data["seats"] = [_seat(seat, appointments.get(seat["pk"], [])) for seat in seats]
+    return data
+
+
+def _kept(row: _Row) -> bool:
+    return row.source == Source.GOVERNANCE
+
+
+def _organisation(row: _Row, codes: dict[int, str]) -> dict:
+    entry = {"code": row.code, "name": row.name, "kind": row.kind, "parent": codes[row.parent_id]}
+    if row.opened:
+        entry["opened"] = row.opened
+    if row.closed:
+        entry["closed"] = row.closed
+    if row.postcode:
+        entry["postcode"] = row.postcode
+    return entry
+
+
+def _seat(seat: dict, appointments: list[dict]) -> dict:
+    entry = {"board": seat["body__code"], "label": seat["label"], "role": seat["role"], "selection": seat["selection"]}
+    if seat["represents__code"]:
+        entry["represents"] = seat["represents__code"]
+    if seat["sector"]:
+        entry["sector"] = seat["sector"]
+    entry["delegate"] = seat["delegate"]
+    entry["voting"] = seat["voting"]
+    if seat["max_holders"] != 1:
+        entry["max_holders"] = seat["max_holders"]
+    entry["holders"] = [_holder(appointment) for appointment in appointments]
+    return entry
+
+
+def _holder(appointment: dict) -> dict:
+    holder = {"name": appointment["person__name"], "from": appointment["start"]}
+    if appointment["end"]:
+        holder["to"] = appointment["end"]
+    if appointment["source"]:
+        holder["source"] = appointment["source"]
+    return holder
+
+
+def dump_yaml(data: dict) -> str:
+    """``data`` as YAML in the style of the shipped governance files: one line per organisation and holder.
+
+    PyYAML quotes whatever would read back as another type (``'010'``, ``'yes'``), and
+    dates are written as YAML dates, which the loader reads as dates.
+    """
+    code = data.get("system", {}).get("code", "a system")
+    header = f"# Governance of {code}, exported by icsmap; load with manage.py load_governance.\n"
+    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=2**16)
+
+
+# --- Popolo -------------------------------------------------------------------------------------
+
+
+def _source(text: str) -> dict:
+    """A Popolo link: ``url`` for a web address, ``note`` for a citation."""
+    return {"url": text} if text.startswith(("http://", "https://")) else {"note": text}
+
+
+def popolo(root: Organisation) -> dict:
+    """The system whose root is ``root`` in Popolo's terms: organizations, posts, persons, memberships.
+
+    Organizations are the whole tree (``classification`` is the kind); posts are seats, with
+    what Popolo has no field for (what a seat represents, how it is filled) under ``extras``;
+    memberships are appointments, past and present. Three queries.
+    """
+    rows = _tree(root)
+    codes = {row.pk: row.code for row in rows}
+    organizations = []
+    for row in rows:
+        entry = {"id": row.code, "name": row.name, "classification": row.kind, "parent_id": codes.get(row.parent_id)}
+        if row.opened:
+            entry["founding_date"] = row.opened.isoformat()
+        if row.closed:
+            entry["dissolution_date"] = row.closed.isoformat()
+        organizations.append(entry)
+    seats = _seats(root, {row.pk: i for i, row in enumerate(rows)})
+    posts = [
+        {
+            "id": f"seat-{seat['pk']}",
+            "label": seat["label"],
+            "role": seat["role"],
+            "organization_id": seat["body__code"],
+            "extras": {
+                "represents_id": seat["represents__code"],
+                "sector": seat["sector"] or None,
+                "selection": seat["selection"],
+                "delegate": seat["delegate"],
+                "voting": seat["voting"],
+                "max_holders": seat["max_holders"],
+            },
+        }
+        for seat in seats
+    ]
+    appointments = _appointments(root)
+    persons: dict[int, dict] = {}
+    memberships = []
+    for seat in seats:
+        for appointment in appointments.get(seat["pk"], []):
+            person_id = f"person-{appointment['person_id']}"
+            persons.setdefault(appointment["person_id"], {"id": person_id, "name": appointment["person__name"]})
+            membership = {
+                "id": f"appointment-{appointment['pk']}",
+                "person_id": person_id,
+                "organization_id": seat["body__code"],
+                "post_id": f"seat-{seat['pk']}",
+                "role": seat["role"],
+                "label": seat["label"],
+                "start_date": appointment["start"].isoformat(),
+            }
+            if appointment["end"]:
+                membership["end_date"] = appointment["end"].isoformat()
+            if appointment["source"]:
+                membership["sources"] = [_source(appointment["source"])]
+            memberships.append(membership)
+    return {
+        "organizations": organizations,
+        "posts": posts,
+        "persons": sorted(persons.values(), key=lambda person: (person["name"], person["id"])),
+        "memberships": memberships,
+    }

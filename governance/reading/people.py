@@ -1,0 +1,97 @@
+"""A person's public record: every seat held, by date, and the interlocks among them.
+
+An **interlock** is one person holding, at the same date, seats on several bodies of
+one system (``kind: "system"``), or seats at several layers of the same
+representation path — a seat on a body whose route to the top board passes through
+another body they also sit on (``kind: "path"``).
+"""
+
+import datetime
+
+from governance.models import Person
+from governance.reading.paths import load_graphs
+
+
+def _is_link(source: str) -> bool:
+    return source.startswith(("https://", "http://"))
+
+
+def person_record(person: Person, date: datetime.date) -> dict:
+    """``person``'s seats (newest first) and interlocks at ``date``, as plain data (four queries).
+
+    ``{"appointments": [{"seat", "role", "selection", "body", "represents", "sector",
+    "system", "from", "to", "status" ("current"/"ended"/"future"), "source",
+    "source_is_link"}], "current": n, "interlocks": [{"kind", "system", "bodies" | "lower",
+    "upper"}]}``.
+    """
+    appointments = list(
+        person.appointments.select_related("seat__body", "seat__represents").order_by("-start", "seat__label")
+    )
+    graphs = load_graphs({a.seat.body.tree_id for a in appointments}, date)
+    rows = []
+    for a in appointments:
+        graph = graphs[a.seat.body.tree_id]
+        status = "current" if a.is_current_on(date) else ("future" if a.start > date else "ended")
+        rows.append(
+            {
+                "seat": a.seat.label,
+                "role": a.seat.role,
+                "selection": a.seat.selection,
+                "delegate": a.seat.delegate,
+                "body": {"code": a.seat.body.code, "name": a.seat.body.name, "kind": a.seat.body.kind},
+                "represents": (
+                    {"code": a.seat.represents.code, "name": a.seat.represents.name} if a.seat.represents else None
+                ),
+                "sector": a.seat.sector or None,
+                "system": {"code": graph.root.code, "name": graph.root.name} if graph.root else None,
+                "from": a.start,
+                "to": a.end,
+                "status": status,
+                "source": a.source,
+                "source_is_link": _is_link(a.source),
+            }
+        )
+    current = [a for a in appointments if a.is_current_on(date)]
+    return {"appointments": rows, "current": len(current), "interlocks": _interlocks(current, graphs)}
+
+
+def _interlocks(current, graphs) -> list[dict]:
+    interlocks = []
+    by_tree: dict[int, list] = {}
+    for a in current:
+        by_tree.setdefault(a.seat.body.tree_id, []).append(a)
+    for tree_id, held in sorted(by_tree.items()):
+        graph = graphs[tree_id]
+        system = {"code": graph.root.code, "name": graph.root.name} if graph.root else None
+        bodies = {a.seat.body_id: a.seat.body for a in held}
+        if len(bodies) > 1:
+            interlocks.append(
+                {
+                    "kind": "system",
+                    "system": system,
+                    "bodies": [{"code": b.code, "name": b.name} for b in sorted(bodies.values(), key=lambda b: b.name)],
+                }
+            )
+        if graph.top_board is None:
+            continue
+        for lower in held:
+            if lower.seat.body_id not in graph.nodes:
+                continue
+            route = graph.path(lower.seat.body_id)
+            above = [layer["organisation"]["code"] for layer in route["layers"][1:]] if route["reaches_top"] else []
+            for upper in held:
+                if upper.seat.body_id != lower.seat.body_id and upper.seat.body.code in above:
+                    interlocks.append(
+                        {
+                            "kind": "path",
+                            "system": system,
+                            "lower": {"seat": lower.seat.label, "body": _body(lower)},
+                            "upper": {"seat": upper.seat.label, "body": _body(upper)},
+                        }
+                    )
+    return interlocks
+
+
+def _body(appointment) -> dict:
+    body = appointment.seat.body
+    return {"code": body.code, "name": body.name}

@@ -1,0 +1,209 @@
+"""What an organisation page shows, as plain data: its contents, its seats, its ladder, its system's bodies.
+
+Every function costs a fixed number of queries (or none, when it works on a loaded
+``SystemGraph`` or a path already computed), whatever the size of the system.
+"""
+
+import datetime
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from governance.models import BODY_KINDS, Appointment, Kind, Organisation, Seat, Sector
+from governance.reading.directory import open_on
+from governance.reading.paths import MEMBER_OF, REPORTS_TO, SEAT, SystemGraph
+
+CHILDREN_PER_PAGE = 50
+VIA_TEXT = {MEMBER_OF: "is a member of", SEAT: "has a seat on", REPORTS_TO: "reports to"}
+
+
+def _count_below(kind: str, date: datetime.date) -> Coalesce:
+    """For each row, how many open organisations of ``kind`` lie below it in the tree (a correlated count)."""
+    below = (
+        Organisation.objects.filter(
+            open_on(date), tree_id=OuterRef("tree_id"), lft__gt=OuterRef("lft"), rght__lt=OuterRef("rght"), kind=kind
+        )
+        .order_by()
+        .values("tree_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(below, output_field=IntegerField()), 0)
+
+
+def children_page(org: Organisation, date: datetime.date, page: str | None, exclude_kinds=()) -> Page:
+    """A page of ``org``'s direct children (open ones first, then by kind and name), each with
+    the PCNs and practices open below it (two queries: the count and the page)."""
+    children = (
+        org.get_children()
+        .exclude(kind__in=exclude_kinds)
+        .annotate(pcns=_count_below(Kind.PCN, date), practices=_count_below(Kind.PRACTICE, date))
+        .order_by("closed", "kind", "name")
+        .only("code", "name", "kind", "opened", "closed", "postcode", "tree_id", "lft", "rght")
+    )
+    return Paginator(children, CHILDREN_PER_PAGE).get_page(page)
+
+
+def child_counts(org: Organisation, date: datetime.date) -> list[dict]:
+    """How many children of each kind ``org`` has open at ``date`` (one query)."""
+    labels = dict(Kind.choices)
+    rows = org.get_children().filter(open_on(date)).values("kind").annotate(n=Count("pk")).order_by("kind")
+    return [{"kind": r["kind"], "label": labels.get(r["kind"], r["kind"]), "n": r["n"]} for r in rows]
+
+
+def _org_json(org: Organisation | None) -> dict | None:
+    return {"code": org.code, "name": org.name, "kind": org.kind} if org else None
+
+
+def seats_with_holders(seats: QuerySet, date: datetime.date) -> list[dict]:
+    """``seats`` as plain dicts with their holders at ``date`` (two queries), by body then label.
+
+    Each: ``label role selection sector delegate voting max_holders vacant holders body
+    represents``, holders as in the path JSON (``name``, ``person_id``, ``from``, ``to``).
+    """
+    rows = list(seats.select_related("body", "represents").order_by("body__name", "body_id", "label"))
+    holders: dict[int, list[dict]] = {seat.pk: [] for seat in rows}
+    current = (
+        Appointment.objects.filter(seat__in=[seat.pk for seat in rows], start__lte=date)
+        .filter(Q(end__isnull=True) | Q(end__gte=date))
+        .order_by("start", "person__name")
+        .values_list("seat_id", "person_id", "person__name", "start", "end")
+    )
+    for seat_id, person_id, name, start, end in current if rows else ():
+        holders[seat_id].append(
+            {"name": name, "person_id": person_id, "from": start.isoformat(), "to": end and end.isoformat()}
+        )
+    return [
+        {
+            "pk": seat.pk,
+            "label": seat.label,
+            "role": seat.role,
+            "selection": seat.selection,
+            "sector": seat.sector or None,
+            "delegate": seat.delegate,
+            "voting": seat.voting,
+            "max_holders": seat.max_holders,
+            "holders": holders[seat.pk],
+            "vacant": not holders[seat.pk],
+            "body": _org_json(seat.body),
+            "represents": _org_json(seat.represents),
+        }
+        for seat in rows
+    ]
+
+
+def boards_with_seats(org: Organisation, date: datetime.date) -> list[dict]:
+    """The boards, committees and partnerships directly under ``org``, each with its seats (three queries)."""
+    bodies = list(org.get_children().filter(open_on(date), kind__in=BODY_KINDS).order_by("name"))
+    if not bodies:
+        return []
+    seats = seats_with_holders(Seat.objects.filter(body__in=bodies), date)
+    return [
+        {
+            "organisation": _org_json(body),
+            "seats": [s for s in seats if s["body"]["code"] == body.code],
+        }
+        for body in bodies
+    ]
+
+
+def tally(seats: list[dict]) -> dict:
+    """Counts of a list of seat dicts: seats, filled, vacant, delegate, voting."""
+    return {
+        "seats": len(seats),
+        "filled": sum(not s["vacant"] for s in seats),
+        "vacant": sum(s["vacant"] for s in seats),
+        "delegate": sum(s["delegate"] for s in seats),
+        "voting": sum(s["voting"] for s in seats),
+    }
+
+
+def ladder(path: dict) -> dict:
+    """A path (DESIGN.md's JSON) as rungs from the top down, for drawing.
+
+    ``rungs``: one per layer, top first, each with ``depth`` (layers above the origin),
+    ``organisation``, and ``below``: how the layer beneath reaches it (``via``,
+    ``via_text``, ``seat``), None at the origin. Holders who sit in more than one seat
+    on the path (sector seats included) get ``also``: their other seats on it.
+    ``breaks_at``: for a broken chain, the highest organisation below the system's root.
+    """
+    layers = path["layers"]
+    placements: dict[int, list[str]] = {}
+    seats = [(layer["seat"], layer["organisation"]["name"]) for layer in layers if layer.get("seat")]
+    seats += [(seat, (path["top_board"] or {}).get("name", "")) for seat in path["sector_seats"]]
+    for seat, body in seats:
+        for holder in seat["holders"]:
+            placements.setdefault(holder["person_id"], []).append(f"{seat['label']} ({body})")
+
+    def with_interlocks(seat: dict, body: str) -> dict:
+        mine = f"{seat['label']} ({body})"
+        holders = [{**h, "also": [p for p in placements.get(h["person_id"], []) if p != mine]} for h in seat["holders"]]
+        return {**seat, "holders": holders}
+
+    rungs = []
+    for depth in range(len(layers) - 1, -1, -1):
+        layer = layers[depth]
+        below = None
+        if depth > 0:
+            below = {
+                "via": layer["via"],
+                "via_text": VIA_TEXT.get(layer["via"], layer["via"]),
+                "from": layers[depth - 1]["organisation"],
+                "seat": with_interlocks(layer["seat"], layer["organisation"]["name"]) if layer.get("seat") else None,
+            }
+        rungs.append({"depth": depth, "organisation": layer["organisation"], "below": below})
+    breaks_at = None
+    if path["top_board"] and not path["reaches_top"]:
+        chain = [layer["organisation"] for layer in layers]
+        breaks_at = chain[-2] if len(chain) > 1 and chain[-1]["kind"] == Kind.ICB else chain[-1]
+    top_name = (path["top_board"] or {}).get("name", "")
+    sector_seats = [with_interlocks(seat, top_name) for seat in path["sector_seats"]]
+    sector_seats.sort(key=lambda seat: seat.get("sector") != Sector.GENERAL_PRACTICE)  # the GP seat first
+    return {"rungs": rungs, "breaks_at": breaks_at, "sector_seats": sector_seats}
+
+
+def governance_tree(graph: SystemGraph, layers: dict[int, int | None]) -> list[dict]:
+    """The system's boards, committees and partnerships as trees of what reports to what (no queries).
+
+    Groups by the unit the top bodies sit under (the ICB's own first): ``[{"unit",
+    "bodies": [{"organisation", "layer", "is_top_board", "seats", "vacant",
+    "represented_on", "children": […]}]}]``. ``represented_on``: the bodies with a seat
+    for this one (the ``seat`` hops up from it).
+    """
+    nodes = graph.nodes
+    bodies = {pk: n for pk, n in nodes.items() if n.kind in BODY_KINDS}
+    seat_counts: dict[int, list[int]] = {pk: [0, 0] for pk in bodies}
+    represented_on: dict[int, set[int]] = {pk: set() for pk in bodies}
+    for seat in graph.seats:
+        if seat.body_id in bodies:
+            seat_counts[seat.body_id][0] += 1
+            seat_counts[seat.body_id][1] += seat.vacant
+            if seat.represents_id in bodies:
+                represented_on[seat.represents_id].add(seat.body_id)
+    children: dict[int, list[int]] = {}
+    tops: dict[int, list[int]] = {}
+    for pk, node in bodies.items():
+        if node.parent_id in bodies:
+            children.setdefault(node.parent_id, []).append(pk)
+        elif node.parent_id in nodes:
+            tops.setdefault(node.parent_id, []).append(pk)
+    top_board = graph.top_board.pk if graph.top_board else None
+
+    def order(pks):
+        return sorted(pks, key=lambda pk: (pk != top_board, nodes[pk].name))
+
+    def build(pk):
+        return {
+            "organisation": nodes[pk].as_json(),
+            "layer": layers.get(pk),
+            "is_top_board": pk == top_board,
+            "seats": seat_counts[pk][0],
+            "vacant": seat_counts[pk][1],
+            "represented_on": [nodes[b].as_json() for b in sorted(represented_on[pk], key=lambda b: nodes[b].name)],
+            "children": [build(c) for c in order(children.get(pk, []))],
+        }
+
+    root = graph.root.pk if graph.root else None
+    units = sorted(tops, key=lambda pk: (pk != root, nodes[pk].name))
+    return [{"unit": nodes[u].as_json(), "bodies": [build(pk) for pk in order(tops[u])]} for u in units]

@@ -1,0 +1,208 @@
+"""The voice of general practice in one system: who speaks for it at each layer, and whose chain is broken.
+
+``summarise(graph)`` works on a loaded ``SystemGraph`` (no queries of its own);
+``system_summary(code, date)`` loads the graph first (four queries in all). Both return
+plain, JSON-ready data, shared by the system page and the API
+(``systems/<code>/summary/``).
+
+Definitions:
+
+- A **layer** is a body's distance, in hops of the representation path, from the top
+  board (the top board is layer 0). Bodies with no route to the top board are in
+  no layer (``layer: null``).
+- A **general practice seat** is a seat that represents a place, PCN, practice, LMC
+  or GP federation, or whose sector is ``general_practice``; also a seat representing
+  a *general practice body*: a board or committee more than half of whose seats are
+  general practice seats (so "GP board representatives" on a primary care board
+  count, and a seat for the whole primary care board does not).
+- A practice's chain **reaches** the top board when it has a path there; it is
+  **complete** when no seat on that path is vacant.
+- Where a chain **breaks**: the highest organisation on the practice's ``member_of``
+  chain below the system's root (the ICB has no route of its own to its board). In
+  Greater Manchester's demo every Wigan practice breaks at Wigan (02H).
+"""
+
+import datetime
+import statistics
+from collections import Counter
+
+from governance.models import BODY_KINDS, Kind, Organisation, Sector
+from governance.reading.paths import SystemGraph
+
+GP_UNIT_KINDS = frozenset({Kind.PLACE, Kind.PCN, Kind.PRACTICE, Kind.LMC, Kind.FEDERATION})
+
+
+def general_practice_seats(graph: SystemGraph) -> set[int]:
+    """The pks of the seats of ``graph`` that speak for general practice (see the module's definitions)."""
+    seats = [s for s in graph.seats if s.body_id in graph.nodes]
+    gp = {
+        s.pk
+        for s in seats
+        if s.sector == Sector.GENERAL_PRACTICE
+        or (s.represents_id in graph.nodes and graph.nodes[s.represents_id].kind in GP_UNIT_KINDS)
+    }
+    by_body: dict[int, list] = {}
+    for seat in seats:
+        by_body.setdefault(seat.body_id, []).append(seat)
+    while True:  # a body of mostly GP seats is a GP body; seats for it are GP seats; repeat until stable
+        gp_bodies = {body for body, its in by_body.items() if 2 * sum(s.pk in gp for s in its) > len(its)}
+        more = {s.pk for s in seats if s.represents_id in gp_bodies and s.pk not in gp}
+        if not more:
+            return gp
+        gp |= more
+
+
+def body_layers(graph: SystemGraph) -> dict[int, int | None]:
+    """Each open body's layer: its distance to the top board, or None when it has no route there."""
+    layers = {}
+    for node in graph.nodes.values():
+        if node.kind in BODY_KINDS:
+            layers[node.pk] = graph.path(node.pk)["distance"] if graph.top_board else None
+    return layers
+
+
+def _seat_json(graph: SystemGraph, seat) -> dict:
+    body = graph.nodes[seat.body_id]
+    represents = graph.nodes.get(seat.represents_id)
+    return {
+        **seat.as_json(),
+        "body": body.as_json(),
+        "represents": represents.as_json() if represents else None,
+        "sector": seat.sector or None,
+    }
+
+
+def _tally(seats: list[dict]) -> dict:
+    return {
+        "seats": len(seats),
+        "filled": sum(not s["vacant"] for s in seats),
+        "vacant": sum(s["vacant"] for s in seats),
+        "elected": sum(s["selection"] == "elected" for s in seats),
+        "delegate": sum(s["delegate"] for s in seats),
+        "voting": sum(s["voting"] for s in seats),
+        "holders": sum(len(s["holders"]) for s in seats),
+    }
+
+
+def _median(values: list[int]) -> int | float | None:
+    """The median, as a whole number when it is one (6, not 6.0)."""
+    if not values:
+        return None
+    median = statistics.median(values)
+    return int(median) if median == int(median) else median
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _place_of(graph: SystemGraph, pk: int, cache: dict[int, int | None]) -> int | None:
+    """The nearest place above (or at) ``pk`` on its tree-parent chain."""
+    if pk in cache:
+        return cache[pk]
+    node = graph.nodes[pk]
+    if node.kind == Kind.PLACE:
+        place = pk
+    elif node.parent_id in graph.nodes:
+        place = _place_of(graph, node.parent_id, cache)
+    else:
+        place = None
+    cache[pk] = place
+    return place
+
+
+def _break_point(graph: SystemGraph, pk: int) -> int:
+    """The highest organisation below the root on the ``member_of`` chain of ``pk`` (see the module docstring)."""
+    node = graph.nodes[pk]
+    while node.parent_id in graph.nodes and graph.nodes[node.parent_id].parent_id is not None:
+        parent = graph.nodes[node.parent_id]
+        if parent.kind in BODY_KINDS:
+            break
+        node = parent
+    return node.pk
+
+
+def summarise(graph: SystemGraph) -> dict:
+    """The voice-of-general-practice summary of a loaded system graph, as plain data.
+
+    Keys: ``system``, ``date``, ``top_board``, ``governance_recorded``; ``layers`` (for
+    each layer from the top board down, then the unconnected bodies: the bodies, the
+    general practice seats with their tallies: seats, filled, vacant, elected,
+    delegate, voting, holders); ``top_board_gp_seats``; ``vacant_seats`` (every seat of
+    the system vacant at the date); ``practices`` (total, reaching_top, complete, the
+    shares of both, median_distance); ``places`` (per place: PCNs, practices, reaching
+    the top, complete); ``breaks`` (where chains break, most practices first).
+    """
+    root = graph.root
+    top = graph.top_board
+    layers = body_layers(graph)
+    gp = general_practice_seats(graph)
+    by_layer: dict[int | None, dict] = {}
+    for node in sorted((graph.nodes[pk] for pk in layers), key=lambda n: n.name):
+        entry = by_layer.setdefault(layers[node.pk], {"layer": layers[node.pk], "bodies": [], "gp_seats": []})
+        entry["bodies"].append(node.as_json())
+    for seat in graph.seats:
+        if seat.pk in gp and seat.body_id in layers:
+            by_layer[layers[seat.body_id]]["gp_seats"].append(_seat_json(graph, seat))
+    ordered = [by_layer[key] for key in sorted(by_layer, key=lambda k: (k is None, k or 0))]
+    for entry in ordered:
+        entry["gp_seats"].sort(key=lambda s: (s["body"]["name"], s["label"]))
+        entry.update(_tally(entry["gp_seats"]))
+
+    practices = [n for n in graph.nodes.values() if n.kind == Kind.PRACTICE]
+    distances, reaching, complete = [], 0, 0
+    breaks: Counter = Counter()
+    place_cache: dict[int, int | None] = {}
+    places = {
+        n.pk: {"organisation": n.as_json(), "pcns": 0, "practices": 0, "reaching_top": 0, "complete": 0}
+        for n in sorted(graph.nodes.values(), key=lambda n: n.name)
+        if n.kind == Kind.PLACE
+    }
+    for node in graph.nodes.values():
+        if node.kind == Kind.PCN and (place := _place_of(graph, node.pk, place_cache)) is not None:
+            places[place]["pcns"] += 1
+    for node in practices:
+        path = graph.path(node.pk) if top else None
+        place = places.get(_place_of(graph, node.pk, place_cache))
+        if place:
+            place["practices"] += 1
+        if path and path["reaches_top"]:
+            reaching += 1
+            distances.append(path["distance"])
+            complete += path["complete"]
+            if place:
+                place["reaching_top"] += 1
+                place["complete"] += path["complete"]
+        elif top:
+            breaks[_break_point(graph, node.pk)] += 1
+    total = len(practices)
+    return {
+        "system": {"code": root.code, "name": root.name} if root else None,
+        "date": graph.date.isoformat(),
+        "top_board": top.as_json() if top else None,
+        "governance_recorded": top is not None,
+        "layers": ordered,
+        "top_board_gp_seats": by_layer[0]["seats"] if top and 0 in by_layer else 0,
+        "vacant_seats": sum(s.vacant for s in graph.seats if s.body_id in graph.nodes),
+        "practices": {
+            "total": total,
+            "reaching_top": reaching,
+            "complete": complete,
+            "share_reaching_top": _share(reaching, total) if top else None,
+            "share_complete": _share(complete, total) if top else None,
+            "median_distance": _median(distances),
+        },
+        "places": list(places.values()),
+        "breaks": [
+            {"organisation": graph.nodes[pk].as_json(), "practices": n}
+            for pk, n in sorted(breaks.items(), key=lambda item: (-item[1], graph.nodes[item[0]].name))
+        ],
+    }
+
+
+def system_summary(code: str, date: datetime.date) -> dict | None:
+    """The summary of the system (ICB) with ``code`` at ``date``, or None if there is no such system."""
+    root = Organisation.objects.filter(code=code, parent__isnull=True).only("tree_id").first()
+    if root is None:
+        return None
+    return summarise(SystemGraph.load(root.tree_id, date))
