@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.admin import SeatForm
+from governance.admin.seats import SeatForm
 from governance.domain import tree, tree_check
 from governance.domain.rules import RuleError
 from governance.models import Appointment, Organisation, Seat

@@ -1,0 +1,147 @@
+"""Appointments in the admin: their own page, the holders inline on a seat's page, ending them today."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.utils import timezone
+
+from governance.admin.base import SystemFilter, SystemScopedAdmin, SystemScopedInline
+from governance.domain import edit_conflicts, permissions, rules
+from governance.models import Appointment, Seat
+
+
+class AppointmentSystemFilter(SystemFilter):
+    tree_id_lookup = "seat__body__tree_id"
+
+
+class CurrentFilter(admin.SimpleListFilter):
+    """Appointments current today, or ended."""
+
+    title = "current today"
+    parameter_name = "current"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Current"), ("no", "Ended or not yet started")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        current = Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today))
+        if self.value() == "yes":
+            return queryset.filter(current)
+        if self.value() == "no":
+            return queryset.exclude(current)
+        return queryset
+
+
+def stored_holders(seat: Seat, exclude_pk=None) -> list:
+    """The seat's appointments in the database, as (person, start, end) for ``rules.check_appointments``."""
+    appointments = seat.appointments.select_related("person")
+    if exclude_pk is not None:
+        appointments = appointments.exclude(pk=exclude_pk)
+    return [(a.person, a.start, a.end) for a in appointments]
+
+
+def lock_seat(seat: Seat) -> None:
+    """Hold the seat's row until commit, so two editors adding holders at once queue up.
+
+    (On SQLite the IMMEDIATE transaction already serialises writers.)
+    """
+    if seat.pk:
+        list(Seat.objects.select_for_update().filter(pk=seat.pk).values_list("pk"))
+
+
+class AppointmentForm(edit_conflicts.VersionedForm):
+    """End not before start; the seat's holders stay within its limits with this one added.
+
+    Refuses to save over a change another editor made since the form was opened.
+    """
+
+    check_stored_holders = True  # False in the seat page's inline, where the formset checks them all
+
+    class Meta:
+        model = Appointment
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end, person = cleaned.get("start"), cleaned.get("end"), cleaned.get("person")
+        if start and end and end < start:
+            self.add_error("end", f"The appointment ends ({end}) before it starts ({start}).")
+            return cleaned
+        seat = cleaned.get("seat")
+        if self.check_stored_holders and seat and start and person:
+            try:
+                rules.check_appointments(
+                    seat.max_holders, [*stored_holders(seat, exclude_pk=self.instance.pk), (person, start, end)]
+                )
+            except rules.RuleError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+class InlineAppointmentForm(AppointmentForm):
+    check_stored_holders = False
+
+
+class AppointmentFormSet(forms.BaseInlineFormSet):
+    """All of a seat's appointments at once, checked against its (possibly new) max_holders."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        holders = [
+            (form.cleaned_data["person"], form.cleaned_data["start"], form.cleaned_data.get("end"))
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+        rules.check_appointments(self.instance.max_holders, holders)
+
+
+class AppointmentInline(SystemScopedInline, admin.TabularInline):
+    """A seat's holders, past and present, on the seat's page."""
+
+    model = Appointment
+    form = InlineAppointmentForm
+    formset = AppointmentFormSet
+    fields = ("person", "start", "end", "source", "version")  # version: hidden, see edit_conflicts
+    autocomplete_fields = ("person",)
+    extra = 1
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(SystemScopedAdmin):
+    form = AppointmentForm
+    list_display = ("person", "seat", "body", "start", "end")
+    list_filter = (CurrentFilter, AppointmentSystemFilter)
+    search_fields = ("person__name", "seat__label", "seat__body__name", "seat__body__code")
+    autocomplete_fields = ("seat", "person")
+    list_select_related = ("person", "seat__body")
+    date_hierarchy = "start"
+    actions = ("end_today",)
+
+    @admin.display(description="Body", ordering="seat__body__name")
+    def body(self, appointment):
+        return appointment.seat.body
+
+    @admin.action(description="End appointment today", permissions=["change"])
+    def end_today(self, request, queryset):
+        """Set today as the last day of each selected appointment that is current."""
+        today = timezone.localdate()
+        editable = queryset.filter(seat__in=permissions.editable_seats(request.user))
+        refused = queryset.count() - editable.count()
+        current = editable.filter(Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gt=today)))
+        ended = 0
+        for appointment in current.select_related("person", "seat"):
+            appointment.end = today
+            appointment.save(update_fields=["end", "updated_at"])
+            self.log_change(request, appointment, f"Ended on {today}.")
+            ended += 1
+        self.message_user(request, f"Ended {ended} appointment(s) today.")
+        if refused:
+            self.message_user(request, f"{refused} are outside your systems and were left alone.", messages.WARNING)
+
+    def save_model(self, request, obj, form, change):
+        lock_seat(obj.seat)
+        super().save_model(request, obj, form, change)
+        rules.check_appointments(obj.seat.max_holders, stored_holders(obj.seat))

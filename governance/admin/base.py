@@ -1,0 +1,111 @@
+"""What every governance admin shares: system-scoped permissions, foreign-key choices narrowed to the
+user's systems, and the by-system list filter.
+
+A system editor reads everything but changes only their own systems
+(``governance.domain.permissions``); superusers change everything. A rule refused under a
+lock after the form's checks (``rules.RuleError``) is shown as a message, not a server error.
+"""
+
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+
+from governance.admin import history as history_admin
+from governance.domain import permissions, rules
+from governance.models import BODY_KINDS, Organisation, Seat
+
+# Foreign keys whose choices are limited to the user's own systems. A practice's sub-ICB
+# is not among them: real ODS data has practices run from another system's sub-ICB.
+SCOPED_ORGANISATION_FIELDS = {"parent", "top_board", "body", "represents"}
+
+
+# --- permissions shared by every admin ------------------------------------------------
+
+
+class SystemScopedAdmin(history_admin.HistoryAdmin):
+    """Model permissions as usual, narrowed to the objects inside the user's systems; with history."""
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and permissions.has_any_system(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None:  # the changelist: editable at all?
+            return permissions.has_any_system(request.user)
+        return permissions.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is None:
+            return permissions.has_any_system(request.user)
+        return permissions.can_delete(request.user, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form already checked the rules; the services check them again under the lock,
+        # and a refusal there (someone else changed the tree meanwhile) rolls the whole save
+        # back. Show it as a message rather than a server error.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except rules.RuleError as error:
+            self.message_user(request, f"Not saved: {error}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        limit_to_own_systems(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SystemScopedInline:
+    """An inline is editable where its parent object is."""
+
+    def _parent_editable(self, request, obj):
+        if obj is None:
+            return permissions.has_any_system(request.user)
+        return permissions.can_edit(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._parent_editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._parent_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._parent_editable(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        limit_to_own_systems(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def limit_to_own_systems(db_field, request, kwargs) -> None:
+    """Narrow a foreign key's choices to the user's systems (the form then refuses others)."""
+    if db_field.related_model is Organisation and db_field.name in SCOPED_ORGANISATION_FIELDS:
+        queryset = permissions.editable_organisations(request.user)
+        if db_field.name == "body":
+            queryset = queryset.filter(kind__in=BODY_KINDS)
+        kwargs["queryset"] = queryset
+    elif db_field.related_model is Seat:
+        kwargs["queryset"] = permissions.editable_seats(request.user).select_related("body")
+
+
+def is_autocomplete(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return bool(match and match.url_name == "autocomplete")
+
+
+class SystemFilter(admin.SimpleListFilter):
+    """By system (the ICB at the root of the tree)."""
+
+    title = "system"
+    parameter_name = "system"
+    tree_id_lookup = "tree_id"
+
+    def lookups(self, request, model_admin):
+        return [(root.code, str(root)) for root in Organisation.objects.filter(parent__isnull=True).order_by("name")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        root = Organisation.objects.filter(parent__isnull=True, code=self.value()).first()
+        return queryset.filter(**{self.tree_id_lookup: root.tree_id if root else -1})
