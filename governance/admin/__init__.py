@@ -6,6 +6,8 @@
   ``governance.domain.tree`` and its lock, never ``save()``;
 - ``seats``: a seat's page, and the seats inline on a body's page;
 - ``appointments``: an appointment's page, the holders inline on a seat's page, "end today";
+  seats and appointments save as every writer of holders does (``governance.domain.seating``:
+  lock the seat, save, check its stored holders);
 - ``people``: people; ``rights``: who may edit which system;
 - ``history``: each object's history page with revert, and the recent-changes page.
 

@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from governance.admin.base import SystemFilter, SystemScopedAdmin, SystemScopedInline
-from governance.domain import edit_conflicts, permissions, rules
-from governance.models import Appointment, Seat
+from governance.domain import edit_conflicts, permissions, rules, seating
+from governance.models import Appointment
 
 
 class AppointmentSystemFilter(SystemFilter):
@@ -33,23 +33,6 @@ class CurrentFilter(admin.SimpleListFilter):
         return queryset
 
 
-def stored_holders(seat: Seat, exclude_pk=None) -> list:
-    """The seat's appointments in the database, as (person, start, end) for ``rules.check_appointments``."""
-    appointments = seat.appointments.select_related("person")
-    if exclude_pk is not None:
-        appointments = appointments.exclude(pk=exclude_pk)
-    return [(a.person, a.start, a.end) for a in appointments]
-
-
-def lock_seat(seat: Seat) -> None:
-    """Hold the seat's row until commit, so two editors adding holders at once queue up.
-
-    (On SQLite the IMMEDIATE transaction already serialises writers.)
-    """
-    if seat.pk:
-        list(Seat.objects.select_for_update().filter(pk=seat.pk).values_list("pk"))
-
-
 class AppointmentForm(edit_conflicts.VersionedForm):
     """End not before start; the seat's holders stay within its limits with this one added.
 
@@ -71,9 +54,7 @@ class AppointmentForm(edit_conflicts.VersionedForm):
         seat = cleaned.get("seat")
         if self.check_stored_holders and seat and start and person:
             try:
-                rules.check_appointments(
-                    seat.max_holders, [*stored_holders(seat, exclude_pk=self.instance.pk), (person, start, end)]
-                )
+                seating.check_stored_holders(seat, adding=[(person, start, end)], exclude_pk=self.instance.pk)
             except rules.RuleError as error:
                 self.add_error(None, error)
         return cleaned
@@ -95,7 +76,7 @@ class AppointmentFormSet(forms.BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data and not self._should_delete_form(form)
         ]
-        rules.check_appointments(self.instance.max_holders, holders)
+        seating.check_holders(self.instance.max_holders, holders)
 
 
 class AppointmentInline(SystemScopedInline, admin.TabularInline):
@@ -133,8 +114,7 @@ class AppointmentAdmin(SystemScopedAdmin):
         current = editable.filter(Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gt=today)))
         ended = 0
         for appointment in current.select_related("person", "seat"):
-            appointment.end = today
-            appointment.save(update_fields=["end", "updated_at"])
+            seating.end_appointment(appointment, today)
             self.log_change(request, appointment, f"Ended on {today}.")
             ended += 1
         self.message_user(request, f"Ended {ended} appointment(s) today.")
@@ -142,6 +122,6 @@ class AppointmentAdmin(SystemScopedAdmin):
             self.message_user(request, f"{refused} are outside your systems and were left alone.", messages.WARNING)
 
     def save_model(self, request, obj, form, change):
-        lock_seat(obj.seat)
+        seat = seating.lock_seat(obj.seat)
         super().save_model(request, obj, form, change)
-        rules.check_appointments(obj.seat.max_holders, stored_holders(obj.seat))
+        seating.check_stored_holders(seat)

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from governance.admin import history as history_admin
-from governance.admin.appointments import AppointmentInline, lock_seat, stored_holders
+from governance.admin.appointments import AppointmentInline
 from governance.admin.base import SystemFilter, SystemScopedAdmin, SystemScopedInline, is_autocomplete
-from governance.domain import edit_conflicts, permissions, rules
+from governance.domain import edit_conflicts, permissions, rules, seating
 from governance.models import Seat
 
 
@@ -38,7 +38,7 @@ class SeatForm(edit_conflicts.VersionedForm):
         try:
             rules.check_seat(body, cleaned.get("represents"))
             if self.check_stored_holders and self.instance.pk and cleaned.get("max_holders"):
-                rules.check_appointments(cleaned["max_holders"], stored_holders(self.instance))
+                seating.check_stored_holders(self.instance, max_holders=cleaned["max_holders"])
         except rules.RuleError as error:
             self.add_error(None, error)
         return cleaned
@@ -97,13 +97,16 @@ class SeatAdmin(SystemScopedAdmin):
             queryset = queryset.filter(pk__in=permissions.editable_seats(request.user).values("pk"))
         return queryset, may_have_duplicates
 
+    # The write's steps as in governance.domain.seating: lock the seat, save, check its stored holders.
+
     def save_model(self, request, obj, form, change):
-        lock_seat(obj)
+        if obj.pk:
+            seating.lock_seat(obj)
         super().save_model(request, obj, form, change)
         if history_admin.is_revert(request):  # no appointments inline on the revert form: check the stored ones
-            rules.check_appointments(obj.max_holders, stored_holders(obj))
+            seating.check_stored_holders(obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Checked again on what is stored, under the seat's lock: the form saw the state before it.
-        rules.check_appointments(form.instance.max_holders, stored_holders(form.instance))
+        seating.check_stored_holders(form.instance)

@@ -192,7 +192,7 @@ class PathSerializer(serializers.Serializer):
 
 
 # Writes. Each request has its own serializer: what may be sent, checked field by field
-# (400 naming the field); the governance rules run in ``writes`` under the write's locks.
+# (400 naming the field); the governance rules run in ``governance.domain.seating`` under the write's locks.
 
 
 class IsoDateField(serializers.DateField):
@@ -312,7 +312,7 @@ class SeatUpdateSerializer(OnlyKnownFields, serializers.ModelSerializer):
         model = Seat
         fields = ["label", "role", "sector", "represents", "selection", "delegate", "voting", "max_holders"]
         extra_kwargs = {name: {"required": False} for name in fields}
-        validators = []  # label per body is checked by writes, naming the body
+        validators = []  # label per body is checked by seating.update_seat, naming the body
 
 
 class SeatCreateSerializer(SeatUpdateSerializer):

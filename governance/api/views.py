@@ -1,5 +1,5 @@
 """API views. Thin: filtering is in ``filters``, shapes in ``serializers``, paths in
-``governance.reading.paths``, writes in ``writes`` (with ``governance.domain.rules``), who may
+``governance.reading.paths``, writes in ``governance.domain.seating`` and ``governance.domain.tree``, who may
 write in ``access``, exports in ``governance.reading.export``, and HTTP caching in ``caching``.
 """
 
@@ -17,12 +17,12 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param
 
-from governance.api import access, filters, params, serializers, writes
+from governance.api import access, filters, params, serializers
 from governance.api.caching import ApiView
 from governance.api.errors import FORBIDDEN, NOT_FOUND, NOT_FOUND_ID, UNAUTHENTICATED, bad_parameters, refused
 from governance.api.pagination import Pagination
 from governance.api.renderers import CSVRenderer, YAMLRenderer, flat_table, path_table
-from governance.domain import history
+from governance.domain import history, rules, seating, tree
 from governance.models import Appointment, Kind, Organisation, Person, Seat
 from governance.reading import export, voice
 from governance.reading.paths import cached_graph, representation_path, representation_paths
@@ -156,7 +156,9 @@ class OrganisationViewSet(CsvListsMixin, viewsets.ReadOnlyModelViewSet):
         incoming.is_valid(raise_exception=True)
         parent = incoming.validated_data["parent"]
         access.require_edit(request.user, parent)
-        moved = writes.move(org, parent)
+        with rules.about("parent"):
+            rules.check_move_within_system(org, parent)
+            moved = tree.move_organisation(org, parent)
         return Response(self.get_serializer(organisations().get(pk=moved.pk)).data)
 
 
@@ -294,7 +296,7 @@ class SeatViewSet(WritableMixin, CsvListsMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request):
         fields = self.incoming()
         access.require_create(request.user, Seat(body=fields["body"]))
-        seat = writes.create_seat(**fields)
+        seat = seating.create_seat(**fields)
         response = self.answer(seat, status.HTTP_201_CREATED)
         response["Location"] = response.data["url"]
         return response
@@ -302,7 +304,7 @@ class SeatViewSet(WritableMixin, CsvListsMixin, viewsets.ReadOnlyModelViewSet):
     def partial_update(self, request, pk=None):
         seat = self.get_object()
         access.require_edit(request.user, seat)
-        return self.answer(writes.update_seat(seat, **self.incoming()))
+        return self.answer(seating.update_seat(seat, **self.incoming()))
 
 
 class PersonViewSet(CsvListsMixin, viewsets.ReadOnlyModelViewSet):
@@ -381,14 +383,14 @@ class AppointmentViewSet(WritableMixin, CsvListsMixin, viewsets.ReadOnlyModelVie
         fields = self.incoming()
         access.require_create(request.user, Appointment(seat=fields["seat"]))
         name = fields.get("person_name")
-        if name and not request.user.has_perm("governance.add_person") and writes.person_named(name) is None:
+        if name and not request.user.has_perm("governance.add_person") and seating.person_named(name) is None:
             raise PermissionDenied(f"Nobody is called {name!r}, and you may not add people.")
-        return self.answer(writes.create_appointment(**fields), status.HTTP_201_CREATED)
+        return self.answer(seating.create_appointment(**fields), status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         appointment = self.get_object()
         access.require_edit(request.user, appointment)
-        return self.answer(writes.update_appointment(appointment, **self.incoming()))
+        return self.answer(seating.update_appointment(appointment, **self.incoming()))
 
     @extend_schema(
         summary="End an appointment",
@@ -406,7 +408,7 @@ class AppointmentViewSet(WritableMixin, CsvListsMixin, viewsets.ReadOnlyModelVie
         appointment = self.get_object()
         access.require_edit(request.user, appointment)
         date = self.incoming().get("date") or timezone.localdate()
-        return self.answer(writes.end_appointment(appointment, date))
+        return self.answer(seating.end_appointment(appointment, date))
 
 
 SYSTEM_NOT_FOUND = OpenApiResponse(

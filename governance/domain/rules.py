@@ -6,6 +6,7 @@ it as a form error) with a sentence a person can act on.
 
 import datetime
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 
@@ -17,6 +18,15 @@ class RuleError(ValidationError):
 
     def __str__(self):
         return "; ".join(self.messages)
+
+
+@contextmanager
+def about(field: str):
+    """Report a refusal raised in the block under ``field`` (the API's 400 names it)."""
+    try:
+        yield
+    except RuleError as error:
+        raise RuleError({field: error.messages}) from error
 
 
 def check_placement(kind: str, parent_kind: str | None) -> None:
@@ -49,6 +59,13 @@ def check_same_system(body: Organisation, represents: Organisation | None) -> No
     """A seat may represent only an organisation of its own body's system."""
     if represents is not None and represents.tree_id != body.tree_id:
         raise RuleError(f"A seat on {body.code} cannot represent {represents.code}: it is in another system.")
+
+
+def check_move_within_system(org: Organisation, new_parent: Organisation) -> None:
+    """A move through the API stays within a system: a move to another would carry the seats
+    on ``org``'s bodies away from the organisations they represent (``check_same_system``)."""
+    if org.tree_id != new_parent.tree_id:
+        raise RuleError(f"{new_parent.code} is in another system; moves stay within a system.")
 
 
 def check_seat_body(body: Organisation) -> None:

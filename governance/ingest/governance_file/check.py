@@ -1,11 +1,11 @@
-"""Step 2: check the parsed files against the database, inside the tree lock, so that nothing can change
-between checking and writing."""
+"""Step 2: check the parsed files against the database, inside the tree lock (and the system's seats' row
+locks, ``governance.domain.seating``), so that nothing can change between checking and writing."""
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from governance.domain import rules
+from governance.domain import rules, seating
 from governance.ingest.governance_file.parse import _periods
 from governance.ingest.governance_file.report import _Problems
 from governance.ingest.governance_file.spec import GovernanceSpec, OrganisationSpec, SeatSpec
@@ -75,11 +75,11 @@ class _DatabaseCheck:
         return parents
 
     def _read_seats(self, root: Organisation) -> None:
-        for seat in Seat.objects.filter(body__tree_id=root.tree_id).select_related("body"):
+        # Locked as every writer of holders locks them: an API or admin write to one of these
+        # seats waits until the load commits, then sees what it wrote.
+        seats, self.view.appointments = seating.lock_seats(Seat.objects.filter(body__tree_id=root.tree_id))
+        for seat in seats:
             self.view.seats[(seat.body.code, seat.label)] = seat
-        appointments = Appointment.objects.filter(seat__body__tree_id=root.tree_id).select_related("person")
-        for appointment in appointments.order_by("seat_id", "start", "pk"):
-            self.view.appointments[appointment.seat_id].append(appointment)
 
     def _known(self, code: str | None, where: str, what: str) -> bool:
         """Whether ``code`` is in this system (the file or the database); if not, say why."""
@@ -200,18 +200,19 @@ class _DatabaseCheck:
         if not unlisted:
             return
         try:
-            rules.check_holders(seat.max_holders, _periods(seat.holders))
+            seating.check_holders(seat.max_holders, _periods(seat.holders))
         except rules.RuleError:
             return  # already reported, holder by holder
+        # Both stay: the file's holders and the unlisted ones. By name, as the file gives its
+        # holders (a name is one person here: namesakes are refused above).
+        kept = [(a.person.name, a.start, a.end) for a in unlisted]
         try:
-            rules.check_holders(
-                seat.max_holders, [*_periods(seat.holders), *((a.person.name, a.start, a.end) for a in unlisted)]
-            )
+            seating.check_holders(seat.max_holders, [*_periods(seat.holders), *kept])
         except rules.RuleError as error:
-            kept = "; ".join(f"{a.person.name} from {a.start}" for a in unlisted)
+            listing = "; ".join(f"{a.person.name} from {a.start}" for a in unlisted)
             self.problems.add(
                 f"{seat.where}.holders",
-                f"with the appointments in the database that the file does not list ({kept}): {error} "
+                f"with the appointments in the database that the file does not list ({listing}): {error} "
                 "List them in the file, or load with --prune to delete them.",
             )
 
