@@ -1,6 +1,6 @@
-"""Importers of outside data into the organisation trees (today: NHS ODS files).
+"""The NHS ODS import: practices, PCNs and sub-ICB locations into one organisation tree per ICB.
 
-``files`` reads and checks the files into plain records; ``ods`` plans and applies
+``files`` reads and checks the files into plain records; ``importer`` plans and applies
 the changes they imply. Both raise ``OdsImportError`` (or a subclass) for anything
 that must stop an import before it writes.
 """
