@@ -1,8 +1,19 @@
-"""Small builders for tests: a system in a few lines, through the tree service."""
+"""What more than one test module needs: builders, fixtures, constants and request helpers.
+
+Test modules never import each other (tests/test_house.py checks it): whatever two of them
+share lives here. A system in a few lines goes through the tree service, as every writer must.
+"""
 
 import datetime
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from rest_framework.test import APIClient
 
 from governance.domain import tree
+from governance.ingest.ods.importer import OdsFiles
 from governance.models import Appointment, Organisation, Person, Seat
 
 D = datetime.date
@@ -79,6 +90,124 @@ def greater_manchester(*, complete: bool) -> dict:
         appoint(s["primary_seat"], "Illustrative Holder C", D(2023, 4, 1))
     appoint(s["partner"], "Illustrative Partner", D(2022, 7, 1))
     return s
+
+
+# --- the API ------------------------------------------------------------------------------------
+
+ON = "2026-11-22"
+API = "/api/v1"
+
+
+# The API tests take these as ``client`` and ``gm``: ``client, gm = builders.api_client,
+# builders.api_system`` (the page tests' ``client`` stays pytest-django's).
+@pytest.fixture
+def api_client():
+    """A DRF test client (JSON by default, token or session credentials)."""
+    return APIClient()
+
+
+@pytest.fixture
+def api_system():
+    """A Greater-Manchester-shaped system (two seats on its chain vacant today) and a small second system."""
+    s = greater_manchester(complete=False)
+    s["closed"] = org("P00009", "practice", s["pcn"], name="Closed Surgery", closed=D(2025, 1, 31))
+    s["other"] = org("QAA", "icb", name="Other ICB")
+    s["other_pcn"] = org("U00002", "pcn", org("99A", "place", s["other"], name="Elsewhere"))
+    org("P00002", "practice", s["other_pcn"], name="Beta Surgery")
+    return s
+
+
+def commit_now() -> None:
+    """Run what would run when the test's transaction commits (it never does): the data version's bump."""
+    callbacks, connection.run_on_commit = connection.run_on_commit, []
+    for _savepoints, callback, _robust in callbacks:
+        callback()
+
+
+def codes(response):
+    """The codes of a list answer's results, in order."""
+    return [item["code"] for item in response.json()["results"]]
+
+
+# --- the admin ----------------------------------------------------------------------------------
+
+MOVE = reverse("admin:governance_organisation_changelist")
+
+
+def change_url(obj) -> str:
+    """The admin change page of ``obj``."""
+    return reverse(f"admin:governance_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def form_data(response) -> dict:
+    """What a browser would post back from an admin page: the form and inlines as they stand."""
+    data = {}
+
+    def take(form):
+        for name in form.fields:
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if value is True:
+                data[key] = "on"
+            elif value in (None, False):
+                if value is None:
+                    data[key] = ""
+            else:
+                data[key] = value.isoformat() if isinstance(value, datetime.date) else value
+
+    take(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        take(inline.formset.management_form)
+        for form in inline.formset.forms:
+            take(form)
+    return data
+
+
+def errors_of(response) -> str:
+    """All the errors a changeform shows: the form's and its inlines'."""
+    assert response.status_code == 200, response.status_code  # a refused save re-renders the form
+    texts = [str(response.context["adminform"].form.errors)]
+    for inline in response.context["inline_admin_formsets"]:
+        texts += [str(inline.formset.non_form_errors()), str(inline.formset.errors)]
+    return " ".join(texts)
+
+
+def drag(client, cut, pasted_on, position):
+    """POST as DraggableMPTTAdmin's JavaScript does."""
+    return client.post(MOVE, {"cmd": "move_node", "cut_item": cut.pk, "pasted_on": pasted_on.pk, "position": position})
+
+
+def revert_url(obj, row) -> str:
+    """The admin page that reverts ``obj`` to its history ``row``."""
+    return reverse(f"admin:governance_{obj._meta.model_name}_simple_history", args=[obj.pk, row.history_id])
+
+
+def revert_form(client, url) -> dict:
+    """The revert page's form as a browser would post it back (it has no inlines)."""
+    form = client.get(url).context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is True:
+            data[name] = "on"
+        elif value not in (None, False):
+            data[name] = value.isoformat() if isinstance(value, datetime.date) else value
+    return data
+
+
+def revert_errors(response) -> str:
+    """The errors a refused revert shows on its form."""
+    assert response.status_code == 200, response.status_code
+    return str(response.context["adminform"].form.errors)
+
+
+# --- ODS files ----------------------------------------------------------------------------------
+
+# Small slices of the real files (tests/data/ods/make_slices.py cuts them).
+ODS_SLICES = Path(__file__).parent / "data" / "ods"
+SET_2023 = OdsFiles(
+    ODS_SLICES / "epraccur_2023-02_slice.csv", ODS_SLICES / "ePCN_2023-01_slice.xlsx", ODS_SLICES / "LOC22_slice.csv"
+)
 
 
 def clear_caches() -> None:

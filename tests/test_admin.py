@@ -4,7 +4,6 @@ Every structural write must go through the tree service (the tree stays whole), 
 must show the rules' errors, and nothing in system B may change for A's editor.
 """
 
-import datetime
 import io
 
 import pytest
@@ -17,11 +16,9 @@ from governance.admin.seats import SeatForm
 from governance.domain import tree, tree_check
 from governance.domain.rules import RuleError
 from governance.models import Appointment, Organisation, Seat
-from tests.builders import D, appoint, org, seat, system_a
+from tests.builders import MOVE, D, appoint, change_url, drag, errors_of, form_data, org, seat, system_a
 
 pytestmark = pytest.mark.django_db
-
-MOVE = reverse("admin:governance_organisation_changelist")
 
 
 @pytest.fixture
@@ -58,45 +55,8 @@ def as_superuser(client, systems):
     return client
 
 
-def change_url(obj) -> str:
-    return reverse(f"admin:governance_{obj._meta.model_name}_change", args=[obj.pk])
-
-
 def add_url(model) -> str:
     return reverse(f"admin:governance_{model._meta.model_name}_add")
-
-
-def form_data(response) -> dict:
-    """What a browser would post back from an admin page: the form and inlines as they stand."""
-    data = {}
-
-    def take(form):
-        for name in form.fields:
-            value = form[name].value()
-            key = form.add_prefix(name)
-            if value is True:
-                data[key] = "on"
-            elif value in (None, False):
-                if value is None:
-                    data[key] = ""
-            else:
-                data[key] = value.isoformat() if isinstance(value, datetime.date) else value
-
-    take(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        take(inline.formset.management_form)
-        for form in inline.formset.forms:
-            take(form)
-    return data
-
-
-def errors_of(response) -> str:
-    """All the errors a changeform shows: the form's and its inlines'."""
-    assert response.status_code == 200, response.status_code  # a refused save re-renders the form
-    texts = [str(response.context["adminform"].form.errors)]
-    for inline in response.context["inline_admin_formsets"]:
-        texts += [str(inline.formset.non_form_errors()), str(inline.formset.errors)]
-    return " ".join(texts)
 
 
 def assert_tree_whole():
@@ -202,11 +162,6 @@ def test_bulk_delete_goes_through_the_tree_and_refuses_other_systems(as_editor, 
 
 
 # --- the drag-and-drop move -----------------------------------------------------------
-
-
-def drag(client, cut, pasted_on, position):
-    """POST as DraggableMPTTAdmin's JavaScript does."""
-    return client.post(MOVE, {"cmd": "move_node", "cut_item": cut.pk, "pasted_on": pasted_on.pk, "position": position})
 
 
 @pytest.mark.parametrize(

@@ -3,43 +3,15 @@
 import re
 
 import pytest
-from django.db import connection
-from rest_framework.test import APIClient
 
 from governance.reading.paths import representation_path
-from tests.builders import D, greater_manchester, org
+from tests import builders
+from tests.builders import API, ON, D, codes, org
 
 pytestmark = pytest.mark.django_db
 
-ON = "2026-11-22"
-API = "/api/v1"
-
-
-@pytest.fixture
-def client():
-    return APIClient()
-
-
-@pytest.fixture
-def gm():
-    """A Greater-Manchester-shaped system (two seats on its chain vacant today) and a small second system."""
-    s = greater_manchester(complete=False)
-    s["closed"] = org("P00009", "practice", s["pcn"], name="Closed Surgery", closed=D(2025, 1, 31))
-    s["other"] = org("QAA", "icb", name="Other ICB")
-    s["other_pcn"] = org("U00002", "pcn", org("99A", "place", s["other"], name="Elsewhere"))
-    org("P00002", "practice", s["other_pcn"], name="Beta Surgery")
-    return s
-
-
-def commit_now() -> None:
-    """Run what would run when the test's transaction commits (it never does): the data version's bump."""
-    callbacks, connection.run_on_commit = connection.run_on_commit, []
-    for _savepoints, callback, _robust in callbacks:
-        callback()
-
-
-def codes(response):
-    return [item["code"] for item in response.json()["results"]]
+# The API tests' fixtures (assigned, not imported, so that test arguments may name them).
+client, gm = builders.api_client, builders.api_system
 
 
 # Organisations ---------------------------------------------------------------------------------

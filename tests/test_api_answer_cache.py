@@ -9,12 +9,12 @@ from rest_framework.views import APIView
 
 from governance.caching import pages as page_cache
 from governance.models import Seat
-from tests import test_api
-from tests.test_api import API, commit_now
+from tests import builders
+from tests.builders import API, commit_now
 
 pytestmark = pytest.mark.django_db
 
-client, gm = test_api.client, test_api.gm
+client, gm = builders.api_client, builders.api_system
 
 PATH = f"{API}/organisations/P00001/path/"
 # Headers that differ between two answers only by when they were made.

@@ -12,14 +12,13 @@ from governance.domain import history, tree
 from governance.models import Organisation, Seat
 from governance.reading import voice
 from governance.reading.paths import SystemGraph
-from tests import test_api
-from tests.builders import D, appoint, org, seat
-from tests.test_api import API, ON, commit_now
+from tests import builders
+from tests.builders import API, ON, D, appoint, commit_now, org, seat
 
 pytestmark = pytest.mark.django_db
 
 # Fixtures shared with the read tests (assigned, not imported, so that test arguments may name them).
-client, gm = test_api.client, test_api.gm
+client, gm = builders.api_client, builders.api_system
 
 
 def summary(client, code="QOP", **query):

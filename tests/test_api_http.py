@@ -19,15 +19,13 @@ from governance.domain import tree_check
 from governance.ingest.ods.importer import import_ods
 from governance.models import DataVersion, Organisation, Person, Seat
 from governance.reading.paths import representation_path
-from tests import test_api
-from tests.builders import D, appoint, org, seat
-from tests.test_api import API, ON, commit_now
-from tests.test_import_ods import SET_2023
+from tests import builders
+from tests.builders import API, ON, SET_2023, D, appoint, commit_now, org, seat
 
 pytestmark = pytest.mark.django_db
 
 # Fixtures shared with the read tests (assigned, not imported, so that test arguments may name them).
-client, gm = test_api.client, test_api.gm
+client, gm = builders.api_client, builders.api_system
 
 READS = [
     "/organisations/",

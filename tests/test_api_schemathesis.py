@@ -33,12 +33,11 @@ from schemathesis.checks import (
 
 from governance.models import BODY_KINDS, Appointment, Organisation, Person, Seat
 from icsmap.wsgi import application
-from tests import test_api
-from tests.builders import clear_caches
-from tests.test_api import API, codes
+from tests import builders
+from tests.builders import API, clear_caches, codes
 
 # Fixtures shared with the read tests (assigned, not imported, so that test arguments may name them).
-client, gm = test_api.client, test_api.gm
+client, gm = builders.api_client, builders.api_system
 
 pytestmark = pytest.mark.django_db
 

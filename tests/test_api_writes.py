@@ -13,13 +13,12 @@ from rest_framework.test import APIClient
 from governance.caching import versioning
 from governance.domain import tree_check
 from governance.models import Appointment, Organisation, Person, Seat
-from tests import test_api
-from tests.builders import D, appoint, org
+from tests import builders
+from tests.builders import API, D, appoint, commit_now, org
 from tests.concurrent import in_threads, raised
-from tests.test_api import API, commit_now
 
 # Fixtures shared with the read tests (assigned, not imported, so that test arguments may name them).
-client, gm = test_api.client, test_api.gm
+client, gm = builders.api_client, builders.api_system
 
 pytestmark = pytest.mark.django_db
 

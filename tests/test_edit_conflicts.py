@@ -21,10 +21,19 @@ from django.test import Client
 
 from governance.domain import edit_conflicts, tree
 from governance.models import Appointment, Organisation, Seat
-from tests.builders import D, appoint, org, seat
+from tests.builders import (
+    D,
+    appoint,
+    change_url,
+    errors_of,
+    form_data,
+    org,
+    revert_errors,
+    revert_form,
+    revert_url,
+    seat,
+)
 from tests.concurrent import in_threads, raised
-from tests.test_admin import change_url, errors_of, form_data
-from tests.test_history import revert_errors, revert_form, revert_url
 
 CONFLICT = "This appointment was changed by {user} at "
 RELOAD = "since you opened it; reload and re-apply your change."

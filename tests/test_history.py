@@ -8,7 +8,6 @@ system's recent changes in a bounded number of queries.
 
 import datetime
 import io
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -20,15 +19,24 @@ from django.utils import timezone
 
 from governance.domain import history, tree, tree_check
 from governance.ingest import governance_file as loading
-from governance.ingest.ods.importer import OdsFiles, import_ods
+from governance.ingest.ods.importer import import_ods
 from governance.models import Appointment, Organisation, Person, Seat
-from tests.builders import D, org, system_a
-from tests.test_admin import change_url, drag, errors_of, form_data
+from tests.builders import (
+    SET_2023,
+    D,
+    change_url,
+    drag,
+    errors_of,
+    form_data,
+    org,
+    revert_errors,
+    revert_form,
+    revert_url,
+    system_a,
+)
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(__file__).parent / "data" / "ods"
-ODS_SLICE = OdsFiles(DATA / "epraccur_2023-02_slice.csv", DATA / "ePCN_2023-01_slice.xlsx", DATA / "LOC22_slice.csv")
 RECENT = reverse("admin:governance_recent_changes")
 
 
@@ -137,7 +145,7 @@ def test_admin_edits_and_drag_moves_record_the_user(as_root, root_user, system):
 
 
 def test_the_ods_import_records_history_in_bulk_and_a_reimport_writes_nothing():
-    import_ods(ODS_SLICE)
+    import_ods(SET_2023)
 
     organisations = Organisation.objects.count()
     assert Organisation.history.count() == organisations  # one "created" row each
@@ -153,17 +161,17 @@ def test_the_ods_import_records_history_in_bulk_and_a_reimport_writes_nothing():
     )
 
     with CaptureQueriesContext(connection) as queries:
-        import_ods(ODS_SLICE)
+        import_ods(SET_2023)
     assert writes(queries) == []
     assert Organisation.history.count() == organisations
 
 
 def test_an_import_update_records_every_field():
-    import_ods(ODS_SLICE)
+    import_ods(SET_2023)
     practice = Organisation.objects.filter(kind="practice").first()
     Organisation.objects.filter(pk=practice.pk).update(name="Out of date")  # as if the file had changed
 
-    import_ods(ODS_SLICE)
+    import_ods(SET_2023)
 
     last = rows_of(practice)[-1]
     assert (last.history_type, last.name, last.code, last.kind) == ("~", practice.name, practice.code, "practice")
@@ -244,28 +252,6 @@ def test_changes_since_narrows_to_one_system(system):
 
 def history_url(obj) -> str:
     return reverse(f"admin:governance_{obj._meta.model_name}_history", args=[obj.pk])
-
-
-def revert_url(obj, row) -> str:
-    return reverse(f"admin:governance_{obj._meta.model_name}_simple_history", args=[obj.pk, row.history_id])
-
-
-def revert_form(client, url) -> dict:
-    """The revert page's form as a browser would post it back (it has no inlines)."""
-    form = client.get(url).context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is True:
-            data[name] = "on"
-        elif value not in (None, False):
-            data[name] = value.isoformat() if isinstance(value, datetime.date) else value
-    return data
-
-
-def revert_errors(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return str(response.context["adminform"].form.errors)
 
 
 def test_each_object_has_a_history_page(as_root, system):

@@ -20,16 +20,15 @@ from governance.ingest.ods import OdsImportError
 from governance.ingest.ods.files import CLASSIC, DATA_SEARCH_EXPORT, OdsFileError, read_epraccur, read_lookup
 from governance.ingest.ods.importer import SHIPPED, STEPS, OdsConflictError, OdsFiles, import_ods
 from governance.models import Organisation
-from tests.builders import org
+from tests.builders import ODS_SLICES, SET_2023, org
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-DATA = Path(__file__).parent / "data" / "ods"
-LOOKUP = DATA / "LOC22_slice.csv"
-EPCN_2023 = DATA / "ePCN_2023-01_slice.xlsx"
+DATA = ODS_SLICES
+LOOKUP = SET_2023.lookup
+EPCN_2023 = SET_2023.epcn
 EPCN_2025 = DATA / "ePCN_2025-01_slice.xlsx"
-SET_2023 = OdsFiles(DATA / "epraccur_2023-02_slice.csv", EPCN_2023, LOOKUP)
 SET_2025 = OdsFiles(DATA / "epraccur_2025-02_slice.csv", EPCN_2025, LOOKUP)
 SET_2026 = OdsFiles(DATA / "epraccur_2026-02_newformat_slice.csv", EPCN_2025, LOOKUP)
 

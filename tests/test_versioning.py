@@ -10,8 +10,8 @@ import pytest
 
 from governance.caching import versioning
 from governance.models import DataVersion, Person
+from tests.builders import commit_now
 from tests.concurrent import in_threads, raised
-from tests.test_api import commit_now
 
 pytestmark = pytest.mark.django_db
 
