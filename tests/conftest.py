@@ -4,8 +4,6 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
-
 
 @pytest.fixture(autouse=True)
 def _no_api_throttling(settings):
@@ -28,78 +26,74 @@ def _fresh_caches():
     clear_caches()
 
 
-_skipped_postgres_tests: list[str] = []
+# Tests that need something a user's machine may lack skip without it; CI sets REQUIRE_…=1 so
+# that they cannot skip there. One mechanism serves every such marker: a skipped marked test
+# (or the thing missing at all) fails a run that requires it, and the summary says which.
+CHROMIUM = Path(os.environ.get("ICSMAP_CHROMIUM", "/usr/bin/chromium"))
 
 
-def pytest_collection_modifyitems(config, items):
-    """Tests marked postgres skip on other databases (on a user's machine without PostgreSQL)."""
-    if connection.vendor == "postgresql":
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)")
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+class Required:
+    """Tests marked ``marker`` skip where ``missing()`` names what they lack; with ``env``=1 that fails the run."""
 
-
-def pytest_runtest_logreport(report):
-    if report.skipped and "postgres" in report.keywords:
-        _skipped_postgres_tests.append(report.nodeid)
-
-
-def _missing_postgres() -> bool:
-    return REQUIRE_POSTGRES and (bool(_skipped_postgres_tests) or connection.vendor != "postgresql")
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus):
-    if _missing_postgres():
-        terminalreporter.write_line(
-            f"FAILED: REQUIRE_POSTGRES=1 but the database is {connection.vendor}; skipped PostgreSQL tests:", red=True
-        )
-        for nodeid in _skipped_postgres_tests:
-            terminalreporter.write_line(f"  {nodeid}")
-
-
-def pytest_sessionfinish(session, exitstatus):
-    """With REQUIRE_POSTGRES=1 (CI), a skipped PostgreSQL test fails the run."""
-    if _missing_postgres():
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-# Browser tests (tests/test_browser.py, marked browser) drive the system's Chromium through
-# Playwright. Without /usr/bin/chromium they skip; with REQUIRE_BROWSER=1 (CI) a skipped
-# browser test fails the run, as REQUIRE_POSTGRES=1 does for PostgreSQL. A plugin of its
-# own, so the PostgreSQL hooks above stay as they are.
-CHROMIUM = Path("/usr/bin/chromium")
-REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
-
-
-class BrowserTests:
-    def __init__(self):
+    def __init__(self, marker: str, env: str, missing, skip_reason: str):
+        self.marker, self.env, self.missing, self.skip_reason = marker, env, missing, skip_reason
+        self.required = os.environ.get(env) == "1"
         self.skipped: list[str] = []
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_setup(self, item):
-        if "browser" in item.keywords and not CHROMIUM.exists():
-            pytest.skip(f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    def pytest_collection_modifyitems(self, config, items):
+        if self.missing() is None:
+            return
+        skip = pytest.mark.skip(reason=self.skip_reason)
+        for item in items:
+            if self.marker in item.keywords:
+                item.add_marker(skip)
 
     def pytest_runtest_logreport(self, report):
-        if report.skipped and "browser" in report.keywords:
+        if report.skipped and self.marker in report.keywords:
             self.skipped.append(report.nodeid)
 
-    def missing(self) -> bool:
-        return REQUIRE_BROWSER and (bool(self.skipped) or not CHROMIUM.exists())
+    def failure(self) -> str | None:
+        """Why a run that requires these tests fails, or None."""
+        if not self.required:
+            return None
+        missing = self.missing()
+        if missing is None and not self.skipped:
+            return None
+        return f"{self.env}=1 but {missing or self.marker + ' tests were skipped'}"
 
     def pytest_terminal_summary(self, terminalreporter, exitstatus):
-        if self.missing():
-            terminalreporter.write_line("FAILED: REQUIRE_BROWSER=1 but browser tests were skipped:", red=True)
+        failure = self.failure()
+        if failure:
+            listed = f"; skipped {self.marker} tests:" if self.skipped else ""
+            terminalreporter.write_line(f"FAILED: {failure}{listed}", red=True)
             for nodeid in self.skipped:
                 terminalreporter.write_line(f"  {nodeid}")
 
     def pytest_sessionfinish(self, session, exitstatus):
-        if self.missing():
+        if self.failure():
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+def _no_postgres() -> str | None:
+    return None if connection.vendor == "postgresql" else f"the database is {connection.vendor}"
+
+
+def _no_chromium() -> str | None:
+    return None if CHROMIUM.exists() else f"there is no Chromium at {CHROMIUM}"
+
+
 def pytest_configure(config):
-    config.addinivalue_line("markers", "browser: drives Chromium through Playwright (skipped without it)")
-    config.pluginmanager.register(BrowserTests(), "icsmap-browser-tests")
+    config.pluginmanager.register(
+        Required("postgres", "REQUIRE_POSTGRES", _no_postgres, "needs PostgreSQL (set DATABASE_URL=postgres://…)"),
+        "icsmap-require-postgres",
+    )
+    needs_chromium = f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
+    config.pluginmanager.register(
+        Required("browser", "REQUIRE_BROWSER", _no_chromium, needs_chromium), "icsmap-require-browser"
+    )
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    """The Chromium the browser tests drive (``ICSMAP_CHROMIUM``, default the Debian package's)."""
+    return CHROMIUM

@@ -1,7 +1,8 @@
 """The pages in a real browser: the system's Chromium, driven by Playwright against the live server.
 
-Skipped without /usr/bin/chromium; CI sets REQUIRE_BROWSER=1 so they cannot skip there
-(see conftest.py). Never `playwright install`: the Debian package provides the browser.
+Skipped without Chromium (/usr/bin/chromium, or the path in ICSMAP_CHROMIUM); CI sets
+REQUIRE_BROWSER=1 so they cannot skip there (see conftest.py).
+Never `playwright install`: the Debian package provides the browser.
 Each test leaves a full-page screenshot in tests/screenshots/ (git-ignored), named after it.
 The accessibility test injects axe-core from node_modules (npm ci, `make install`); without
 it that test skips, which REQUIRE_BROWSER=1 turns into a failed run like any skipped browser test.
@@ -17,7 +18,6 @@ from tests.builders import D, appoint, org, seat, set_top_board
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -40,7 +40,7 @@ def screenshot(page, name: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(chromium_path):
     sync_api = pytest.importorskip("playwright.sync_api")
     # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
     # between browser steps are plain synchronous ones.
@@ -48,7 +48,7 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_api.sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            chromium = playwright.chromium.launch(executable_path=chromium_path, args=ARGS)
             yield chromium
             chromium.close()
     finally:
