@@ -1,0 +1,119 @@
+"""The house rules, as tests: what a reviewer would otherwise have to remember.
+
+- Test modules never import each other (nor ``conftest``): shared builders live in ``tests/builders.py``.
+- ``governance/`` is grouped by concern: at most 8 modules loose in it, and each folder has a
+  README saying what it holds and what it must not do (so do ``tools/`` and ``tests/``).
+- A run that requires PostgreSQL or the browser (``REQUIRE_POSTGRES=1``, ``REQUIRE_BROWSER=1``,
+  as CI sets) fails when those tests cannot run, rather than passing with them skipped.
+"""
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
+APP = ROOT / "governance"
+MAX_LOOSE_MODULES = 8
+# Django's own layouts, described by their parent's README.
+NO_README_NEEDED = {APP / "migrations", APP / "management" / "commands"}
+
+
+def imported_test_modules(source: str, package: str = "tests") -> list[str]:
+    """The test modules (and conftest) that ``source``, a module of ``package``, imports, however it imports them."""
+    names = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = ".".join(filter(None, [package if node.level else None, node.module]))
+            names += [base, *(f"{base}.{alias.name}" for alias in node.names)]
+    # ``tests.test_x`` and, with the root on sys.path, a bare ``test_x``.
+    inside = [name for name in names if name.startswith(f"{package}.") or "." not in name]
+    return sorted({name for name in inside if _is_test_module(name.rsplit(".", 1)[-1])})
+
+
+def _is_test_module(name: str) -> bool:
+    return name == "conftest" or name.startswith("test_")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from tests.test_api import API",
+        "from tests import test_api",
+        "import tests.test_admin",
+        "from tests.conftest import CHROMIUM",
+        "from .test_history import revert_url",
+        "from . import test_import_ods",
+        "import test_api",
+        "def f():\n    from tests.test_api import commit_now\n",
+    ],
+)
+def test_the_import_check_sees_every_way_of_importing_a_test_module(source):
+    assert imported_test_modules(source) != []
+
+
+def test_the_import_check_lets_shared_modules_through():
+    source = "from tests import builders\nfrom tests.builders import org\nfrom tests.concurrent import in_threads\n"
+
+    assert imported_test_modules(source) == []
+
+
+def test_no_test_module_imports_another():
+    offenders = {
+        str(path.relative_to(ROOT)): imported
+        for path in sorted(TESTS.rglob("*.py"))
+        if (imported := imported_test_modules(path.read_text()))
+    }
+
+    assert offenders == {}, "shared helpers belong in tests/builders.py"
+
+
+def test_governance_keeps_few_loose_modules():
+    loose = sorted(path.name for path in APP.glob("*.py"))
+
+    assert len(loose) <= MAX_LOOSE_MODULES, f"{loose}: put new modules in the folder of their concern"
+
+
+def test_every_folder_says_what_it_holds_and_must_not_do():
+    packages = [init.parent for init in APP.rglob("__init__.py") if init.parent != APP]
+    folders = [path for path in packages if not any(path.is_relative_to(skip) for skip in NO_README_NEEDED)]
+    assert APP / "domain" in folders  # the walk found the packages
+    folders += [ROOT / "tools", TESTS]
+
+    without = [str(path.relative_to(ROOT)) for path in folders if not (path / "README.md").is_file()]
+
+    assert without == []
+
+
+def _pytest(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run pytest in a process of its own, on SQLite, with only ``env``'s requirements set."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REQUIRE_POSTGRES", "REQUIRE_BROWSER", "ICSMAP_CHROMIUM", "PYTEST_ADDOPTS"}
+    }
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", *args]
+    return subprocess.run(command, cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120)
+
+
+def test_a_required_marker_that_cannot_run_fails_the_run():
+    # One run for both markers (a process of its own costs seconds): no Chromium at the path
+    # given, and SQLite, under which test_concurrency's PostgreSQL tests skip. Without the
+    # REQUIRE_… variables the same run passes: every run of the suite on SQLite shows that.
+    run = _pytest(
+        ["tests/test_concurrency.py"],
+        {"REQUIRE_BROWSER": "1", "REQUIRE_POSTGRES": "1", "ICSMAP_CHROMIUM": "/nonexistent/chromium"},
+    )
+
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.stdout + run.stderr
+    assert "FAILED: REQUIRE_BROWSER=1 but there is no Chromium at /nonexistent/chromium\n" in run.stdout
+    assert (
+        "FAILED: REQUIRE_POSTGRES=1 but the database is sqlite; skipped postgres tests:\n  tests/test_concurrency.py::"
+        in run.stdout
+    )
