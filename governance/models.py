@@ -11,8 +11,9 @@ Structural writes (create, move, delete of an Organisation) go through
 import datetime
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from mptt.models import MPTTModel, TreeForeignKey
+from mptt.querysets import TreeQuerySet
 from simple_history.models import HistoricalRecords
 
 # History (django-simple-history) keeps what people decide, not caches: never MPTT's tree
@@ -46,6 +47,27 @@ UNIT_KINDS = frozenset(set(Kind) - BODY_KINDS)
 class Source(models.TextChoices):
     ODS = "ods", "ODS import"
     GOVERNANCE = "governance", "Governance file or editor"
+
+
+class OrganisationQuerySet(TreeQuerySet):
+    """Organisations by date. A TreeQuerySet, so ``get_children()`` and the tree methods keep these too."""
+
+    @staticmethod
+    def open_condition(date: datetime.date) -> Q:
+        """Open on ``date``: opened on or before it (or not known), and not closed before it.
+
+        Both ends are inclusive: ``closed`` is the last day open. ``Organisation.is_active_on``
+        is the same rule for one row in memory.
+        """
+        return (Q(opened__isnull=True) | Q(opened__lte=date)) & (Q(closed__isnull=True) | Q(closed__gte=date))
+
+    def open_on(self, date: datetime.date) -> "OrganisationQuerySet":
+        """Those open on ``date``."""
+        return self.filter(self.open_condition(date))
+
+    def not_open_on(self, date: datetime.date) -> "OrganisationQuerySet":
+        """Those closed, or not yet opened, on ``date``."""
+        return self.exclude(self.open_condition(date))
 
 
 class Organisation(MPTTModel):
@@ -95,6 +117,8 @@ class Organisation(MPTTModel):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=[*MPTT_FIELDS, "updated_at"])
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         indexes = [
             models.Index(fields=["tree_id", "lft"], name="organisation_tree_lft"),
@@ -119,7 +143,7 @@ class Organisation(MPTTModel):
         return self.kind in BODY_KINDS
 
     def is_active_on(self, date: datetime.date) -> bool:
-        """Open on ``date``: opened on or before it, and not closed before it."""
+        """Open on ``date``: opened on or before it, and not closed before it (``objects.open_on`` in SQL)."""
         return (self.opened is None or self.opened <= date) and (self.closed is None or self.closed >= date)
 
 
@@ -151,6 +175,13 @@ class Selection(models.TextChoices):
     EX_OFFICIO = "ex_officio", "Ex officio"
 
 
+class SeatQuerySet(models.QuerySet):
+    def vacant_on(self, date: datetime.date) -> "SeatQuerySet":
+        """Seats nobody held on ``date``."""
+        held = Appointment.objects.current_on(date).filter(seat=OuterRef("pk"))
+        return self.filter(~Exists(held))
+
+
 class Seat(models.Model):
     body = models.ForeignKey(
         Organisation,
@@ -180,6 +211,8 @@ class Seat(models.Model):
     max_holders = models.PositiveSmallIntegerField(default=1, help_text="How many people may hold it at once.")
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = SeatQuerySet.as_manager()
 
     class Meta:
         ordering = ["body_id", "label"]
@@ -216,6 +249,27 @@ class Person(models.Model):
         return self.name
 
 
+class AppointmentQuerySet(models.QuerySet):
+    """Appointments by date."""
+
+    @staticmethod
+    def current_condition(date: datetime.date) -> Q:
+        """Current on ``date``: started on or before it, and not ended before it.
+
+        Both ends are inclusive: ``end`` is the last day in the seat. ``Appointment.is_current_on``
+        is the same rule for one row in memory.
+        """
+        return Q(start__lte=date) & (Q(end__isnull=True) | Q(end__gte=date))
+
+    def current_on(self, date: datetime.date) -> "AppointmentQuerySet":
+        """Those current on ``date``."""
+        return self.filter(self.current_condition(date))
+
+    def not_current_on(self, date: datetime.date) -> "AppointmentQuerySet":
+        """Those ended, or not yet started, on ``date``."""
+        return self.exclude(self.current_condition(date))
+
+
 class Appointment(models.Model):
     """A person holding a seat from ``start`` to ``end`` (inclusive; open-ended if empty)."""
 
@@ -228,6 +282,8 @@ class Appointment(models.Model):
     # meanwhile (governance.domain.edit_conflicts).
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = AppointmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["seat_id", "start"]
@@ -243,6 +299,7 @@ class Appointment(models.Model):
         return f"{self.person} — {self.seat.label} (from {self.start})"
 
     def is_current_on(self, date: datetime.date) -> bool:
+        """Current on ``date`` (``objects.current_on`` in SQL)."""
         return self.start <= date and (self.end is None or self.end >= date)
 
 

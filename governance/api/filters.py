@@ -7,22 +7,12 @@ answer.
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
 
 from governance.api.params import IdFilter, IsoDateFilter
 from governance.models import Appointment, Kind, Organisation, Person, Seat, Sector
-
-
-def current_on(date: datetime.date) -> Q:
-    """Appointments current on ``date`` (the end date is the last day in the seat)."""
-    return Q(start__lte=date) & (Q(end__isnull=True) | Q(end__gte=date))
-
-
-def open_on(date: datetime.date) -> Q:
-    """Organisations open on ``date`` (as ``Organisation.is_active_on``)."""
-    return (Q(opened__isnull=True) | Q(opened__lte=date)) & (Q(closed__isnull=True) | Q(closed__gte=date))
 
 
 def organisation_by_code(parameter: str, code: str, **conditions) -> Organisation:
@@ -71,7 +61,7 @@ class OrganisationFilter(filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
 
     def filter_active_on(self, queryset, name, value: datetime.date):
-        return queryset.filter(open_on(value))
+        return queryset.open_on(value)
 
 
 class SeatFilter(filters.FilterSet):
@@ -93,8 +83,7 @@ class SeatFilter(filters.FilterSet):
         return queryset.filter(represents=organisation_by_code(name, value))
 
     def filter_vacant_on(self, queryset, name, value: datetime.date):
-        held = Appointment.objects.filter(current_on(value), seat=OuterRef("pk"))
-        return queryset.filter(~Exists(held))
+        return queryset.vacant_on(value)
 
 
 class PersonFilter(filters.FilterSet):
@@ -119,4 +108,4 @@ class AppointmentFilter(filters.FilterSet):
         fields = ["person", "seat", "current_on"]
 
     def filter_current_on(self, queryset, name, value: datetime.date):
-        return queryset.filter(current_on(value))
+        return queryset.current_on(value)

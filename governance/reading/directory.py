@@ -23,11 +23,6 @@ _OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 _FULL_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 
 
-def open_on(date: datetime.date) -> Q:
-    """Organisations open on ``date`` (as ``Organisation.is_active_on``)."""
-    return (Q(opened__isnull=True) | Q(opened__lte=date)) & (Q(closed__isnull=True) | Q(closed__gte=date))
-
-
 def _postcode_forms(query: str) -> tuple[set[str], str | None]:
     """Exact forms of a postcode typed any way (``bl12aa``, ``BL1 2AA``), and a prefix to match, if any."""
     compact = re.sub(r"\s+", "", query).upper()
@@ -74,7 +69,11 @@ def search_organisations(query: str, date: datetime.date, limit: int = SEARCH_LI
         Organisation.objects.filter(matches)
         .annotate(
             rank=Case(*rank, default=Value(NAME_CONTAINS), output_field=IntegerField()),
-            shut=Case(When(open_on(date), then=Value(0)), default=Value(1), output_field=IntegerField()),
+            shut=Case(
+                When(Organisation.objects.open_condition(date), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
             kind_rank=Case(
                 *(When(kind=kind, then=Value(i)) for i, kind in enumerate(KIND_ORDER)),
                 default=Value(len(KIND_ORDER)),
@@ -141,7 +140,8 @@ def systems_by_region(date: datetime.date) -> list[dict]:
     counted = (Kind.PLACE, Kind.PCN, Kind.PRACTICE)
     counts: dict[tuple[int, str], int] = {}
     rows = (
-        Organisation.objects.filter(open_on(date), kind__in=counted)
+        Organisation.objects.open_on(date)
+        .filter(kind__in=counted)
         .values_list("tree_id", "kind")
         .order_by()
         .annotate(n=Count("pk"))

@@ -22,7 +22,6 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils import timezone
 
 from governance.models import BODY_KINDS, UNIT_KINDS, Appointment, Organisation, Seat
@@ -330,8 +329,8 @@ def load_graphs(tree_ids, date: datetime.date) -> dict[int, SystemGraph]:
     nodes: dict[int, dict[int, Node]] = {tree_id: {} for tree_id in tree_ids}
     top_boards: dict[int, int | None] = dict.fromkeys(tree_ids)
     rows = (
-        Organisation.objects.filter(tree_id__in=tree_ids)
-        .filter(Q(opened__isnull=True) | Q(opened__lte=date), Q(closed__isnull=True) | Q(closed__gte=date))
+        Organisation.objects.open_on(date)
+        .filter(tree_id__in=tree_ids)
         .order_by()
         .values_list("tree_id", "pk", "code", "name", "kind", "parent_id", "top_board_id")
     )
@@ -361,8 +360,8 @@ def load_graphs(tree_ids, date: datetime.date) -> dict[int, SystemGraph]:
         seat_tree[row["pk"]] = row.pop("body__tree_id")
         seats[row["pk"]] = SeatView(**row)
     current = (
-        Appointment.objects.filter(seat__body__tree_id__in=tree_ids, start__lte=date)
-        .filter(Q(end__isnull=True) | Q(end__gte=date))
+        Appointment.objects.current_on(date)
+        .filter(seat__body__tree_id__in=tree_ids)
         .order_by("start", "person__name")
         .values_list("seat_id", "person_id", "person__name", "start", "end")
     )

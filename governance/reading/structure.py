@@ -7,11 +7,10 @@ Every function costs a fixed number of queries (or none, when it works on a load
 import datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from governance.models import BODY_KINDS, Appointment, Kind, Organisation, Seat, Sector
-from governance.reading.directory import open_on
 from governance.reading.paths import MEMBER_OF, REPORTS_TO, SEAT, SystemGraph
 
 CHILDREN_PER_PAGE = 50
@@ -21,9 +20,8 @@ VIA_TEXT = {MEMBER_OF: "is a member of", SEAT: "has a seat on", REPORTS_TO: "rep
 def _count_below(kind: str, date: datetime.date) -> Coalesce:
     """For each row, how many open organisations of ``kind`` lie below it in the tree (a correlated count)."""
     below = (
-        Organisation.objects.filter(
-            open_on(date), tree_id=OuterRef("tree_id"), lft__gt=OuterRef("lft"), rght__lt=OuterRef("rght"), kind=kind
-        )
+        Organisation.objects.open_on(date)
+        .filter(tree_id=OuterRef("tree_id"), lft__gt=OuterRef("lft"), rght__lt=OuterRef("rght"), kind=kind)
         .order_by()
         .values("tree_id")
         .annotate(n=Count("pk"))
@@ -48,7 +46,7 @@ def children_page(org: Organisation, date: datetime.date, page: str | None, excl
 def child_counts(org: Organisation, date: datetime.date) -> list[dict]:
     """How many children of each kind ``org`` has open at ``date`` (one query)."""
     labels = dict(Kind.choices)
-    rows = org.get_children().filter(open_on(date)).values("kind").annotate(n=Count("pk")).order_by("kind")
+    rows = org.get_children().open_on(date).values("kind").annotate(n=Count("pk")).order_by("kind")
     return [{"kind": r["kind"], "label": labels.get(r["kind"], r["kind"]), "n": r["n"]} for r in rows]
 
 
@@ -65,8 +63,8 @@ def seats_with_holders(seats: QuerySet, date: datetime.date) -> list[dict]:
     rows = list(seats.select_related("body", "represents").order_by("body__name", "body_id", "label"))
     holders: dict[int, list[dict]] = {seat.pk: [] for seat in rows}
     current = (
-        Appointment.objects.filter(seat__in=[seat.pk for seat in rows], start__lte=date)
-        .filter(Q(end__isnull=True) | Q(end__gte=date))
+        Appointment.objects.current_on(date)
+        .filter(seat__in=[seat.pk for seat in rows])
         .order_by("start", "person__name")
         .values_list("seat_id", "person_id", "person__name", "start", "end")
     )
@@ -95,7 +93,7 @@ def seats_with_holders(seats: QuerySet, date: datetime.date) -> list[dict]:
 
 def boards_with_seats(org: Organisation, date: datetime.date) -> list[dict]:
     """The boards, committees and partnerships directly under ``org``, each with its seats (three queries)."""
-    bodies = list(org.get_children().filter(open_on(date), kind__in=BODY_KINDS).order_by("name"))
+    bodies = list(org.get_children().open_on(date).filter(kind__in=BODY_KINDS).order_by("name"))
     if not bodies:
         return []
     seats = seats_with_holders(Seat.objects.filter(body__in=bodies), date)

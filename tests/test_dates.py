@@ -1,0 +1,44 @@
+"""Date rules: the one as-of date parser, and the queryset methods that say what was open or current on a day."""
+
+import pytest
+
+from governance.models import Appointment, Organisation, Seat
+from tests.builders import D, appoint, org, seat
+
+# Around a row that opens (starts) on 2024-01-10 and closes (ends) on 2024-01-20, both days included.
+DAYS = [D(2024, 1, 9), D(2024, 1, 10), D(2024, 1, 15), D(2024, 1, 20), D(2024, 1, 21)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day", DAYS)
+def test_open_on_in_sql_agrees_with_is_active_on(day):
+    icb = org("QAA", "icb")
+    rows = [
+        icb,
+        org("P1", "practice", icb, opened=D(2024, 1, 10), closed=D(2024, 1, 20)),
+        org("P2", "practice", icb, opened=D(2024, 1, 10)),
+        org("P3", "practice", icb, closed=D(2024, 1, 20)),
+    ]
+    expected = {o.code for o in rows if o.is_active_on(day)}
+    icb.refresh_from_db()  # its tree numbers moved as children were added
+
+    assert {o.code for o in Organisation.objects.open_on(day)} == expected
+    assert {o.code for o in Organisation.objects.not_open_on(day)} == {o.code for o in rows} - expected
+    assert {o.code for o in icb.get_children().open_on(day)} == expected - {"QAA"}  # the tree's querysets too
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day", DAYS)
+def test_current_on_and_vacant_on_in_sql_agree_with_is_current_on(day):
+    board = org("qaa-board", "board", org("QAA", "icb"))
+    rows = [
+        appoint(seat(board, "Bounded"), "A", D(2024, 1, 10), D(2024, 1, 20)),
+        appoint(seat(board, "Open-ended"), "B", D(2024, 1, 10)),
+    ]
+    empty = seat(board, "Never held")
+    expected = {a.pk for a in rows if a.is_current_on(day)}
+
+    assert {a.pk for a in Appointment.objects.current_on(day)} == expected
+    assert {a.pk for a in Appointment.objects.not_current_on(day)} == {a.pk for a in rows} - expected
+    vacant = {empty.pk} | {a.seat_id for a in rows if a.pk not in expected}
+    assert {s.pk for s in Seat.objects.vacant_on(day)} == vacant
