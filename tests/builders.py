@@ -18,6 +18,8 @@ from governance.models import Appointment, Organisation, Person, Seat
 
 D = datetime.date
 DEFAULT_START = D(2023, 4, 1)
+# Refused alike by the pages (a 400 page), the API (a 400 naming the parameter) and the commands (exit 1).
+BAD_DATES = ["20250101", "2025-1-1", "2025-02-30"]
 
 
 def org(code: str, kind: str, parent: Organisation | None = None, **fields) -> Organisation:

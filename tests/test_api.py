@@ -6,7 +6,7 @@ import pytest
 
 from governance.reading.paths import representation_path
 from tests import builders
-from tests.builders import API, ON, D, codes, org
+from tests.builders import API, BAD_DATES, ON, D, codes, org
 
 pytestmark = pytest.mark.django_db
 
@@ -232,6 +232,34 @@ def test_bad_path_date_is_a_400_naming_the_parameter(client, gm, bad):
 
     assert response.status_code == 400
     assert response.json() == {"date": [f"'{bad}' is not a date in the form YYYY-MM-DD."]}
+
+
+@pytest.mark.parametrize("bad", BAD_DATES)
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/organisations/P00001/path/", "date"),
+        ("/paths/?codes=P00001", "date"),
+        ("/systems/QOP/summary/", "date"),
+        ("/organisations/", "active_on"),
+        ("/seats/", "vacant_on"),
+        ("/appointments/", "current_on"),
+    ],
+)
+def test_the_same_bad_date_is_a_400_naming_the_parameter_everywhere(client, gm, url, parameter, bad):
+    response = client.get(f"{API}{url}", {parameter: bad})
+
+    assert response.status_code == 400
+    assert response.json() == {parameter: [f"'{bad}' is not a date in the form YYYY-MM-DD."]}
+
+
+@pytest.mark.parametrize("bad", BAD_DATES)
+def test_the_same_bad_date_is_a_400_naming_since(client, gm, bad):
+    response = client.get(f"{API}/changes/", {"since": bad})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["since"]
+    assert response.json()["since"][0].startswith(f"'{bad}' is not a date (YYYY-MM-DD) or an ISO 8601 date and time")
 
 
 # Many paths -------------------------------------------------------------------------------------

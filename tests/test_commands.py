@@ -1,12 +1,15 @@
 """The representation_path command: a readable ladder, the JSON shape, one clear line on bad input."""
 
 import json
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from tests.builders import D, appoint, org, seat, set_top_board
+from tests.builders import BAD_DATES, D, appoint, org, seat, set_top_board
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +74,28 @@ def test_ladder_shows_top_first_with_seat_holder_and_sector_seat(system):
 def test_bad_input_is_one_clear_error(system, args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
+
+
+@pytest.mark.parametrize("bad", BAD_DATES)
+def test_the_same_bad_date_is_refused(system, bad):
+    with pytest.raises(CommandError) as refused:
+        run("P00001", "--date", bad)
+
+    assert str(refused.value) == f"--date: '{bad}' is not a date in the form YYYY-MM-DD."
+
+
+def test_a_bad_date_exits_1_with_one_line():
+    # Refused before the database is read, so a separate process (on the real settings) shows the exit status.
+    done = subprocess.run(
+        [sys.executable, "manage.py", "representation_path", "P00001", "--date", BAD_DATES[0]],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.strip().splitlines() == [
+        f"CommandError: --date: '{BAD_DATES[0]}' is not a date in the form YYYY-MM-DD."
+    ]

@@ -1,9 +1,47 @@
 """Date rules: the one as-of date parser, and the queryset methods that say what was open or current on a day."""
 
 import pytest
+from django.utils import timezone
 
+from governance.domain.dates import BadDate, as_of, parse_date
 from governance.models import Appointment, Organisation, Seat
-from tests.builders import D, appoint, org, seat
+from tests.builders import BAD_DATES, D, appoint, org, seat
+
+
+def test_a_date_is_exactly_yyyy_mm_dd():
+    assert parse_date("2025-01-01") == D(2025, 1, 1)
+    assert parse_date("2024-02-29") == D(2024, 2, 29)
+
+
+# date.fromisoformat takes the first ones (basic and week forms); none is what the documentation promises.
+@pytest.mark.parametrize(
+    "text",
+    [
+        *BAD_DATES,
+        "2025-W01-3",
+        "2025001",
+        "2025-01-01T00:00",
+        "2025-13-01",
+        "0000-01-01",
+        "",
+        " 2025-01-01",
+        "٢٠٢٥-٠١-٠١",
+    ],
+)
+def test_anything_else_is_a_bad_date_with_a_sentence_quoting_it(text):
+    with pytest.raises(BadDate) as refused:
+        parse_date(text)
+
+    assert str(refused.value) == f"'{text}' is not a date in the form YYYY-MM-DD."
+    assert refused.value.text == text
+
+
+def test_as_of_is_today_when_blank_and_ignores_surrounding_spaces():
+    assert as_of(None) == as_of("") == as_of("  ") == timezone.localdate()
+    assert as_of(" 2025-01-01 ") == D(2025, 1, 1)
+    with pytest.raises(BadDate, match="'20250101' is not a date"):
+        as_of(" 20250101 ")
+
 
 # Around a row that opens (starts) on 2024-01-10 and closes (ends) on 2024-01-20, both days included.
 DAYS = [D(2024, 1, 9), D(2024, 1, 10), D(2024, 1, 15), D(2024, 1, 20), D(2024, 1, 21)]

@@ -11,7 +11,7 @@ from django.urls import reverse
 from governance.models import Organisation, Person
 from governance.reading import comparison, directory, structure, voice
 from governance.reading.paths import SystemGraph, load_graphs
-from tests.builders import D, appoint, clear_caches, org, seat, set_top_board
+from tests.builders import BAD_DATES, D, appoint, clear_caches, org, seat, set_top_board
 from tools import frontend
 
 pytestmark = pytest.mark.django_db
@@ -198,6 +198,14 @@ def test_bad_date_is_a_400_page_with_a_clear_message(client, gm):
         html = page(client, url, status=400, date="2023-02-30")
         assert "“2023-02-30” is not a date. Give the date as YYYY-MM-DD" in html
         assert "There is a problem" in html
+
+
+@pytest.mark.parametrize("bad", BAD_DATES)
+def test_the_same_bad_date_is_a_400_page_everywhere(client, gm, bad):
+    person = Person.objects.get(name="Illustrative Dual Role")
+    for url in ("/organisations/P00001/", "/organisations/QOP/", "/systems/compare/", f"/people/{person.pk}/"):
+        html = page(client, url, status=400, date=bad)
+        assert f"“{bad}” is not a date. Give the date as YYYY-MM-DD" in html
 
 
 def test_unknown_code_or_person_is_a_404(client, gm):

@@ -12,39 +12,19 @@ from django.utils import timezone
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
 
+from governance.domain.dates import DATE_ERROR, ISO_DATE, BadDate, parse_date
+from governance.domain.dates import as_of as as_of_date
 from governance.models import Organisation
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_CODES = 500
 
 
-DATE_ERROR = "'%(value)s' is not a date in the form YYYY-MM-DD."
-
-
-def date_error(value: str) -> str:
-    return DATE_ERROR % {"value": value}
-
-
-def to_date(value: str) -> datetime.date:
-    """``value`` as a date; ValueError unless it is exactly YYYY-MM-DD and a real day.
-
-    ``date.fromisoformat`` alone also takes ``20230101`` and week dates, which
-    would make the contract looser than the documentation says.
-    """
-    if not ISO_DATE.fullmatch(value):
-        raise ValueError(value)
-    return datetime.date.fromisoformat(value)
-
-
 def as_of(request, name: str = "date") -> datetime.date:
-    """The ``?date=`` of a request (default: today)."""
-    value = request.query_params.get(name, "").strip()
-    if not value:
-        return timezone.localdate()
+    """The ``?date=`` of a request (default: today), by the one date parser (``governance.domain.dates``)."""
     try:
-        return to_date(value)
-    except ValueError:
-        raise ValidationError({name: [date_error(value)]}) from None
+        return as_of_date(request.query_params.get(name))
+    except BadDate as error:
+        raise ValidationError({name: [str(error)]}) from None
 
 
 def code_list(request, name: str = "codes") -> list[str]:
@@ -68,8 +48,8 @@ class IsoDateField(forms.Field):
             return None
         value = str(value).strip()
         try:
-            return to_date(value)
-        except ValueError:
+            return parse_date(value)
+        except BadDate:
             # The value goes in params, not the message: django-filter %-formats messages,
             # so a "%" typed by the client must not reach the format string.
             raise forms.ValidationError(DATE_ERROR, code="invalid", params={"value": value}) from None
@@ -113,7 +93,7 @@ def moment(request, name: str = "since") -> datetime.datetime:
         value = f"{spaced[1]}+{spaced[2]}"
     try:
         if ISO_DATE.fullmatch(value):
-            when = datetime.datetime.combine(to_date(value), datetime.time())
+            when = datetime.datetime.combine(parse_date(value), datetime.time())
         elif ISO_DATETIME.fullmatch(value):
             when = datetime.datetime.fromisoformat(value)
         else:

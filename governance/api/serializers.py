@@ -10,7 +10,7 @@ from django.db.models import Count
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from governance.api import params
+from governance.domain.dates import BadDate, parse_date
 from governance.models import Appointment, Kind, Organisation, Person, Role, Seat, Sector, Selection
 from governance.reading.paths import MEMBER_OF, REPORTS_TO, SEAT
 
@@ -207,8 +207,8 @@ class IsoDateField(serializers.DateField):
     def to_internal_value(self, value):
         if isinstance(value, str):
             try:
-                day = params.to_date(value.strip())
-            except ValueError:
+                day = parse_date(value.strip())
+            except BadDate:
                 pass
             else:
                 if not self.EARLIEST <= day <= self.LATEST:

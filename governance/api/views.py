@@ -23,6 +23,7 @@ from governance.api.errors import FORBIDDEN, NOT_FOUND, NOT_FOUND_ID, UNAUTHENTI
 from governance.api.pagination import Pagination
 from governance.api.renderers import CSVRenderer, YAMLRenderer, flat_table, path_table
 from governance.domain import history, rules, seating, tree
+from governance.domain.dates import BadDate
 from governance.models import Appointment, Kind, Organisation, Person, Seat
 from governance.reading import export, voice
 from governance.reading.paths import cached_graph, representation_path, representation_paths
@@ -30,7 +31,7 @@ from governance.reading.paths import cached_graph, representation_path, represen
 DATE_PARAMETER = OpenApiParameter(
     "date", OpenApiTypes.DATE, description="As-of date, YYYY-MM-DD (default: today).", required=False
 )
-BAD_DATE = ("date", params.date_error("2023-02-30"))
+BAD_DATE = ("date", str(BadDate("2023-02-30")))
 WITH_CSV = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
 # Responses every write may give besides its own.
 WRITE_ERRORS = {401: UNAUTHENTICATED, 403: FORBIDDEN}
@@ -68,9 +69,7 @@ class CsvListsMixin(ApiView):
         description="`?format=csv` gives the page as CSV.",
         responses={
             200: serializers.OrganisationSerializer(many=True),
-            400: bad_parameters(
-                ("active_on", params.date_error("soon")), ("system", "No system (ICB) has the code 'X'.")
-            ),
+            400: bad_parameters(("active_on", str(BadDate("soon"))), ("system", "No system (ICB) has the code 'X'.")),
         },
     ),
     retrieve=extend_schema(

@@ -13,30 +13,21 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from governance.caching.pages import cached_page, data_version
+from governance.domain import dates
 from governance.models import BODY_KINDS, Kind, Organisation, Person, Seat
 from governance.reading import comparison, directory, structure, voice
 from governance.reading.paths import cached_graph
 from governance.reading.people import person_record
 
 
-class BadDate(ValueError):
-    """The ``?date=`` of a request is not a date."""
-
-
 def _as_of(request) -> datetime.date:
-    """The ``?date=`` of the request (default today); BadDate with a message for people if malformed."""
-    value = request.GET.get("date", "").strip()
-    if not value:
-        return timezone.localdate()
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise BadDate(
-            f"“{value}” is not a date. Give the date as YYYY-MM-DD, for example {timezone.localdate():%Y-%m-%d}."
-        ) from None
+    """The ``?date=`` of the request (default today), by the one date parser (``governance.domain.dates``)."""
+    return dates.as_of(request.GET.get("date"))
 
 
-def _bad_request(request, message: str):
+def _bad_date(request, error: dates.BadDate):
+    """The 400 page for a malformed ``?date=``, in words for people rather than programs."""
+    message = f"“{error.text}” is not a date. Give the date as YYYY-MM-DD, for example {timezone.localdate():%Y-%m-%d}."
     return render(request, "governance/bad_request.html", {"message": message}, status=400)
 
 
@@ -75,8 +66,8 @@ def organisation_detail(request, code):
     org = get_object_or_404(Organisation.objects.select_related("parent", "sub_icb"), code=code)
     try:
         date = _as_of(request)
-    except BadDate as error:
-        return _bad_request(request, str(error))
+    except dates.BadDate as error:
+        return _bad_date(request, error)
     graph = cached_graph(org.tree_id, date, data_version(request).counter)
     is_system = org.parent_id is None
     is_body = org.is_body
@@ -123,8 +114,8 @@ def person_detail(request, pk):
     person = get_object_or_404(Person, pk=pk)
     try:
         date = _as_of(request)
-    except BadDate as error:
-        return _bad_request(request, str(error))
+    except dates.BadDate as error:
+        return _bad_date(request, error)
     return render(request, "governance/person.html", {"person": person, "date": date, **person_record(person, date)})
 
 
@@ -133,8 +124,8 @@ def compare(request):
     """Every system side by side, sortable with ``?sort=`` (a column, ``-`` first for descending)."""
     try:
         date = _as_of(request)
-    except BadDate as error:
-        return _bad_request(request, str(error))
+    except dates.BadDate as error:
+        return _bad_date(request, error)
     sort = request.GET.get("sort")
     context = {**comparison.compare_systems(date, sort), "date": date, "keep": {"sort": sort} if sort else {}}
     return render(request, "governance/compare.html", context)

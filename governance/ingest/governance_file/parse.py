@@ -2,7 +2,6 @@
 
 import datetime
 import json
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import yaml
 from django.db import models
 
 from governance.domain import rules
+from governance.domain.dates import BadDate, parse_date
 from governance.ingest.governance_file.report import Problem, _Problems
 from governance.ingest.governance_file.spec import GovernanceSpec, HolderSpec, OrganisationSpec, SeatSpec, SystemSpec
 from governance.models import Appointment, Kind, Organisation, Person, Role, Seat, Sector, Selection
@@ -107,19 +107,16 @@ def _not_text(value) -> str:
     return f"not text ({_describe(value)})"
 
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 def _as_date(value) -> datetime.date | None:
-    """A date from YAML's own date type or from ISO text (JSON); None if it is neither."""
+    """A date from YAML's own date type or from YYYY-MM-DD text (JSON); None if it is neither."""
     if isinstance(value, datetime.datetime):
         return None
     if isinstance(value, datetime.date):
         return value
-    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+    if isinstance(value, str):
         try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
+            return parse_date(value)
+        except BadDate:
             return None
     return None
 

@@ -1,17 +1,10 @@
-import datetime
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from governance.domain import dates
 from governance.reading import ladder
 from governance.reading.paths import PathError, representation_path
-
-
-def iso_date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--date: {value!r} is not a date in the form YYYY-MM-DD.") from None
 
 
 class Command(BaseCommand):
@@ -23,7 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print DESIGN.md's JSON shape.")
 
     def handle(self, *args, code, date=None, json=False, **options):
-        as_of = iso_date(date) if date else None
+        try:
+            as_of = dates.as_of(date)
+        except dates.BadDate as error:
+            raise CommandError(f"--date: {error}") from None
         try:
             path = representation_path(code, as_of)
         except PathError as error:
