@@ -14,6 +14,7 @@ from rest_framework.exceptions import ValidationError
 
 from governance.domain.dates import DATE_ERROR, ISO_DATE, BadDate, parse_date
 from governance.domain.dates import as_of as as_of_date
+from governance.domain.lookups import can_match
 from governance.models import Organisation
 
 MAX_CODES = 500
@@ -35,7 +36,7 @@ def code_list(request, name: str = "codes") -> list[str]:
         raise ValidationError({name: ["Give at least one organisation code, e.g. codes=P84001,P84002."]})
     if len(codes) > MAX_CODES:
         raise ValidationError({name: [f"Give at most {MAX_CODES} codes at once; use system= for a whole system."]})
-    if any("\x00" in c for c in codes):
+    if not all(can_match(code) for code in codes):
         raise ValidationError({name: ["Codes cannot contain null characters."]})
     return codes
 
@@ -121,7 +122,7 @@ def system_root(request, name: str = "system", *, required: bool = False):
     if name not in request.query_params and not required:
         return None
     code = request.query_params.get(name, "").strip()
-    if not code or "\x00" in code:
+    if not code or not can_match(code):
         raise ValidationError({name: ["Give the code of an ICB, e.g. system=QOP."]})
     root = Organisation.objects.filter(code=code, parent__isnull=True).first()
     if root is None:

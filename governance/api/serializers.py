@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from governance.domain.dates import BadDate, parse_date
+from governance.domain.lookups import can_match
 from governance.models import Appointment, Kind, Organisation, Person, Role, Seat, Sector, Selection
 from governance.reading.paths import MEMBER_OF, REPORTS_TO, SEAT
 
@@ -233,7 +234,7 @@ class CodeField(serializers.SlugRelatedField):
         super().__init__(slug_field="code", queryset=Organisation.objects.all(), **kwargs)
 
     def to_internal_value(self, data):
-        if not isinstance(data, str) or "\x00" in data:  # PostgreSQL refuses NUL: a 500 otherwise
+        if not can_match(data):
             self.fail("invalid")
         return super().to_internal_value(data)
 

@@ -24,6 +24,7 @@ from governance.api.pagination import Pagination
 from governance.api.renderers import CSVRenderer, YAMLRenderer, flat_table, path_table
 from governance.domain import history, rules, seating, tree
 from governance.domain.dates import BadDate
+from governance.domain.lookups import can_match
 from governance.models import Appointment, Kind, Organisation, Person, Seat
 from governance.reading import export, voice
 from governance.reading.paths import cached_graph, representation_path, representation_paths
@@ -129,7 +130,7 @@ class OrganisationViewSet(CsvListsMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, filter_backends=[], pagination_class=None)
     def path(self, request, code=None):
-        if "\x00" in code:  # PostgreSQL refuses NUL in a string: that would be a 500, not a 404
+        if not can_match(code):
             raise NotFound("No organisation has that code.")
         # Unknown or closed organisations raise PathError, which errors.exception_handler makes a 404.
         return Response(representation_path(code, params.as_of(request), version=self._version()))
@@ -197,19 +198,15 @@ class PathListView(ApiView, generics.GenericAPIView):
         if "codes" in query and "system" in query:
             raise ValidationError({"codes": ["Give codes= or system=, not both."]})
         if "system" in query:
-            return self._system(query.get("system", "").strip(), query.get("kind", "").strip(), date)
+            return self._system(query.get("kind", "").strip(), date)
         if query.get("kind"):
             raise ValidationError({"kind": ["kind= goes with system=; with codes= give the codes you want."]})
         return self._codes(params.code_list(request), date)
 
-    def _system(self, code, kind, date):
+    def _system(self, kind, date):
         if kind and kind not in Kind.values:
             raise ValidationError({"kind": [f"'{kind}' is not a kind; choose from {', '.join(Kind.values)}."]})
-        if not code or "\x00" in code:
-            raise ValidationError({"system": ["Give the code of an ICB, e.g. system=QOP."]})
-        root = Organisation.objects.filter(code=code, parent__isnull=True).only("tree_id").first()
-        if root is None:
-            raise ValidationError({"system": [f"No system (ICB) has the code '{code}'."]})
+        root = params.system_root(self.request, required=True)
         graph = cached_graph(root.tree_id, date, self._version())  # it holds exactly the open organisations
         nodes = sorted((n for n in graph.nodes.values() if not kind or n.kind == kind), key=lambda n: n.code)
         page = self.paginate_queryset(nodes)
@@ -469,7 +466,7 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
     @action(detail=True, renderer_classes=[JSONRenderer])
     def summary(self, request, code=None):
         date = params.as_of(request)
-        if "\x00" in code:  # PostgreSQL refuses NUL in a string: that would be a 500, not a 404
+        if not can_match(code):
             raise NotFound("No system has that code.")
         root = generics.get_object_or_404(self.get_queryset().only("pk", "tree_id"), code=code)
         return Response(voice.summarise(cached_graph(root.tree_id, date, self._version())))

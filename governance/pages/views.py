@@ -9,11 +9,13 @@ date is a 400 page that says so.
 
 import datetime
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from governance.caching.pages import cached_page, data_version
 from governance.domain import dates
+from governance.domain.lookups import can_match
 from governance.models import BODY_KINDS, Kind, Organisation, Person, Seat
 from governance.reading import comparison, directory, structure, voice
 from governance.reading.paths import cached_graph
@@ -63,6 +65,8 @@ def _not_open(org: Organisation, date: datetime.date) -> str:
 @cached_page
 def organisation_detail(request, code):
     """Any organisation: breadcrumb, ladder, seats, contents; an ICB's page is its system page."""
+    if not can_match(code):
+        raise Http404("No organisation has that code.")
     org = get_object_or_404(Organisation.objects.select_related("parent", "sub_icb"), code=code)
     try:
         date = _as_of(request)

@@ -9,6 +9,7 @@ import re
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Lower
 
+from governance.domain.lookups import can_match
 from governance.models import Kind, Organisation, Person
 
 SEARCH_LIMIT = 50
@@ -47,7 +48,7 @@ def search_organisations(query: str, date: datetime.date, limit: int = SEARCH_LI
     then units before bodies, then name.
     """
     query = " ".join(query.split())
-    if not query:
+    if not query or not can_match(query):
         return [], False
     codes = {query, query.upper(), query.lower()}
     postcodes, postcode_prefix = _postcode_forms(query)
@@ -108,7 +109,7 @@ def search_organisations(query: str, date: datetime.date, limit: int = SEARCH_LI
 def search_people(query: str, limit: int = PEOPLE_LIMIT) -> tuple[list[dict], bool]:
     """People whose name has every word of ``query``: exact name first, then prefix, then the rest (one query)."""
     query = " ".join(query.split())
-    if not query:
+    if not query or not can_match(query):
         return [], False
     words = Q()
     for word in query.split():
