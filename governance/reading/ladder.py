@@ -1,6 +1,6 @@
 """A representation path as plain text: the ladder, top board first."""
 
-VIA_TEXT = {"member_of": "member of", "seat": "seat", "reports_to": "reports to"}
+from governance.reading.paths import VIA_TEXT
 
 
 def _holders(seat: dict) -> str:

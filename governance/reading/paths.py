@@ -27,6 +27,8 @@ from django.utils import timezone
 from governance.models import BODY_KINDS, UNIT_KINDS, Appointment, Organisation, Seat
 
 MEMBER_OF, SEAT, REPORTS_TO = "member_of", "seat", "reports_to"
+# Each kind of hop in words, read upwards ("Bolton has a seat on GP board"): pages and the command alike.
+VIA_TEXT = {MEMBER_OF: "is a member of", SEAT: "has a seat on", REPORTS_TO: "reports to"}
 
 
 class PathError(Exception):

@@ -11,10 +11,9 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from governance.models import BODY_KINDS, Appointment, Kind, Organisation, Seat, Sector
-from governance.reading.paths import MEMBER_OF, REPORTS_TO, SEAT, SystemGraph
+from governance.reading.paths import VIA_TEXT, SystemGraph
 
 CHILDREN_PER_PAGE = 50
-VIA_TEXT = {MEMBER_OF: "is a member of", SEAT: "has a seat on", REPORTS_TO: "reports to"}
 
 
 def _count_below(kind: str, date: datetime.date) -> Coalesce:
