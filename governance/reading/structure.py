@@ -10,7 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from governance.models import BODY_KINDS, Appointment, Kind, Organisation, Seat, Sector
+from governance.models import BODY_KINDS, Appointment, Kind, Organisation, Seat, Sector, Selection
 from governance.reading.paths import VIA_TEXT, SystemGraph
 
 CHILDREN_PER_PAGE = 50
@@ -106,13 +106,16 @@ def boards_with_seats(org: Organisation, date: datetime.date) -> list[dict]:
 
 
 def tally(seats: list[dict]) -> dict:
-    """Counts of a list of seat dicts: seats, filled, vacant, delegate, voting."""
+    """Counts of a list of seat dicts (a board's seats, a layer's GP seats): seats, filled, vacant,
+    elected, delegate, voting, and holders (people in them; a seat may hold more than one)."""
     return {
         "seats": len(seats),
         "filled": sum(not s["vacant"] for s in seats),
         "vacant": sum(s["vacant"] for s in seats),
+        "elected": sum(s["selection"] == Selection.ELECTED for s in seats),
         "delegate": sum(s["delegate"] for s in seats),
         "voting": sum(s["voting"] for s in seats),
+        "holders": sum(len(s["holders"]) for s in seats),
     }
 
 

@@ -28,6 +28,7 @@ from collections import Counter
 
 from governance.models import BODY_KINDS, Kind, Organisation, Sector
 from governance.reading.paths import SystemGraph
+from governance.reading.structure import tally
 
 GP_UNIT_KINDS = frozenset({Kind.PLACE, Kind.PCN, Kind.PRACTICE, Kind.LMC, Kind.FEDERATION})
 
@@ -69,18 +70,6 @@ def _seat_json(graph: SystemGraph, seat) -> dict:
         "body": body.as_json(),
         "represents": represents.as_json() if represents else None,
         "sector": seat.sector or None,
-    }
-
-
-def _tally(seats: list[dict]) -> dict:
-    return {
-        "seats": len(seats),
-        "filled": sum(not s["vacant"] for s in seats),
-        "vacant": sum(s["vacant"] for s in seats),
-        "elected": sum(s["selection"] == "elected" for s in seats),
-        "delegate": sum(s["delegate"] for s in seats),
-        "voting": sum(s["voting"] for s in seats),
-        "holders": sum(len(s["holders"]) for s in seats),
     }
 
 
@@ -147,7 +136,7 @@ def summarise(graph: SystemGraph) -> dict:
     ordered = [by_layer[key] for key in sorted(by_layer, key=lambda k: (k is None, k or 0))]
     for entry in ordered:
         entry["gp_seats"].sort(key=lambda s: (s["body"]["name"], s["label"]))
-        entry.update(_tally(entry["gp_seats"]))
+        entry.update(tally(entry["gp_seats"]))
 
     practices = [n for n in graph.nodes.values() if n.kind == Kind.PRACTICE]
     distances, reaching, complete = [], 0, 0
