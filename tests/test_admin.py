@@ -4,6 +4,7 @@ Every structural write must go through the tree service (the tree stays whole), 
 must show the rules' errors, and nothing in system B may change for A's editor.
 """
 
+import datetime
 import io
 
 import pytest
@@ -367,6 +368,37 @@ def test_end_appointment_today_action_ends_only_own_systems(as_editor, systems):
     appointment_b.refresh_from_db()
     assert appointment_a.end == timezone.localdate()
     assert appointment_b.end is None
+
+
+@pytest.mark.parametrize("days_left", [0, -1, 400])  # ending today, ended yesterday, not yet started
+def test_end_appointment_today_leaves_those_not_running_past_today(as_editor, systems, days_left):
+    today = timezone.localdate()
+    appointment = systems["seat_a"].appointments.get()
+    start = today + datetime.timedelta(days=days_left) if days_left > 0 else appointment.start
+    end = None if days_left > 0 else today + datetime.timedelta(days=days_left)
+    Appointment.objects.filter(pk=appointment.pk).update(start=start, end=end)
+
+    response = as_editor.post(
+        reverse("admin:governance_appointment_changelist"),
+        {"action": "end_today", "_selected_action": [appointment.pk]},
+        follow=True,
+    )
+
+    assert "Ended 0 appointment(s) today." in response.content.decode()
+    appointment.refresh_from_db()
+    assert (appointment.start, appointment.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("yes", {"Illustrative Holder A", "Illustrative Holder B"}), ("no", {"Illustrative Ended"})],
+)
+def test_the_current_filter_lists_by_the_appointment_date_rule(as_superuser, systems, value, expected):
+    appoint(systems["seat_a"], "Illustrative Ended", D(2020, 1, 1), timezone.localdate() - datetime.timedelta(days=1))
+
+    response = as_superuser.get(reverse("admin:governance_appointment_changelist"), {"current": value})
+
+    assert {str(a.person) for a in response.context["cl"].result_list} == expected
 
 
 def test_add_holder_action_and_link_open_the_prefilled_form(as_editor, systems):

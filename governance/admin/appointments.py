@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Q
 from django.utils import timezone
 
 from governance.admin.base import SystemFilter, SystemScopedAdmin, SystemScopedInline
@@ -25,11 +24,10 @@ class CurrentFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
-        current = Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today))
         if self.value() == "yes":
-            return queryset.filter(current)
+            return queryset.current_on(today)
         if self.value() == "no":
-            return queryset.exclude(current)
+            return queryset.not_current_on(today)
         return queryset
 
 
@@ -111,7 +109,7 @@ class AppointmentAdmin(SystemScopedAdmin):
         today = timezone.localdate()
         editable = queryset.filter(seat__in=permissions.editable_seats(request.user))
         refused = queryset.count() - editable.count()
-        current = editable.filter(Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gt=today)))
+        current = editable.current_on(today).exclude(end=today)  # those ending today already need nothing
         ended = 0
         for appointment in current.select_related("person", "seat"):
             seating.end_appointment(appointment, today)

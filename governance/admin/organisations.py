@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -32,11 +31,10 @@ class OpenFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
-        is_open = (Q(opened__isnull=True) | Q(opened__lte=today)) & (Q(closed__isnull=True) | Q(closed__gte=today))
         if self.value() == "yes":
-            return queryset.filter(is_open)
+            return queryset.open_on(today)
         if self.value() == "no":
-            return queryset.exclude(is_open)
+            return queryset.not_open_on(today)
         return queryset
 
 
