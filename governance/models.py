@@ -9,7 +9,9 @@ Structural writes (create, move, delete of an Organisation) go through
 """
 
 import datetime
+import re
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from mptt.models import MPTTModel, TreeForeignKey
@@ -44,6 +46,32 @@ BODY_KINDS = frozenset({Kind.BOARD, Kind.COMMITTEE, Kind.ICP})
 UNIT_KINDS = frozenset(set(Kind) - BODY_KINDS)
 
 
+# What an organisation code may contain: ODS codes (QOP, 00T, U12345, P84001) and slugs
+# (qop-board). Codes go whole into URLs (/organisations/<code>/, the API's lookups) and
+# file names, so nothing that a URL or a file name would read as a separator or escape.
+CODE_LENGTH = 64
+CODE_PATTERN = rf"^[A-Za-z0-9][A-Za-z0-9-]{{0,{CODE_LENGTH - 1}}}$"
+CODE_RULE = (
+    f"a code is 1 to {CODE_LENGTH} characters: letters A-Z or a-z, digits 0-9 and hyphens (-), "
+    "starting with a letter or digit"
+)
+_CODE = re.compile(CODE_PATTERN)
+
+
+def code_problem(code: str) -> str | None:
+    """Why ``code`` is not an organisation code, as a sentence; None when it is one."""
+    if isinstance(code, str) and _CODE.fullmatch(code):  # fullmatch: "$" alone would allow a final newline
+        return None
+    return f"{code!r} is not an organisation code: {CODE_RULE}."
+
+
+def validate_code(code: str) -> None:
+    """The code rule as a Django validator (forms show it under the field)."""
+    problem = code_problem(code)
+    if problem:
+        raise ValidationError(problem, code="invalid_code")
+
+
 class Source(models.TextChoices):
     ODS = "ods", "ODS import"
     GOVERNANCE = "governance", "Governance file or editor"
@@ -72,10 +100,11 @@ class OrganisationQuerySet(TreeQuerySet):
 
 class Organisation(MPTTModel):
     code = models.CharField(
-        max_length=64,
+        max_length=CODE_LENGTH,
         unique=True,
+        validators=[validate_code],
         help_text="Stable key: the ODS code for NHS organisations (e.g. QOP, 00T, U12345, P84001), "
-        "a slug for bodies that have none (e.g. qop-board).",
+        "a slug for bodies that have none (e.g. qop-board). Letters, digits and hyphens only.",
     )
     name = models.CharField(max_length=255, help_text="Name as published.")
     kind = models.CharField(max_length=20, choices=Kind.choices, help_text="What sort of organisation or body this is.")
@@ -133,6 +162,7 @@ class Organisation(MPTTModel):
             ),
             models.CheckConstraint(condition=Q(kind__in=[k.value for k in Kind]), name="organisation_kind_valid"),
             models.CheckConstraint(condition=~Q(code=""), name="organisation_code_not_empty"),
+            models.CheckConstraint(condition=Q(code__regex=CODE_PATTERN), name="organisation_code_format"),
         ]
 
     def __str__(self):

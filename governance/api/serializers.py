@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from governance.domain.dates import BadDate, parse_date
 from governance.domain.lookups import can_match
-from governance.models import Appointment, Kind, Organisation, Person, Role, Seat, Sector, Selection
+from governance.models import Appointment, Kind, Organisation, Person, Role, Seat, Sector, Selection, code_problem
 from governance.reading.paths import MEMBER_OF, REPORTS_TO, SEAT
 
 
@@ -236,6 +236,9 @@ class CodeField(serializers.SlugRelatedField):
     def to_internal_value(self, data):
         if not can_match(data):
             self.fail("invalid")
+        problem = code_problem(data)  # no organisation can have it: say why rather than "not found"
+        if problem:
+            raise serializers.ValidationError(problem, code="invalid")
         return super().to_internal_value(data)
 
 
