@@ -59,7 +59,7 @@ class OrganisationForm(edit_conflicts.VersionedForm, MPTTAdminForm):
             self.add_error("parent", "Only a superuser can start a new system; choose a parent.")
             return cleaned
         try:
-            rules.check_organisation(self.instance, kind=kind, parent=parent)
+            rules.check_organisation(self.instance, kind=kind, parent=parent, changes=self.changed_data)
         except rules.RuleError as error:
             self.add_error(None, error)
         return cleaned

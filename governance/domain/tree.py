@@ -8,6 +8,11 @@ database's write lock), after which rows are re-read so mptt computes from fresh
 values. Bulk writers (the ODS import) use the same lock and finish with
 ``tree_check.rebuild()``.
 
+Every write here also enforces the rules that hold whatever the entry point (loader,
+admin, API, importer): the code rule (``models.CODE_RULE``), the placement table
+(``rules.PARENT_KINDS``) and the refusal to change or delete rows the ODS import keeps
+(``rules.check_ods_kept``). The import itself writes its own rows in bulk, not through here.
+
 History: creates, renames and deletes are recorded by their ``save()``/``delete()``
 signals; a move is recorded here (``governance.domain.history``), once, from the stored row.
 """
@@ -43,6 +48,7 @@ def create_organisation(
     *, code: str, name: str, kind: str, parent: Organisation | None = None, **fields
 ) -> Organisation:
     """Create an organisation as the last child of ``parent`` (None: a new system root)."""
+    rules.check_code(code)
     with structural_write():
         parent = _fresh(parent)
         rules.check_placement(kind, parent.kind if parent else None)
@@ -69,19 +75,25 @@ def update_organisation(org: Organisation, **fields) -> Organisation:
     A move and other changes together make one history row (the save's), not two.
     """
     new_parent = fields.pop("parent", org.parent)
+    if "code" in fields:
+        rules.check_code(fields["code"])
     with structural_write():
         current = _fresh(org)
         if new_parent is None and current.parent_id is not None:
             raise rules.RuleError(f"{current.code} cannot become a root: only an ICB can.")
         moved = new_parent is not None and current.parent_id != new_parent.pk
+        differing = [name for name, value in fields.items() if getattr(current, name) != value]
+        rules.check_ods_kept(current, [*differing, *(["parent"] if moved else [])])
         if moved:
             current = move_organisation(current, new_parent, record_history=False)
         if "kind" in fields and fields["kind"] != current.kind:
             parent = current.parent
             rules.check_placement(fields["kind"], parent.kind if parent else None)
-            has_units_below = current.get_children().filter(kind__in=UNIT_KINDS).exists()
-            if has_units_below and fields["kind"] in BODY_KINDS:
+            children = list(current.get_children().only("code", "kind"))
+            if fields["kind"] in BODY_KINDS and any(child.kind in UNIT_KINDS for child in children):
                 raise rules.RuleError(f"{current.code} has units under it and cannot become a {fields['kind']}.")
+            for child in children:
+                rules.check_children_stay_placed(current.code, fields["kind"], child)
         changed = [name for name, value in fields.items() if getattr(current, name) != value]
         for name in changed:
             setattr(current, name, fields[name])
@@ -96,6 +108,7 @@ def delete_organisation(org: Organisation) -> None:
     """Delete a leaf. Refused while it has children, seats or appointments that refer to it."""
     with structural_write():
         org = _fresh(org)
+        rules.check_ods_kept(org, deleting=True)
         if not org.is_leaf_node():
             raise rules.RuleError(f"{org.code} has organisations under it; move or delete them first.")
         try:
@@ -125,6 +138,9 @@ def move_organisation_to(
         raise rules.RuleError(f"Unknown position {position!r}; expected one of {', '.join(MOVE_POSITIONS)}.")
     with structural_write():
         org, target = _fresh(org), _fresh(target)
+        new_parent_id = target.pk if position.endswith("child") else target.parent_id
+        if new_parent_id != org.parent_id:  # the import undoes a new parent, never a new order among siblings
+            rules.check_ods_kept(org, ["parent"])
         if org.parent_id is None:
             raise rules.RuleError(f"{org.code} is the root of its system and does not move.")
         if org.pk == target.pk:
@@ -132,8 +148,8 @@ def move_organisation_to(
                 raise rules.RuleError(f"Moving {org.code} under itself would make a cycle.")
             return org  # beside itself: already there
         new_parent = target if position.endswith("child") else _fresh(target.parent)
-        rules.check_placement(org.kind, new_parent.kind if new_parent else None)
         rules.check_not_own_descendant(org, new_parent)
+        rules.check_placement(org.kind, new_parent.kind if new_parent else None)
         # mptt moves with raw SQL, then saves the node (in this version; not in all). Keep that
         # save out of history and record the move once below, from the row as stored.
         org.skip_history_when_saving = True
