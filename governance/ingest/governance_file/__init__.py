@@ -53,9 +53,14 @@ def load_governance(paths: Sequence[str | Path], *, prune: bool = False, dry_run
     Raises ``GovernanceFileError`` listing every problem in every file. With
     ``prune``, seats on the files' systems and appointments on the files' seats
     that the files do not list are deleted (otherwise only reported). With
-    ``dry_run`` everything is done and reported, then rolled back.
+    ``dry_run`` everything is done and reported, then rolled back. A file named twice
+    (by the same or another path) loads once.
     """
     specs, problems = [], []
+    unique: dict[Path, str | Path] = {}
+    for path in paths:
+        unique.setdefault(Path(path).resolve(), path)  # a file named twice (however) loads once
+    paths = list(unique.values())
     for path in paths:
         spec, found = read_governance_file(path)
         problems += found

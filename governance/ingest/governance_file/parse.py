@@ -1,7 +1,16 @@
-"""Step 1: parse. Read a governance file (YAML or JSON) and check every value, without the database."""
+"""Step 1: parse. Read a governance file (YAML or JSON) and check every value, without the database.
+
+A file is refused, with the place and nothing written, when it is larger than
+``MAX_FILE_BYTES`` (5 MB; a whole system's file is tens of KB), nests deeper than
+``MAX_DEPTH`` (20 levels; the format needs 5), gives a key twice in one mapping (the
+second would silently replace the first), uses YAML anchors or aliases (one alias can
+stand for thousands of copies), or has a NUL character or an unpaired surrogate in any
+text (no database can store them).
+"""
 
 import datetime
 import json
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -12,7 +21,7 @@ from governance.domain import rules
 from governance.domain.dates import BadDate, parse_date
 from governance.ingest.governance_file.report import Problem, _Problems
 from governance.ingest.governance_file.spec import GovernanceSpec, HolderSpec, OrganisationSpec, SeatSpec, SystemSpec
-from governance.models import Appointment, Kind, Organisation, Person, Role, Seat, Sector, Selection
+from governance.models import Appointment, Kind, Organisation, Person, Role, Seat, Sector, Selection, code_problem
 
 # Column sizes, checked here so that a long value is a named mistake, not a database error.
 CODE_LENGTH = Organisation._meta.get_field("code").max_length
@@ -24,6 +33,9 @@ PERSON_NAME_LENGTH = Person._meta.get_field("name").max_length
 SOURCE_LENGTH = Appointment._meta.get_field("source").max_length
 MOST_HOLDERS = 32767  # a PositiveSmallIntegerField
 
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 20  # mappings and lists inside each other; the top mapping is level 1
+
 
 class _Number(int):
     """An integer YAML read, keeping the text it was written as (``010`` is read as 8)."""
@@ -32,7 +44,47 @@ class _Number(int):
 
 
 class _GovernanceYamlLoader(yaml.SafeLoader):
-    """SafeLoader that keeps what it cannot read as text, so the checks can name the place."""
+    """SafeLoader that keeps what it cannot read as text, so the checks can name the place.
+
+    It also refuses, at their line, what a governance file never needs: a key given twice
+    in one mapping, anchors and aliases, and nesting deeper than ``MAX_DEPTH``.
+    """
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (&name, *name) are not allowed; write each value out", event.start_mark
+            )
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested deeper than {MAX_DEPTH} levels", event.start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_mapping(self, node, deep=False):
+        first: dict = {}
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                seen = first.setdefault(key, key_node)
+            except TypeError:
+                continue  # an unhashable key: SafeLoader says so below
+            if seen is not key_node:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"the key {key!r} is given twice in one mapping (first on line {seen.start_mark.line + 1}); "
+                    "the second would silently replace the first",
+                    key_node.start_mark,
+                )
+        return super().construct_mapping(node, deep=deep)
 
 
 def _yaml_timestamp(loader, node):
@@ -53,30 +105,127 @@ _GovernanceYamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _yaml_times
 _GovernanceYamlLoader.add_constructor("tag:yaml.org,2002:int", _yaml_int)
 
 
+class _JsonObject(dict):
+    """A JSON object, with the keys it gave more than once (json.loads keeps only the last)."""
+
+    twice: tuple = ()
+
+
+def _json_object(pairs: list) -> _JsonObject:
+    mapping = _JsonObject(pairs)
+    if len(mapping) < len(pairs):
+        seen: set = set()
+        mapping.twice = tuple(key for key, _ in pairs if key in seen or seen.add(key))
+    return mapping
+
+
+# A JSON string (skipped whole, brackets in it are text) or a bracket. Possessive: no backtracking.
+_JSON_BRACKETS = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')
+
+
+def _line_and_column(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - text.rfind("\n", 0, offset)
+    return f"line {line}, column {column}"
+
+
+def _json_too_deep(text: str) -> int | None:
+    """The offset of the first bracket nested deeper than ``MAX_DEPTH``, found before parsing
+    (the parser would recurse once per level, and run out of stack); None if there is none."""
+    depth = 0
+    for match in _JSON_BRACKETS.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return match.start()
+        elif token in ("]", "}"):
+            depth -= 1
+    return None
+
+
+def _read_text(path: Path, problems: _Problems) -> str | None:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)  # never more: a huge file is refused unread
+    except OSError as error:
+        problems.add("", f"cannot be read: {error.strerror or error}")
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        problems.add("", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; a governance file describes one system")
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.add("", f"cannot be read: not UTF-8 text (byte {error.start + 1})")
+        return None
+
+
 def _read_data(path: Path, problems: _Problems):
     """The file's content as Python data, or None (with a problem noted) if it cannot be read."""
     suffix = path.suffix.lower()
     if suffix not in {".yaml", ".yml", ".json"}:
         problems.add("", "not a governance file: the name must end in .yaml, .yml or .json")
         return None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        problems.add("", f"cannot be read: {getattr(error, 'strerror', None) or error}")
+    text = _read_text(path, problems)
+    if text is None:
         return None
     if suffix == ".json":
+        too_deep = _json_too_deep(text)
+        if too_deep is not None:
+            problems.add("", f"nested deeper than {MAX_DEPTH} levels ({_line_and_column(text, too_deep)})")
+            return None
         try:
-            return json.loads(text)
+            data = json.loads(text, object_pairs_hook=_json_object)
         except json.JSONDecodeError as error:
             problems.add("", f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})")
             return None
-    try:
-        return yaml.load(text, Loader=_GovernanceYamlLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problems.add("", f"not valid YAML: {getattr(error, 'problem', None) or error}{at}")
-        return None
+    else:
+        try:
+            data = yaml.load(text, Loader=_GovernanceYamlLoader)  # noqa: S506 - a SafeLoader subclass
+        except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as NUL
+            character = f"U+{error.character:04X}" if isinstance(error.character, int) else repr(error.character)
+            where = _line_and_column(text, error.position)
+            problems.add("", f"not valid YAML: the character {character} is not allowed ({where})")
+            return None
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+            problems.add("", f"not valid YAML: {getattr(error, 'problem', None) or error}{at}")
+            return None
+    _check_text_everywhere(data, problems)
+    return None if problems else data
+
+
+# Text no database can store: NUL (PostgreSQL refuses it) and halves of a surrogate pair
+# on their own (not encodable as UTF-8).
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def _check_text_everywhere(data, problems: _Problems) -> None:
+    """Note each key or text value, at any depth, that holds unstorable characters, and each key given twice."""
+    stack = [("", data)]
+    while stack:  # no recursion: the depth is already bounded, but a loop needs no stack to be
+        where, value = stack.pop()
+        if isinstance(value, str):
+            found = _UNSTORABLE.search(value)
+            if found:
+                what = "a NUL character" if found.group() == chr(0) else "an unpaired surrogate"
+                problems.add(where, f"contains {what} (at character {found.start() + 1}); remove it")
+        elif isinstance(value, dict):
+            for key in getattr(value, "twice", ()):
+                problems.add(
+                    f"{where}.{key}" if where else str(key),
+                    "given twice in the same mapping; the second would silently replace the first",
+                )
+            for key, item in reversed(value.items()):
+                place = f"{where}.{key}" if where else str(key)
+                if isinstance(key, str) and _UNSTORABLE.search(key):
+                    problems.add(where, f"the key {key!r} contains a NUL character or an unpaired surrogate")
+                    continue
+                stack.append((place, item))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", item) for i, item in reversed(list(enumerate(value))))
 
 
 def _describe(value) -> str:
@@ -169,6 +318,15 @@ class _Fields:
             return None
         return value
 
+    def code(self, key: str, *, optional: bool = False) -> str | None:
+        """An organisation code: text that keeps the code rule (``models.CODE_RULE``)."""
+        value = self.text(key, CODE_LENGTH, optional=optional)
+        problem = code_problem(value) if value else None
+        if problem:
+            self.problems.add(self.place(key), problem)
+            return None
+        return value
+
     def choice(self, key: str, choices: type[models.TextChoices], what: str, *, optional: bool = False) -> str | None:
         value = self.text(key, max_length=1000, optional=optional)
         if value is None or value == "" or value in choices.values:
@@ -217,7 +375,7 @@ class _Fields:
 def _parse_system(value, problems: _Problems) -> SystemSpec:
     fields = _Fields(value, "system", problems, required=("code", "name"), optional=("region",))
     return SystemSpec(
-        code=fields.text("code", CODE_LENGTH),
+        code=fields.code("code"),
         name=fields.text("name", NAME_LENGTH),
         region=fields.text("region", REGION_LENGTH, optional=True),
     )
@@ -229,10 +387,10 @@ def _parse_organisation(value, where: str, problems: _Problems) -> OrganisationS
     )
     org = OrganisationSpec(
         where=where,
-        code=fields.text("code", CODE_LENGTH),
+        code=fields.code("code"),
         name=fields.text("name", NAME_LENGTH),
         kind=fields.choice("kind", Kind, "kind"),
-        parent=fields.text("parent", CODE_LENGTH),
+        parent=fields.code("parent"),
     )
     for key in ("opened", "closed"):
         if fields.has(key):
@@ -272,11 +430,11 @@ def _parse_seat(value, where: str, problems: _Problems) -> SeatSpec:
     )
     seat = SeatSpec(
         where=where,
-        board=fields.text("board", CODE_LENGTH),
+        board=fields.code("board"),
         label=fields.text("label", LABEL_LENGTH),
         role=fields.choice("role", Role, "role"),
         selection=fields.choice("selection", Selection, "selection"),
-        represents=fields.text("represents", CODE_LENGTH, optional=True) or None,
+        represents=fields.code("represents", optional=True) or None,
         sector=fields.choice("sector", Sector, "sector", optional=True) or "",
         delegate=fields.flag("delegate", False),
         voting=fields.flag("voting", True),
@@ -296,13 +454,10 @@ def _check_holders_in_file(seat: SeatSpec, problems: _Problems) -> None:
     if seat.max_holders is None:
         return
     valid = [holder for holder in seat.holders if holder.valid]
-    # Checking ever longer prefixes finds the holder whose arrival breaks the rule.
-    for k in range(1, len(valid) + 1):
-        try:
-            rules.check_holders(seat.max_holders, _periods(valid[:k]))
-        except rules.RuleError as error:
-            problems.add(valid[k - 1].where, str(error))
-            return
+    found = rules.first_breaking_holder(seat.max_holders, _periods(valid))
+    if found is not None:
+        position, error = found
+        problems.add(valid[position].where, str(error))
 
 
 def _periods(holders: Iterable[HolderSpec]) -> list[tuple[str, datetime.date, datetime.date | None]]:
@@ -344,7 +499,7 @@ def parse_governance(data, file: str) -> tuple[GovernanceSpec | None, list[Probl
     spec = GovernanceSpec(
         file=file,
         system=_parse_system(data["system"], problems) if top.has("system") else SystemSpec(None, None, None),
-        top_board=top.text("top_board", CODE_LENGTH, optional=True) or None,
+        top_board=top.code("top_board", optional=True) or None,
         organisations=[
             _parse_organisation(item, f"organisations[{i}]", problems)
             for i, item in enumerate(top.items("organisations"))
