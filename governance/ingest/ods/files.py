@@ -11,6 +11,11 @@
 Each reader returns plain records, or raises ``OdsFileError`` at the first problem
 with the file, sheet and row in the message. Any file may be gzip-compressed: it is
 recognised by its content, not its name.
+
+Hostile files are refused the same way, before anything is written: a file or a gzip
+that expands to more than ``MAX_BYTES`` (200 MB; the largest real file, epraccur, is
+about 4 MB), a workbook whose parts add up to more, a workbook that is not one (a zip
+of anything else, broken XML), and a NUL character in any field (naming file and row).
 """
 
 import csv
@@ -19,15 +24,38 @@ import gzip
 import io
 import re
 import zipfile
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
 
 from governance.ingest.ods import OdsImportError
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"  # an xlsx workbook is a zip archive
+MAX_BYTES = 200 * 1024 * 1024  # a file as read, after gunzipping; and a workbook's parts, unzipped
+CHUNK = 1024 * 1024
+
+# What openpyxl and the zip and XML readers beneath it raise on a workbook that is not one,
+# when it is opened or (read-only workbooks parse lazily) while its rows are read.
+# SyntaxError covers XML parse errors (xml.etree's ParseError and those of lxml).
+BROKEN_WORKBOOK = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    InvalidFileException,
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    SyntaxError,
+    EOFError,
+    OSError,
+)
 
 
 class OdsFileError(OdsImportError):
@@ -44,21 +72,43 @@ def where(path: Path, *, sheet: str | None = None, row: int | None = None) -> st
     return ", ".join(parts)
 
 
+def _read_at_most(stream, what: str, path: Path) -> bytes:
+    """Read ``stream`` to its end, refusing it as soon as it passes ``MAX_BYTES``."""
+    chunks, size = [], 0
+    while chunk := stream.read(CHUNK):
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise OdsFileError(f"{path.name}: {what} more than {MAX_BYTES // (1024 * 1024)} MB; not an ODS file")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def read_bytes(path: Path) -> bytes:
-    """The file's content, gunzipped if it is gzip data."""
+    """The file's content, gunzipped if it is gzip data; at most ``MAX_BYTES`` either way."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = _read_at_most(handle, "the file is", path)
     except FileNotFoundError:
         raise OdsFileError(f"{path.name}: file not found ({path})") from None
     except OSError as error:
         raise OdsFileError(f"{path.name}: cannot read the file ({error.strerror or error})") from None
     if data.startswith(GZIP_MAGIC):
         try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as error:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:
+                data = _read_at_most(unzipped, "the gzip data expands to", path)
+        except (OSError, EOFError, zlib.error) as error:
             raise OdsFileError(f"{path.name}: broken gzip data ({error})") from None
     return data
+
+
+def refuse_nul(cells: Iterable, place: str, columns: Iterable[str] | None = None) -> None:
+    """Refuse a row with a NUL character in any text cell (no database stores one)."""
+    cells = list(cells)
+    names = list(columns) if columns is not None else [f"column {n}" for n in range(1, len(cells) + 1)]
+    for cell, name in zip(cells, names, strict=True):
+        if isinstance(cell, str) and "\x00" in cell:
+            raise OdsFileError(f"{place}: a NUL character in {name}")
 
 
 def decode_text(path: Path, data: bytes) -> str:
@@ -186,6 +236,7 @@ def read_epraccur(path: Path) -> Epraccur:
         place = where(path, row=number)
         if len(row) != EPRACCUR_WIDTH:
             raise OdsFileError(f"{place}: {len(row)} columns, expected {EPRACCUR_WIDTH} (epraccur layout)")
+        refuse_nul(row, place)
         row = [cell.strip() for cell in row]
         if layout is None:
             layout = detect_layout(path, row[STATUS])
@@ -276,12 +327,23 @@ def header_name(value) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
+def not_a_workbook(path: Path, error: Exception) -> OdsFileError:
+    return OdsFileError(f"{path.name}: not a readable Excel workbook ({type(error).__name__}: {error})")
+
+
 def open_workbook(path: Path, data: bytes):
-    """The workbook in ``data``, opened read-only; OdsFileError if it is not one."""
+    """The workbook in ``data``, opened read-only; OdsFileError if it is not one, or unzips too large."""
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            # Each part is read no further than its stated size (zipfile checks), so the sum bounds the work.
+            unzipped = sum(part.file_size for part in archive.infolist())
+        if unzipped > MAX_BYTES:
+            raise OdsFileError(
+                f"{path.name}: the workbook unzips to more than {MAX_BYTES // (1024 * 1024)} MB; not an ODS file"
+            )
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise OdsFileError(f"{path.name}: not a readable Excel workbook ({error})") from None
+    except BROKEN_WORKBOOK as error:
+        raise not_a_workbook(path, error) from None
 
 
 def sheet_rows(path: Path, workbook, sheet: str, columns: dict[str, str]):
@@ -299,54 +361,63 @@ def sheet_rows(path: Path, workbook, sheet: str, columns: dict[str, str]):
     for number, row in enumerate(rows, start=2):
         if not any(cell not in (None, "") for cell in row):
             continue
-        yield number, {name: (row[i] if i < len(row) else None) for name, i in positions.items()}
+        cells = {name: (row[i] if i < len(row) else None) for name, i in positions.items()}
+        refuse_nul(cells.values(), where(path, sheet=sheet, row=number), [columns[name] for name in cells])
+        yield number, cells
 
 
 def read_epcn(path: Path) -> Epcn:
     """Read the ePCN workbook: its PCNs, and every practice → PCN membership it records."""
     path = Path(path)
     workbook = open_workbook(path, read_bytes(path))
-    dates = []
     try:
-        pcns: dict[str, PcnRecord] = {}
-        for number, cells in sheet_rows(path, workbook, PCN_SHEET, PCN_COLUMNS):
-            place = where(path, sheet=PCN_SHEET, row=number)
-            code = text_cell(cells["code"])
-            if not code:
-                raise OdsFileError(f"{place}: no PCN Code")
-            if code in pcns:
-                raise OdsFileError(f"{place}: PCN {code} is already on row {pcns[code].row}")
-            pcn = PcnRecord(
-                row=number,
-                code=code,
-                name=text_cell(cells["name"]),
-                sub_icb=text_cell(cells["sub_icb"]),
-                opened=parse_date(cells["opened"], place, "Open Date"),
-                closed=parse_date(cells["closed"], place, "Close Date"),
-            )
-            if not pcn.sub_icb and pcn.closed is None:
-                raise OdsFileError(f"{place}: open PCN {code} has no Current Sub ICB Loc Code")
-            pcns[code] = pcn
-            dates += (pcn.opened, pcn.closed)
-        memberships = []
-        for number, cells in sheet_rows(path, workbook, MEMBER_SHEET, MEMBER_COLUMNS):
-            place = where(path, sheet=MEMBER_SHEET, row=number)
-            practice, pcn_code = text_cell(cells["practice"]), text_cell(cells["pcn"])
-            if not practice:
-                raise OdsFileError(f"{place}: no Partner Organisation Code")
-            if pcn_code not in pcns:
-                raise OdsFileError(f"{place}: PCN {pcn_code or '(empty)'} is not in sheet {PCN_SHEET}")
-            membership = MembershipRecord(
-                row=number,
-                practice=practice,
-                pcn=pcn_code,
-                start=parse_date(cells["start"], place, "Start Date"),
-                end=parse_date(cells["end"], place, "End Date"),
-            )
-            memberships.append(membership)
-            dates += (membership.start, membership.end)
+        return _read_epcn_sheets(path, workbook)
+    except BROKEN_WORKBOOK as error:  # parts read lazily, as the rows are
+        raise not_a_workbook(path, error) from None
     finally:
         workbook.close()
+
+
+def _read_epcn_sheets(path: Path, workbook) -> Epcn:
+    """The PCNs and memberships of an open ePCN workbook."""
+    dates = []
+    pcns: dict[str, PcnRecord] = {}
+    for number, cells in sheet_rows(path, workbook, PCN_SHEET, PCN_COLUMNS):
+        place = where(path, sheet=PCN_SHEET, row=number)
+        code = text_cell(cells["code"])
+        if not code:
+            raise OdsFileError(f"{place}: no PCN Code")
+        if code in pcns:
+            raise OdsFileError(f"{place}: PCN {code} is already on row {pcns[code].row}")
+        pcn = PcnRecord(
+            row=number,
+            code=code,
+            name=text_cell(cells["name"]),
+            sub_icb=text_cell(cells["sub_icb"]),
+            opened=parse_date(cells["opened"], place, "Open Date"),
+            closed=parse_date(cells["closed"], place, "Close Date"),
+        )
+        if not pcn.sub_icb and pcn.closed is None:
+            raise OdsFileError(f"{place}: open PCN {code} has no Current Sub ICB Loc Code")
+        pcns[code] = pcn
+        dates += (pcn.opened, pcn.closed)
+    memberships = []
+    for number, cells in sheet_rows(path, workbook, MEMBER_SHEET, MEMBER_COLUMNS):
+        place = where(path, sheet=MEMBER_SHEET, row=number)
+        practice, pcn_code = text_cell(cells["practice"]), text_cell(cells["pcn"])
+        if not practice:
+            raise OdsFileError(f"{place}: no Partner Organisation Code")
+        if pcn_code not in pcns:
+            raise OdsFileError(f"{place}: PCN {pcn_code or '(empty)'} is not in sheet {PCN_SHEET}")
+        membership = MembershipRecord(
+            row=number,
+            practice=practice,
+            pcn=pcn_code,
+            start=parse_date(cells["start"], place, "Start Date"),
+            end=parse_date(cells["end"], place, "End Date"),
+        )
+        memberships.append(membership)
+        dates += (membership.start, membership.end)
     return Epcn(path=path, pcns=pcns, memberships=memberships, data_date=max(filter(None, dates), default=None))
 
 
@@ -388,6 +459,8 @@ def lookup_rows(path: Path, data: bytes) -> tuple[str | None, list[list]]:
             rows = [list(row) for row in sheet.iter_rows(min_row=1, values_only=True)]
             if rows and any(LOOKUP_COLUMNS["code"].match(header_name(cell)) for cell in rows[0]):
                 return sheet.title, rows
+    except BROKEN_WORKBOOK as error:  # parts read lazily, as the rows are
+        raise not_a_workbook(path, error) from None
     finally:
         workbook.close()
     raise OdsFileError(f"{path.name}: no sheet has a LOCnnCDH column (the sub-ICB ODS code)")
@@ -412,6 +485,7 @@ def read_lookup(path: Path) -> Lookup:
         if not any(text_cell(cell) for cell in row):
             continue
         place = where(path, sheet=sheet, row=number)
+        refuse_nul(row, place)
         cells = {name: text_cell(row[i]) if i < len(row) else "" for name, i in positions.items()}
         location = SubIcbLocation(row=number, **cells)
         if not location.code or not location.icb_code:

@@ -14,7 +14,12 @@ the writes share one transaction, so a failure leaves the database as it was.
 Ownership. Rows the import creates have ``source="ods"``: the import renames, moves,
 closes and reopens them. Rows with ``source="governance"`` are used as they are —
 as parents, as a practice's sub-ICB — and never changed; their codes are never
-created twice.
+created twice. Because the import would undo them, the admin and the API refuse
+moves, deletes and changes of the fields it writes on its rows (``rules.check_ods_kept``);
+setting a row's source to governance takes it over instead.
+
+Codes and placement. Every code the files give keeps the code rule (``models.CODE_RULE``)
+and every row its place in ``rules.PARENT_KINDS``, or the import stops naming the row.
 
 Closing. Nothing is deleted. A practice or PCN the import owns that the files no
 longer list as open gets ``closed`` = the close date the file gives it, or, when it
@@ -42,7 +47,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.caching import versioning
-from governance.domain import history, tree, tree_check
+from governance.domain import history, rules, tree, tree_check
 from governance.ingest.ods import OdsImportError
 from governance.ingest.ods.files import (
     ACTIVE,
@@ -57,7 +62,7 @@ from governance.ingest.ods.files import (
     read_lookup,
     where,
 )
-from governance.models import Kind, Organisation, Source
+from governance.models import Kind, Organisation, Source, code_problem
 
 SHIPPED_DIR = Path(settings.BASE_DIR) / "fixtures" / "ods"
 IMPORTED_KINDS = (Kind.ICB, Kind.PLACE, Kind.PCN, Kind.PRACTICE)  # also the order of creation
@@ -274,6 +279,14 @@ def read_snapshot(epraccur: Epraccur, epcn: Epcn, lookup: Lookup, summary: Summa
         other = wanted.get(organisation.code)
         if other is not None and other.kind != organisation.kind:
             raise OdsFileError(f"{place}: code {organisation.code} is also a {other.kind} in the files")
+        problem = code_problem(organisation.code)
+        if problem:
+            raise OdsFileError(f"{place}: {problem}")
+        parent = wanted.get(organisation.parent) if organisation.parent else None
+        try:  # parents are wanted first; by construction the import keeps the table, and this says so
+            rules.check_placement(organisation.kind, parent.kind if parent else None)
+        except rules.RuleError as error:
+            raise OdsFileError(f"{place}: {organisation.code}: {error}") from None
         for name, limit in FIELD_LIMITS.items():
             if len(getattr(organisation, name)) > limit:
                 raise OdsFileError(f"{place}: {name} {getattr(organisation, name)!r} is longer than {limit} characters")
