@@ -312,17 +312,19 @@ def test_organisations_not_in_the_file_are_left_alone(tmp_path):
 
 
 def test_moves_happen_in_an_order_that_never_makes_a_cycle(tmp_path):
-    # Before: QXX > 00A > U001 > D1 (D1 only in the database). After: QXX > U001 > D1 > 00A.
+    # Bodies, which may sit under each other (a place sits only under an ICB, rules.PARENT_KINDS).
+    # Before: qxx-pc-board > qxx-gp-board > D1 (D1 only in the database).
+    # After: QXX > qxx-gp-board > D1 > qxx-pc-board.
     load(write(tmp_path, BASE))
-    org("D1", "other", Organisation.objects.get(code="U001"))
+    org("D1", "committee", Organisation.objects.get(code="qxx-gp-board"))
     data = base_data()
-    data["organisations"][1]["parent"] = "QXX"  # U001
-    data["organisations"][2]["parent"] = "D1"  # 00A, under a database organisation below U001
+    data["organisations"][5]["parent"] = "QXX"  # qxx-gp-board
+    data["organisations"][4]["parent"] = "D1"  # qxx-pc-board, under a database organisation below qxx-gp-board
 
     load(write(tmp_path, data))
 
-    assert Organisation.objects.get(code="U001").parent.code == "QXX"
-    assert Organisation.objects.get(code="00A").parent.code == "D1"
+    assert Organisation.objects.get(code="qxx-gp-board").parent.code == "QXX"
+    assert Organisation.objects.get(code="qxx-pc-board").parent.code == "D1"
 
 
 def test_the_shipped_demo_file_loads_and_reloads_without_writes():
