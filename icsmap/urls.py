@@ -10,5 +10,9 @@ urlpatterns = [
     path("", include("governance.pages.urls")),
 ]
 
-# Unmatched URLs under /api/ answer JSON, like the API's own 404s.
+# Errors outside DRF (unmatched URLs, requests refused before a view, crashes) answer JSON
+# under /api/, like the API's own errors; the site's pages elsewhere.
+handler400 = "governance.api.errors.bad_request"
+handler403 = "governance.api.errors.permission_denied"
 handler404 = "governance.api.errors.not_found"
+handler500 = "governance.api.errors.server_error"

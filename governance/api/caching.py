@@ -87,9 +87,11 @@ class ApiView:
 
     def finalize_response(self, request, response, *args, **kwargs):
         renderer = getattr(request, "accepted_renderer", None)
-        if response.status_code >= 400 and (renderer is None or renderer.format in NON_JSON_FORMATS):
+        is_json_only = response.status_code >= 400 or request.method == "OPTIONS"
+        if is_json_only and (renderer is None or renderer.format in NON_JSON_FORMATS):
             # An error is a JSON object with a message, whatever format was asked for (or if the
-            # format itself was the error).
+            # format itself was the error); so is OPTIONS's description of the view, which is no
+            # table or governance file.
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
         response = super().finalize_response(request, response, *args, **kwargs)
         version = self.data_version

@@ -2,17 +2,24 @@
 
 ``PathError`` (unknown organisation, or not open at the date) is a 404 with the
 domain's own message; a ``RuleError`` (a write the governance rules refuse) is a 400
-with the rule's message, under the field at fault or ``non_field_errors``; everything
-else is DRF's usual shape: ``{"detail": ...}`` for 401, 403 and 404,
-``{"<parameter or field>": [...]}`` for 400.
+with the rule's message, under the field at fault or ``non_field_errors``; a body over
+``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413; everything else is DRF's usual shape:
+``{"detail": ...}`` for 401, 403, 404 and 413, ``{"<parameter or field>": [...]}`` for 400.
+
+Errors that never reach DRF (an unmatched URL, a request Django refuses before the view, a
+crash) go to the site's handlers (``handler400`` … ``handler500`` in ``icsmap/urls.py``),
+which answer JSON under /api/ too.
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.views import defaults
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework import status
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -20,9 +27,17 @@ from governance.domain.rules import RuleError
 from governance.reading.paths import PathError
 
 
+class BodyTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "body_too_large"
+
+
 def exception_handler(exc, context):
-    """DRF's handler, with the path's domain errors turned into 404s and rule errors into 400s."""
-    if isinstance(exc, PathError):
+    """DRF's handler, with the path's domain errors turned into 404s, rule errors into 400s, big bodies into 413s."""
+    if isinstance(exc, RequestDataTooBig):
+        exc = BodyTooLarge(f"The request body is too large: send at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.")
+    elif isinstance(exc, PathError):
         exc = NotFound(str(exc))
     elif isinstance(exc, RuleError):
         if hasattr(exc, "error_dict"):
@@ -32,14 +47,39 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+def is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
 def not_found(request, exception=None):
     """The site's 404 (``handler404``): JSON under /api/, as every other API error is; the page elsewhere.
 
     An API URL that matches no route (``seats/1.5/``, a typo) never reaches DRF.
     """
-    if request.path.startswith("/api/"):
+    if is_api(request):
         return JsonResponse({"detail": "Not found: no such API URL."}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception=None):
+    """The site's 400 (``handler400``): a request Django refused before any view (a SuspiciousOperation)."""
+    if is_api(request):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception=None):
+    """The site's 403 (``handler403``) for a PermissionDenied raised outside DRF."""
+    if is_api(request):
+        return JsonResponse({"detail": "You do not have permission to perform this action."}, status=403)
+    return defaults.permission_denied(request, exception)
+
+
+def server_error(request):
+    """The site's 500 (``handler500``): JSON under /api/, so a client can always parse an answer; never details."""
+    if is_api(request):
+        return JsonResponse({"detail": "Server error: the fault is ours and has been logged."}, status=500)
+    return defaults.server_error(request)
 
 
 ERROR_DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})

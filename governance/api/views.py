@@ -51,7 +51,9 @@ class CsvListsMixin(ApiView):
 
     def get_renderers(self):
         renderers = super().get_renderers()
-        if getattr(self, "action", None) in self.csv_actions:
+        # OPTIONS ("metadata") answers JSON whatever the format (ApiView.finalize_response); it
+        # keeps the CSV renderer so that ?format=csv on it is not a 404.
+        if getattr(self, "action", None) in (*self.csv_actions, "metadata"):
             return renderers
         return [renderer for renderer in renderers if not isinstance(renderer, CSVRenderer)]
 
