@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,11 +54,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "csp",
     "governance",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer (icsmap/content_security.py).
+    "icsmap.content_security.SitePolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",  # high up, as django-cors-headers asks
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the URL into a query: PostgreSQL refuses NUL in text.
@@ -217,6 +221,22 @@ if os.environ.get("SECURE_PROXY_SSL_HEADER"):
     _header, _, _value = os.environ["SECURE_PROXY_SSL_HEADER"].partition(",")
     SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip() or "https")
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+# Content-Security-Policy (django-csp; icsmap/content_security.py): everything from this site,
+# no inline script or style (the admin alone may use style attributes), no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- API: throttling, HTTP caching, CORS (governance/api) --------------------------------
 # Anonymous clients get API_ANON_THROTTLE_RATE requests per address ("120/min"; "off" for
