@@ -10,7 +10,12 @@ id, a date, a person's name) is swapped for a real or plausible one, and a write
 of keys the API does not know: generated requests then also reach real organisations, seats,
 people and appointments, and writes that succeed.
 
-``SCHEMATHESIS_MAX_EXAMPLES=300`` searches harder than the default 100 (about 2 minutes instead of 40 s).
+The same operations are also called as OPTIONS (whatever the format, the answer describes the view
+in JSON, never a 500) and, where the schema offers ``format=csv``, as CSV (the answers must match the
+schema as the JSON ones do; errors stay JSON).
+
+``SCHEMATHESIS_MAX_EXAMPLES=300`` searches harder than the default 100 (about 2 minutes instead of 40 s);
+the OPTIONS and CSV runs make a quarter as many.
 """
 
 import os
@@ -30,6 +35,7 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.core import NOT_SET
 
 from governance.models import BODY_KINDS, Appointment, Organisation, Person, Seat
 from icsmap.wsgi import application
@@ -130,23 +136,71 @@ def realistic(case, data, world) -> None:
                 parameters[name] = data.draw(st.sampled_from(values[name]), label=name)
 
 
-@schema.parametrize()
-@schema.given(data=st.data())
-@settings(
-    max_examples=int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "100")),
-    deadline=None,
-    derandomize=True,  # the same cases on every run (and in CI)
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
-def test_generated_requests_never_make_a_500_and_answers_match_the_schema(case, data, world, same_connection):
-    realistic(case, data, world)
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "100"))
+
+
+def search(max_examples: int):
+    """Hypothesis settings for a run: derandomized, so the same cases on every run (and in CI)."""
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+
+
+def offers_csv(operation) -> bool:
+    """Whether an operation documents a ``format`` parameter that may be ``csv``."""
+    return any(
+        parameter.get("name") == "format" and "csv" in parameter.get("schema", {}).get("enum", [])
+        for parameter in operation.definition.raw.get("parameters", [])
+    )
+
+
+def call(case, data, world, checks):
+    """Call a case with or without a token, its writes rolled back; the response."""
     signed_in = data.draw(OFTEN if case.method in WRITES else st.booleans(), label="signed in")
     headers = {"Authorization": f"Token {world['token']}"} if signed_in else {}
     clear_caches()  # graphs cached by data version, which writes that never commit do not bump
     with transaction.atomic():  # every case starts from the same data: its writes are rolled back
-        case.call_and_validate(headers=headers, checks=CHECKS)
+        response = case.call_and_validate(headers=headers, checks=checks)
         transaction.set_rollback(True)
+    return response
+
+
+@schema.parametrize()
+@schema.given(data=st.data())
+@search(MAX_EXAMPLES)
+def test_generated_requests_never_make_a_500_and_answers_match_the_schema(case, data, world, same_connection):
+    realistic(case, data, world)
+    call(case, data, world, CHECKS)
+
+
+@schema.include(method="GET").include(func=lambda ctx: offers_csv(ctx.operation)).parametrize()
+@schema.given(data=st.data())
+@search(max(MAX_EXAMPLES // 4, 10))
+def test_generated_csv_requests_never_make_a_500_and_answers_match_the_schema(case, data, world, same_connection):
+    realistic(case, data, world)
+    case.query = {**(case.query or {}), "format": "csv"}
+    response = call(case, data, world, CHECKS)
+    expected = "text/csv" if response.status_code == 200 else "application/json"
+    assert response.headers["content-type"][0].startswith(expected)
+
+
+@schema.parametrize()
+@schema.given(data=st.data(), fmt=st.sampled_from([None, "json", "csv", "yaml", "api"]))
+@search(max(MAX_EXAMPLES // 4, 10))
+def test_generated_options_requests_describe_the_view_in_json(case, data, fmt, world, same_connection):
+    realistic(case, data, world)
+    case.method, case.body = "OPTIONS", NOT_SET  # the schema documents no OPTIONS: no conformance
+    if fmt:
+        case.query = {**(case.query or {}), "format": fmt}
+    response = call(case, data, world, [not_a_server_error])
+    assert response.status_code in (200, 400, 404, 429), response.status_code
+    if fmt != "api":  # the browsable API's OPTIONS is its HTML page
+        assert response.headers["content-type"][0] == "application/json"
+        response.json()
 
 
 # What the fuzzing found ---------------------------------------------------------------------------

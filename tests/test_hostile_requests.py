@@ -214,3 +214,39 @@ def test_a_page_refused_before_the_view_is_the_html_400_page(web, system):
 
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
+
+
+# Pagination: the bounds the schema documents are the bounds the API keeps -----------------------------
+
+
+def test_the_schema_documents_the_pagination_bounds(web, system):
+    schema = web.get("/api/schema/", {"format": "json"}).json()
+
+    parameters = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/organisations/"]["get"]["parameters"]}
+    assert parameters["page"] == {"type": "integer", "minimum": 1}
+    assert parameters["page_size"] == {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "201", "1000", "abc", "1.5", "99999999999999999999"])
+def test_a_page_size_outside_the_documented_bounds_is_a_400_naming_it(web, system, value):
+    response = web.get(f"{API}/organisations/", {"page_size": value})
+
+    assert response.status_code == 400
+    assert response.json() == {"page_size": [f"'{value}' is not a whole number from 1 to 200."]}
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc"])
+def test_a_page_outside_the_documented_bounds_is_a_400_naming_it(web, system, value):
+    response = web.get(f"{API}/organisations/", {"page": value})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["page"]
+
+
+@pytest.mark.parametrize(("value", "size"), [("1", 1), ("200", 200), ("", 50)])
+def test_a_page_size_within_the_bounds_is_kept(web, system, value, size):
+    response = web.get(f"{API}/organisations/", {"page_size": value})
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == min(size, Organisation.objects.count())
+    assert response.json()["count"] == Organisation.objects.count()

@@ -1,7 +1,14 @@
-"""Page-number pagination (DRF's ``count``/``next``/``previous``/``results``) that never 500s."""
+"""Page-number pagination (DRF's ``count``/``next``/``previous``/``results``) that never 500s.
+
+The bounds the schema documents are the bounds the API keeps: ``page`` is a whole number
+from 1 (or ``last``), ``page_size`` a whole number from 1 to ``max_page_size``; anything
+else is a 400 naming the parameter. A page past the end stays DRF's 404.
+"""
 
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+
+from governance.api import params
 
 
 class Pagination(PageNumberPagination):
@@ -20,3 +27,22 @@ class Pagination(PageNumberPagination):
         if not (number.isascii() and number.isdigit()) or int(number) < 1:
             raise ValidationError({self.page_query_param: [f"'{number}' is not a page number (1, 2, … or 'last')."]})
         return number
+
+    def get_page_size(self, request):
+        # DRF quietly falls back to the default for ?page_size=0 or abc and clamps 1000 to the
+        # maximum: the client would get a page it did not ask for, unlike what the schema says.
+        return params.bounded_int(
+            request, self.page_size_query_param, default=self.page_size, maximum=self.max_page_size
+        )
+
+    def get_schema_operation_parameters(self, view):
+        """DRF's two parameters, with the bounds this class keeps."""
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+                parameter["description"] = "A page number, from 1 (or `last`); a page past the end is a 404."
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size, default=self.page_size)
+                parameter["description"] = f"Results per page, from 1 to {self.max_page_size}."
+        return parameters
