@@ -2,9 +2,12 @@
 
 PostgreSQL cannot hold NUL in text, so a lookup by a code or a search term containing one
 fails in the database (a 500), while SQLite just finds nothing. No code, date or search
-term contains NUL, so the request is refused here, once, whatever the view: a NUL in the
-path names nothing (404); a NUL in a query parameter is a malformed request (400). Under
-/api/ both answers are JSON, like every API error; elsewhere they are the site's pages.
+term contains NUL, so the request is refused here, once, whatever the view: a NUL in a
+page's path names nothing (404); a NUL in a query parameter is a malformed request (400,
+JSON under /api/ like every API error, the bad-request page elsewhere).
+
+API paths are left to the API: its lookups (DRF's ``get_object_or_404``) already take the
+database's refusal for "not found" and answer a JSON 404 in the resource's own words.
 """
 
 from django.http import Http404, JsonResponse
@@ -25,14 +28,14 @@ def first_parameter_with_nul(query) -> str | None:
 
 
 class RefuseNullCharacters:
-    """Middleware: 404 for a NUL in the path, 400 naming the parameter for a NUL in the query."""
+    """Middleware: 404 for a NUL in a page's path, 400 naming the parameter for a NUL in any query."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if NUL in request.path:
-            raise Http404("No page has that address.")  # the site's handler404: JSON under /api/
+        if NUL in request.path and not is_api(request):
+            raise Http404("No page has that address.")
         name = first_parameter_with_nul(request.GET)
         if name is not None:
             if is_api(request):
