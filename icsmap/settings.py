@@ -64,8 +64,6 @@ MIDDLEWARE = [
     "icsmap.content_security.SitePolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",  # high up, as django-cors-headers asks
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before anything reads the URL into a query: PostgreSQL refuses NUL in text.
-    "icsmap.null_characters.RefuseNullCharacters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -64,7 +64,7 @@ def test_options_describe_the_view_in_json_whatever_the_format(web, system, url)
     assert response.json()["name"]
 
 
-# NUL in the URL ------------------------------------------------------------------------------------
+# NUL in the URL (the one guard is governance.domain.lookups.can_match) ------------------------------
 
 
 @pytest.mark.parametrize("url", ["/organisations/%00/", "/organisations/P00001%00/", "/people/%00/"])
@@ -75,14 +75,22 @@ def test_a_null_character_in_a_page_address_is_a_404_page(web, system, url):
     assert response["Content-Type"].startswith("text/html")
 
 
-@pytest.mark.parametrize("query", ["q=%00", "q=bolton%00", "date=2024-01-01%00", "page=%00", "%00=1"])
-def test_a_null_character_in_a_page_query_is_the_bad_request_page(web, system, query):
-    for url in ("/", "/organisations/QOP/", "/systems/compare/"):
-        response = web.get(f"{url}?{query}")
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/?q=%00", 200),  # search words with a NUL match nothing (test_pages pins "Nothing matches")
+        ("/?q=bolton%00", 200),
+        ("/organisations/QOP/?date=2024-01-01%00", 400),  # not a date: the bad-request page
+        ("/organisations/QOP/?page=%00", 200),
+        ("/systems/compare/?sort=%00", 200),
+        ("/?%00=1", 200),
+    ],
+)
+def test_a_null_character_in_a_page_query_is_never_a_500(web, system, url, status):
+    response = web.get(url)
 
-        assert response.status_code == 400, url
-        assert response["Content-Type"].startswith("text/html")
-        assert "null character" in response.content.decode()
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("text/html")
 
 
 @pytest.mark.parametrize(
@@ -107,20 +115,22 @@ def test_a_null_character_in_an_api_path_is_a_json_404(web, system, url):
 
 
 @pytest.mark.parametrize(
-    ("url", "name"),
+    ("url", "status"),
     [
-        ("/organisations/?q=%00", "q"),
-        ("/organisations/?search=a%00", "search"),  # a parameter the view does not know
-        ("/paths/?codes=P00001&date=%00", "date"),
-        ("/changes/?since=%00", "since"),
-        ("/organisations/P00001/?format=json%00", "format"),
+        ("/organisations/?q=%00", 400),
+        ("/organisations/?system=%00", 400),
+        ("/paths/?codes=P00001%00", 400),
+        ("/paths/?codes=P00001&date=%00", 400),
+        ("/changes/?since=%00", 400),
+        ("/organisations/P00001/?format=json%00", 404),  # an unknown format
+        ("/organisations/?search=a%00", 200),  # a parameter the view does not know: ignored
     ],
 )
-def test_a_null_character_in_an_api_query_is_a_json_400_naming_the_parameter(web, system, url, name):
+def test_a_null_character_in_an_api_query_is_never_a_500(web, system, url, status):
     response = web.get(f"{API}{url}")
 
-    assert response.status_code == 400
-    assert response.json() == {name: ["Null characters are not allowed."]}
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
 
 
 # Bodies --------------------------------------------------------------------------------------------
