@@ -53,9 +53,9 @@ def test_open_on_in_sql_agrees_with_is_active_on(day):
     icb = org("QAA", "icb")
     rows = [
         icb,
-        org("P1", "practice", icb, opened=D(2024, 1, 10), closed=D(2024, 1, 20)),
-        org("P2", "practice", icb, opened=D(2024, 1, 10)),
-        org("P3", "practice", icb, closed=D(2024, 1, 20)),
+        org("P1", "place", icb, opened=D(2024, 1, 10), closed=D(2024, 1, 20)),
+        org("P2", "place", icb, opened=D(2024, 1, 10)),
+        org("P3", "place", icb, closed=D(2024, 1, 20)),
     ]
     expected = {o.code for o in rows if o.is_active_on(day)}
     icb.refresh_from_db()  # its tree numbers moved as children were added
