@@ -1,6 +1,7 @@
 """icsmap's benchmark: import, the path in-process, HTTP under load, scale, memory.
 
     make bench                      # PostgreSQL at 127.0.0.1:5432 (databases icsmap_bench, icsmap_bench_x10)
+    .venv/bin/python bench/run.py --database mine   # databases mine and mine_x10 instead
     .venv/bin/python bench/run.py --sqlite [--duration 30] [--connections 32]
 
 Prints a table with every figure against its target and writes
@@ -160,7 +161,7 @@ def database_urls(args) -> tuple[str, str]:
         tmp = Path(tempfile.gettempdir())
         return f"sqlite:///{tmp / 'icsmap-bench.sqlite3'}", f"sqlite:///{tmp / 'icsmap-bench-x10.sqlite3'}"
     base = args.postgres.rstrip("/")
-    return f"{base}/icsmap_bench", f"{base}/icsmap_bench_x10"
+    return f"{base}/{args.database}", f"{base}/{args.database}_x10"
 
 
 def met(value, comparison: str, target) -> bool:
@@ -171,6 +172,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sqlite", action="store_true", help="Use SQLite files instead of PostgreSQL.")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL.")
+    parser.add_argument(
+        "--database", default="icsmap_bench", help="PostgreSQL database name (and NAME_x10 for the scale test)."
+    )
     parser.add_argument("--duration", type=int, default=30, help="Seconds of load per endpoint.")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument(
