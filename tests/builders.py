@@ -210,16 +210,3 @@ ODS_SLICES = Path(__file__).parent / "data" / "ods"
 SET_2023 = OdsFiles(
     ODS_SLICES / "epraccur_2023-02_slice.csv", ODS_SLICES / "ePCN_2023-01_slice.xlsx", ODS_SLICES / "LOC22_slice.csv"
 )
-
-
-def clear_caches() -> None:
-    """Forget cached graphs, pages and the remembered data version: a test's writes never commit."""
-    from django.core.cache import caches
-
-    from governance.caching import pages as page_cache
-    from governance.caching import versioning
-    from governance.reading import paths
-
-    paths.clear_graph_cache()
-    versioning.forget_latest()
-    caches[page_cache.CACHE].clear()

@@ -14,16 +14,16 @@ def _no_api_throttling(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """Each test starts with no cached system graphs or pages.
+    """Each test starts with nothing cached (``governance.caching.reset()``), and leaves nothing.
 
-    Both are cached by data version, which goes up when a write commits; tests run in
+    Caches are keyed by the data version, which goes up when a write commits; tests run in
     transactions that never commit, so one test's answers would otherwise serve the next.
     """
-    from tests.builders import clear_caches
+    from governance import caching
 
-    clear_caches()
+    caching.reset()
     yield
-    clear_caches()
+    caching.reset()
 
 
 # Tests that need something a user's machine may lack skip without it; CI sets REQUIRE_…=1 so

@@ -37,10 +37,11 @@ from schemathesis.checks import (
 )
 from schemathesis.core import NOT_SET
 
+from governance import caching
 from governance.models import BODY_KINDS, Appointment, Organisation, Person, Seat
 from icsmap.wsgi import application
 from tests import builders
-from tests.builders import API, clear_caches, codes
+from tests.builders import API, codes
 
 # Fixtures shared with the read tests (assigned, not imported, so that test arguments may name them).
 client, gm = builders.api_client, builders.api_system
@@ -162,7 +163,7 @@ def call(case, data, world, checks):
     """Call a case with or without a token, its writes rolled back; the response."""
     signed_in = data.draw(OFTEN if case.method in WRITES else st.booleans(), label="signed in")
     headers = {"Authorization": f"Token {world['token']}"} if signed_in else {}
-    clear_caches()  # graphs cached by data version, which writes that never commit do not bump
+    caching.reset()  # caches are keyed by data version, which writes that never commit do not bump
     with transaction.atomic():  # every case starts from the same data: its writes are rolled back
         response = case.call_and_validate(headers=headers, checks=checks)
         transaction.set_rollback(True)

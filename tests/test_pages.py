@@ -8,10 +8,11 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
+from governance import caching
 from governance.models import Organisation, Person
 from governance.reading import comparison, directory, structure, voice
 from governance.reading.paths import SystemGraph, load_graphs
-from tests.builders import BAD_DATES, D, appoint, clear_caches, org, seat, set_top_board
+from tests.builders import BAD_DATES, D, appoint, org, seat, set_top_board
 from tools import frontend
 
 pytestmark = pytest.mark.django_db
@@ -382,7 +383,7 @@ def test_every_page_runs_a_bounded_number_of_queries(client, gm, north_east, dja
             assert client.get(url).status_code == 200
     _grow(gm, "9")
     _grow(north_east, "8")
-    clear_caches()  # test writes never commit, so the data version (and the caches' keys) stay put
+    caching.reset()  # test writes never commit, so the data version (and the caches' keys) stay put
     for url in [*URLS, person]:
         with django_assert_max_num_queries(MAX_QUERIES.get(url, 15)):
             assert client.get(url).status_code == 200

@@ -1,0 +1,25 @@
+"""What icsmap keeps between requests, all of it keyed by the data version (``versioning``).
+
+- ``versioning``: the data version, read at most once a second per process;
+- ``pages``: rendered pages and API answers for anonymous readers;
+- the system graphs of ``governance.reading.paths.cached_graph`` (a memo in each process).
+
+Nothing here is invalidated by hand: a committed write bumps the version, and every key
+moves with it. ``reset()`` is for when the database changed behind the version's back.
+"""
+
+
+def reset() -> None:
+    """Forget everything cached: the remembered version, stored pages and answers, system graphs.
+
+    For a database changed without a bump (restored from a backup, or a test's writes,
+    which are rolled back rather than committed).
+    """
+    from django.core.cache import caches
+
+    from governance.caching import pages, versioning
+    from governance.reading import paths
+
+    versioning.forget()
+    caches[pages.CACHE].clear()
+    paths.cached_graph.cache_clear()

@@ -14,16 +14,13 @@ row is then never locked for the length of a write transaction (a lock taken on 
 write's first change would queue all writers behind each other, and could deadlock with
 the row locks they take on seats), and a rolled-back write bumps nothing.
 
-Readers ask ``latest()``, which spares them the query while nothing has changed: on
-PostgreSQL each process LISTENs for the NOTIFY that every bump sends as it commits (a
-round trip to the database cost as much as the rest of a cached path request).
+Readers ask ``latest()``, which reads the row at most once a second per process: a round
+trip to the database cost as much as the rest of a cached path request. (A LISTEN/NOTIFY
+listener that heard other processes' bumps at once measured no faster: README,
+"Performance".)
 """
 
-import contextlib
 import datetime
-import logging
-import os
-import threading
 import time
 from typing import NamedTuple
 
@@ -34,13 +31,10 @@ from django.utils import timezone
 
 from governance.models import Appointment, DataVersion, Organisation, Person, Seat
 
-logger = logging.getLogger(__name__)
-
 ROW = 1  # the primary key of the single row
-CHANNEL = "icsmap_data_version"  # PostgreSQL's NOTIFY channel for bumps
-# However quiet the channel, a process reads the row again after this many seconds: the
-# bound on staleness should a notification ever be lost (a dropped connection, a restore).
-WATCH_MAX_AGE = 1.0
+# How long a process trusts the version it last read: the bound on how stale a reader
+# can be about another process's write.
+MAX_AGE = 1.0
 _CURRENT_SQL = f"SELECT counter, changed_at FROM {DataVersion._meta.db_table} WHERE id = %s"  # noqa: S608 - our table
 VERSIONED_MODELS = (Organisation, Seat, Person, Appointment)
 
@@ -67,97 +61,30 @@ def current() -> Version:
     return Version(counter, changed_at)
 
 
-class _Watch:
-    """This process's last read of the version, and (on PostgreSQL) its LISTENing connection.
-
-    The remembered version is dropped when this process bumps, when a NOTIFY arrives on
-    the channel, when the listening connection fails, and after ``WATCH_MAX_AGE``. The
-    LISTEN starts before the read it guards, so no bump can fall between the two.
-    """
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.pid = None
-        self.listener = None
-        self.version: Version | None = None
-        self.read_at = 0.0
-        self.inherited = None  # a forked worker's copy of its parent's listener: kept, never used
-        self.warned = False
-
-    def forget(self) -> None:
-        with self.lock:
-            self.version = None
-
-    def close(self) -> None:
-        """Forget the version and close the listening connection (tests; a broken connection)."""
-        with self.lock:
-            self._close()
-
-    def latest(self) -> Version:
-        if connection.vendor != "postgresql":
-            return current()  # SQLite is in-process: the query is cheaper than watching
-        with self.lock:
-            if os.getpid() != self.pid:  # a forked worker must not share its parent's socket…
-                # …nor close it (closing ends the parent's session): keep the copy, unused.
-                self.inherited, self.listener, self.pid, self.version = self.listener, None, os.getpid(), None
-            if self.version is not None and (not self._heard() and time.monotonic() - self.read_at < WATCH_MAX_AGE):
-                return self.version
-            self._listen()
-            version = current()
-            if self.listener is not None:
-                self.version, self.read_at = version, time.monotonic()
-            return version
-
-    def _heard(self) -> bool:
-        """Whether a bump was announced since the last read (or the connection failed)."""
-        try:
-            self.listener.poll()
-        except connection.Database.Error:  # whatever broke the connection: read the row, listen again
-            self._close()
-            return True
-        heard = bool(self.listener.notifies)
-        self.listener.notifies.clear()
-        return heard
-
-    def _listen(self) -> None:
-        if self.listener is not None:
-            return
-        try:
-            listener = connection.get_new_connection(connection.get_connection_params())
-            listener.autocommit = True
-            with listener.cursor() as cursor:
-                cursor.execute(f"LISTEN {CHANNEL}")
-        except connection.Database.Error as error:  # without a listener every read asks the database
-            if not self.warned:
-                logger.warning("Cannot LISTEN for data version changes (%s); reading it on every request.", error)
-                self.warned = True
-            return
-        self.listener = listener
-
-    def _close(self) -> None:
-        self.version = None
-        if self.listener is not None:
-            with contextlib.suppress(connection.Database.Error):  # closing a broken connection
-                self.listener.close()
-            self.listener = None
-
-
-_watch = _Watch()
+# (version, when read): the version this process read last, trusted for MAX_AGE seconds.
+_remembered: tuple[Version, float] | None = None
 
 
 def latest() -> Version:
-    """The data version, as ``current()`` reads it, but without a query while nothing changed.
+    """The data version, as ``current()`` reads it, but at most once a second per process.
 
-    What readers (the API, the page cache) ask. On PostgreSQL, the version this process
-    last read stands until a bump's NOTIFY arrives (or for ``WATCH_MAX_AGE`` at most);
-    elsewhere every call is a query.
+    What readers (the API, the page cache) ask. A bump made by this process is seen at
+    once (``_bump_now`` forgets the remembered version); one made by another process
+    (another worker, an import run from the command line) within ``MAX_AGE`` seconds.
     """
-    return _watch.latest()
+    global _remembered
+    remembered, now = _remembered, time.monotonic()
+    if remembered is not None and now - remembered[1] < MAX_AGE:
+        return remembered[0]
+    version = current()
+    _remembered = (version, now)
+    return version
 
 
-def forget_latest() -> None:
-    """Drop this process's remembered version and its listening connection (tests)."""
-    _watch.close()
+def forget() -> None:
+    """Drop the remembered version: the next ``latest()`` reads the row."""
+    global _remembered
+    _remembered = None
 
 
 class _Bump:
@@ -179,10 +106,7 @@ def _bump_now() -> None:
                 DataVersion.objects.create(pk=ROW, counter=1, changed_at=now)
         except IntegrityError:  # another process recreated it meanwhile
             DataVersion.objects.filter(pk=ROW).update(counter=F("counter") + 1, changed_at=now)
-    _watch.forget()  # this process reads the new version at once; the others hear the NOTIFY
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"NOTIFY {CHANNEL}")  # delivered when this commits, after the bump
+    forget()  # this process reads the new version at once; the others within MAX_AGE
 
 
 def bump() -> None:

@@ -18,8 +18,7 @@ so one graph serves any number of paths of that system at that date.
 """
 
 import datetime
-import threading
-from collections import OrderedDict
+import functools
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -218,16 +217,9 @@ class SystemGraph:
         }
 
 
-def _read_organisation(code: str) -> Organisation | None:
-    return Organisation.objects.filter(code=code).only("pk", "code", "name", "tree_id", "opened", "closed").first()
-
-
-def find_organisation(code: str, date: datetime.date, *, version: int | None = None) -> Organisation:
-    """The organisation with ``code``, which must be open on ``date``.
-
-    Given the data ``version``, the lookup is remembered until the version changes.
-    """
-    org = _read_organisation(code) if version is None else _cached_organisation(code, version)
+def find_organisation(code: str, date: datetime.date) -> Organisation:
+    """The organisation with ``code``, which must be open on ``date``."""
+    org = Organisation.objects.filter(code=code).only("pk", "code", "name", "tree_id", "opened", "closed").first()
     if org is None:
         raise UnknownOrganisation(f"No organisation has the code {code!r}.")
     if not org.is_active_on(date):
@@ -245,61 +237,19 @@ def representation_path(code: str, date: datetime.date | None = None, *, version
     ``UnknownOrganisation`` or ``OrganisationNotOpen`` (both ``PathError``).
     """
     date = date or timezone.localdate()
-    org = find_organisation(code, date, version=version)
+    org = find_organisation(code, date)
     graph = SystemGraph.load(org.tree_id, date) if version is None else cached_graph(org.tree_id, date, version)
     return graph.path(org.pk)
 
 
 # A compiled graph depends only on its system, the date and the data version (which every
-# write bumps), so a process can keep the ones it used last and skip three queries and
-# the graph building. Bounded: enough for every system of a tenfold England at one date.
-GRAPH_CACHE_SIZE = 512
-_graph_cache: OrderedDict[tuple[int, datetime.date, int], SystemGraph] = OrderedDict()
-_graph_cache_lock = threading.Lock()
-
-
-# Organisations looked up by code, for the current data version only (a new version
-# starts afresh). Bounded by the number of organisations there are.
-_organisations_by_code: dict[str, Organisation | None] = {}
-_organisations_version: list[int | None] = [None]
-
-
-def clear_graph_cache() -> None:
-    """Forget every cached graph and organisation lookup (tests, whose writes never commit)."""
-    with _graph_cache_lock:
-        _graph_cache.clear()
-        _organisations_by_code.clear()
-        _organisations_version[0] = None
-
-
-def _cached_organisation(code: str, version: int) -> Organisation | None:
-    with _graph_cache_lock:
-        if _organisations_version[0] != version:
-            _organisations_by_code.clear()
-            _organisations_version[0] = version
-        if code in _organisations_by_code:
-            return _organisations_by_code[code]
-    org = _read_organisation(code)
-    with _graph_cache_lock:
-        if _organisations_version[0] == version:
-            _organisations_by_code[code] = org
-    return org
-
-
+# write bumps), so a process keeps the ones it used last and skips three queries and the
+# graph building: a version-keyed memo. Bounded: every system of a tenfold England at one
+# date. A new version's graphs push the old ones out. ``governance.caching.reset()`` empties it.
+@functools.lru_cache(maxsize=512)
 def cached_graph(tree_id: int, date: datetime.date, version: int) -> SystemGraph:
     """``SystemGraph.load(tree_id, date)``, reused while the data ``version`` stays the same."""
-    key = (tree_id, date, version)
-    with _graph_cache_lock:
-        graph = _graph_cache.get(key)
-        if graph is not None:
-            _graph_cache.move_to_end(key)
-            return graph
-    graph = SystemGraph.load(tree_id, date)
-    with _graph_cache_lock:
-        _graph_cache[key] = graph
-        while len(_graph_cache) > GRAPH_CACHE_SIZE:
-            _graph_cache.popitem(last=False)
-    return graph
+    return SystemGraph.load(tree_id, date)
 
 
 def representation_paths(organisations, date: datetime.date, *, version: int | None = None) -> list[dict]:
