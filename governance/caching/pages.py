@@ -2,9 +2,9 @@
 
 A page depends only on its URL, the day (pages default to "as of today") and the data
 (``governance.caching.versioning``, bumped by every committed write), so that triple is the
-cache key: a stale page is not served once this process has heard of the bump (at once,
-or within ``versioning.WATCH_MAX_AGE``); it just stops being asked for. Signed-in
-users are never served from the cache, and nothing is stored for them. Pages are
+cache key: a stale page is not served once this process knows of the bump (at once for
+its own, within ``versioning.MAX_AGE`` for another process's); it just stops being asked
+for. Signed-in users are never served from the cache, and nothing is stored for them. Pages are
 stored compressed in the ``pages`` cache (per process, or Redis with REDIS_URL), and
 carry an ETag so a browser's revalidation is a 304.
 """
