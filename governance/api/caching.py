@@ -101,7 +101,7 @@ class ApiView:
             patch_cache_control(response, public=True, max_age=getattr(settings, "API_CACHE_MAX_AGE", 60))
             answer_key = answer_cache.key(request._request) if response.status_code == 200 else None
             if answer_key:
-                response.add_post_render_callback(functools.partial(answer_cache.keep, answer_key))
+                response.add_post_render_callback(functools.partial(page_cache.keep, answer_key))
         if response.status_code == 200 and getattr(request.accepted_renderer, "format", None) == "csv":
             response["Content-Disposition"] = f'attachment; filename="{self.get_csv_filename()}"'
             following = getattr(response, "data", None)

@@ -1,12 +1,14 @@
-"""Rendered pages, reused for anonymous readers until the data changes.
+"""Rendered pages and API answers, reused for anonymous readers until the data changes.
 
-A page depends only on its URL, the day (pages default to "as of today") and the data
-(``governance.caching.versioning``, bumped by every committed write), so that triple is the
-cache key: a stale page is not served once this process knows of the bump (at once for
-its own, within ``versioning.MAX_AGE`` for another process's); it just stops being asked
-for. Signed-in users are never served from the cache, and nothing is stored for them. Pages are
-stored compressed in the ``pages`` cache (per process, or Redis with REDIS_URL), and
-carry an ETag so a browser's revalidation is a 304.
+An answer depends only on its URL (and, for the API, its Accept header), the day
+(answers default to "as of today") and the data (``governance.caching.versioning``,
+bumped by every committed write), so those are its cache key: a stale answer is not
+served once this process knows of the bump (at once for its own, within
+``versioning.MAX_AGE`` for another process's); it just stops being asked for. Signed-in
+users are never served from the cache, and nothing is stored for them. Answers are
+stored compressed in the ``pages`` cache (per process, or Redis with REDIS_URL).
+Pages carry an ETag so a browser's revalidation is a 304; the API's replay is in
+``governance.api.answer_cache``.
 """
 
 import functools
@@ -30,11 +32,27 @@ def data_version(request) -> versioning.Version:
     return request._data_version
 
 
-def _key(request, version: versioning.Version) -> tuple[str, str]:
-    digest = hashlib.sha256(
-        f"{version.counter}|{timezone.localdate():%Y%m%d}|{request.get_full_path()}".encode()
-    ).hexdigest()
-    return f"page:{digest}", f'"{digest[:32]}"'
+def key(request, *also: str) -> str:
+    """The cache key of ``request``'s answer: its data version, the day, ``also`` and its URL."""
+    raw = "|".join(
+        (str(data_version(request).counter), f"{timezone.localdate():%Y%m%d}", *also, request.build_absolute_uri())
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def stored(answer_key: str) -> HttpResponse | None:
+    """The answer kept under ``answer_key``, header for header, or None."""
+    kept = caches[CACHE].get(answer_key)
+    if kept is None:
+        return None
+    headers, body = kept
+    return HttpResponse(zlib.decompress(body), headers=headers)
+
+
+def keep(answer_key: str, response) -> None:
+    """Keep a rendered answer under ``answer_key`` (compressed: 1-3 KB each)."""
+    headers = {name: value for name, value in response.headers.items() if name.lower() != "content-length"}
+    caches[CACHE].set(answer_key, (headers, zlib.compress(response.content, 1)))
 
 
 def cached_page(view):
@@ -44,19 +62,17 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        key, etag = _key(request, data_version(request))
+        page_key = key(request)
+        etag = f'"{page_key[:32]}"'
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
             return not_modified
-        stored = caches[CACHE].get(key)
-        if stored is None:
+        response = stored(page_key)
+        if response is None:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
                 return response
-            caches[CACHE].set(key, (response["Content-Type"], zlib.compress(response.content, 1)))
-        else:
-            content_type, body = stored
-            response = HttpResponse(zlib.decompress(body), content_type=content_type)
+            keep(page_key, response)
         response["ETag"] = etag
         patch_cache_control(response, no_cache=True)  # browsers revalidate: a 304 while nothing changed
         return response
