@@ -239,3 +239,13 @@ def test_a_cached_graph_serves_until_a_committed_write_bumps_the_data_version(gm
     assert newer > version
     assert representation_path("P00001", ON, version=newer)["complete"] is False
     assert representation_path("P00001", ON, version=version)["complete"] is True  # the old version's answer
+
+
+def test_a_path_asked_again_for_the_same_data_version_costs_no_query(gm, django_assert_num_queries):
+    with django_assert_num_queries(4):  # the organisation, then the system's graph in three
+        first = representation_path("P00001", ON, version=7)
+
+    with django_assert_num_queries(0):  # both remembered for version 7
+        assert representation_path("P00001", ON, version=7) == first
+    with django_assert_num_queries(4):  # a new version: both read again
+        assert representation_path("P00001", ON, version=8) == first

@@ -2,7 +2,8 @@
 
 - ``versioning``: the data version, read at most once a second per process;
 - ``pages``: rendered pages and API answers for anonymous readers;
-- the system graphs of ``governance.reading.paths.cached_graph`` (a memo in each process).
+- system graphs and organisations looked up by code (``governance.reading.paths``'s
+  ``cached_graph`` and ``cached_organisation``, memos in each process).
 
 Nothing here is invalidated by hand: a committed write bumps the version, and every key
 moves with it. ``reset()`` is for when the database changed behind the version's back.
@@ -10,7 +11,7 @@ moves with it. ``reset()`` is for when the database changed behind the version's
 
 
 def reset() -> None:
-    """Forget everything cached: the remembered version, stored pages and answers, system graphs.
+    """Forget everything cached: the remembered version, stored pages and answers, graphs, lookups.
 
     For a database changed without a bump (restored from a backup, or a test's writes,
     which are rolled back rather than committed).
@@ -23,3 +24,4 @@ def reset() -> None:
     versioning.forget()
     caches[pages.CACHE].clear()
     paths.cached_graph.cache_clear()
+    paths.cached_organisation.cache_clear()

@@ -217,9 +217,16 @@ class SystemGraph:
         }
 
 
-def find_organisation(code: str, date: datetime.date) -> Organisation:
-    """The organisation with ``code``, which must be open on ``date``."""
-    org = Organisation.objects.filter(code=code).only("pk", "code", "name", "tree_id", "opened", "closed").first()
+def _read_organisation(code: str) -> Organisation | None:
+    return Organisation.objects.filter(code=code).only("pk", "code", "name", "tree_id", "opened", "closed").first()
+
+
+def find_organisation(code: str, date: datetime.date, *, version: int | None = None) -> Organisation:
+    """The organisation with ``code``, which must be open on ``date``.
+
+    Given the data ``version``, the lookup is remembered until the version changes.
+    """
+    org = _read_organisation(code) if version is None else cached_organisation(code, version)
     if org is None:
         raise UnknownOrganisation(f"No organisation has the code {code!r}.")
     if not org.is_active_on(date):
@@ -237,19 +244,26 @@ def representation_path(code: str, date: datetime.date | None = None, *, version
     ``UnknownOrganisation`` or ``OrganisationNotOpen`` (both ``PathError``).
     """
     date = date or timezone.localdate()
-    org = find_organisation(code, date)
+    org = find_organisation(code, date, version=version)
     graph = SystemGraph.load(org.tree_id, date) if version is None else cached_graph(org.tree_id, date, version)
     return graph.path(org.pk)
 
 
 # A compiled graph depends only on its system, the date and the data version (which every
-# write bumps), so a process keeps the ones it used last and skips three queries and the
-# graph building: a version-keyed memo. Bounded: every system of a tenfold England at one
-# date. A new version's graphs push the old ones out. ``governance.caching.reset()`` empties it.
+# write bumps), and so does an organisation's lookup by code: a process keeps the ones it
+# used last (version-keyed memos; a new version's entries push the old ones out) and skips
+# the queries and the graph building. Bounded: every system of a tenfold England at one
+# date; the organisations of an England. ``governance.caching.reset()`` empties both.
 @functools.lru_cache(maxsize=512)
 def cached_graph(tree_id: int, date: datetime.date, version: int) -> SystemGraph:
     """``SystemGraph.load(tree_id, date)``, reused while the data ``version`` stays the same."""
     return SystemGraph.load(tree_id, date)
+
+
+@functools.lru_cache(maxsize=16384)
+def cached_organisation(code: str, version: int) -> Organisation | None:
+    """The organisation with ``code`` (or None), looked up once per data ``version``."""
+    return _read_organisation(code)
 
 
 def representation_paths(organisations, date: datetime.date, *, version: int | None = None) -> list[dict]:
