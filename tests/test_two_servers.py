@@ -1,9 +1,9 @@
 """Two app servers, one database: two gunicorn instances on PostgreSQL and Redis, as a deployment runs.
 
-Each server is its own process with its own caches of the data version (LISTEN/NOTIFY), system
+Each server is its own process with its own caches of the data version (read at most twice a second), system
 graphs and, through REDIS_URL, the shared page, answer and throttle caches. The tests check
 what the README promises across servers: a write through one is seen through the other within
-1 s (``versioning.WATCH_MAX_AGE``; at once when the NOTIFY arrives), anonymous throttle counts
+1 s (``versioning.MAX_AGE`` is half that), anonymous throttle counts
 are shared, and neither server serves an answer older than the data version once it has
 answered from the newer one.
 
@@ -36,7 +36,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 7
 THROTTLE = 10  # anonymous requests a minute per address, on both servers together
-PROMISED_DELAY = 1.0  # seconds: README, "within 1 s should a notification be lost"
+PROMISED_DELAY = 1.0  # seconds: README, "another process's write is seen within 1 s"
 _addresses = count(1)
 
 

@@ -1,6 +1,6 @@
 """The data version as readers see it: ``versioning.latest()`` (governance/caching/versioning.py).
 
-``latest()`` is the same one-second memo on SQLite as on PostgreSQL, so every test here
+``latest()`` is the same memo (``MAX_AGE``) on SQLite as on PostgreSQL, so every test here
 runs, and can fail, on both. The counter's bumps themselves (once per transaction, on
 commit, by imports and repairs) are pinned in tests/test_api_http.py, with the ETags they
 drive.

@@ -1,6 +1,6 @@
 """What icsmap keeps between requests, all of it keyed by the data version (``versioning``).
 
-- ``versioning``: the data version, read at most once a second per process;
+- ``versioning``: the data version, read at most twice a second per process;
 - ``pages``: rendered pages and API answers for anonymous readers;
 - system graphs and organisations looked up by code (``governance.reading.paths``'s
   ``cached_graph`` and ``cached_organisation``, memos in each process).

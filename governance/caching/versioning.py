@@ -14,7 +14,7 @@ row is then never locked for the length of a write transaction (a lock taken on 
 write's first change would queue all writers behind each other, and could deadlock with
 the row locks they take on seats), and a rolled-back write bumps nothing.
 
-Readers ask ``latest()``, which reads the row at most once a second per process: a round
+Readers ask ``latest()``, which reads the row at most twice a second per process: a round
 trip to the database cost as much as the rest of a cached path request. (A LISTEN/NOTIFY
 listener that heard other processes' bumps at once measured no faster: README,
 "Performance".)
@@ -34,7 +34,7 @@ from governance.models import Appointment, DataVersion, Organisation, Person, Se
 ROW = 1  # the primary key of the single row
 # How long a process trusts the version it last read: the bound on how stale a reader
 # can be about another process's write.
-MAX_AGE = 1.0
+MAX_AGE = 0.5
 _CURRENT_SQL = f"SELECT counter, changed_at FROM {DataVersion._meta.db_table} WHERE id = %s"  # noqa: S608 - our table
 VERSIONED_MODELS = (Organisation, Seat, Person, Appointment)
 
@@ -66,7 +66,7 @@ _remembered: tuple[Version, float] | None = None
 
 
 def latest() -> Version:
-    """The data version, as ``current()`` reads it, but at most once a second per process.
+    """The data version, as ``current()`` reads it, but at most twice a second per process.
 
     What readers (the API, the page cache) ask. A bump made by this process is seen at
     once (``_bump_now`` forgets the remembered version); one made by another process
