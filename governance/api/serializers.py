@@ -70,6 +70,8 @@ class SeatSerializer(serializers.ModelSerializer):
             "delegate",
             "voting",
             "max_holders",
+            "portfolio",
+            "holders_recorded",
         ]
 
 
@@ -121,7 +123,7 @@ class AppointmentSerializer(FromTo, serializers.ModelSerializer):
 
     class Meta:
         model = Appointment
-        fields = ["id", "person", "person_name", "seat", "seat_label", "body", "start", "end", "source"]
+        fields = ["id", "person", "person_name", "seat", "seat_label", "body", "start", "end", "term_ends", "source"]
 
 
 class PersonDetailSerializer(PersonSerializer):
@@ -156,7 +158,13 @@ class PathSeatSerializer(serializers.Serializer):
     selection = serializers.ChoiceField(choices=Selection.choices)
     delegate = serializers.BooleanField()
     voting = serializers.BooleanField()
-    vacant = serializers.BooleanField(help_text="Nobody held the seat on the date.")
+    vacant = serializers.BooleanField(
+        help_text="Nobody held the seat on the date. False when its holders are not recorded (unknown is not vacant)."
+    )
+    holders_recorded = serializers.BooleanField(
+        help_text="False when nobody knows who holds the seat: then it is neither filled nor vacant, holders is [], "
+        "and a path through it is not complete."
+    )
     max_holders = serializers.IntegerField()
     holders = HolderSerializer(many=True)
 
@@ -186,7 +194,9 @@ class PathSerializer(serializers.Serializer):
     date = serializers.DateField()
     top_board = OrganisationRefSerializer(allow_null=True)
     reaches_top = serializers.BooleanField()
-    complete = serializers.BooleanField(help_text="Reaches the top and no seat on the way is vacant.")
+    complete = serializers.BooleanField(
+        help_text="Reaches the top, no seat on the way is vacant and every seat on the way has its holders recorded."
+    )
     distance = serializers.IntegerField(allow_null=True, help_text="Hops to the top board; null if unreachable.")
     layers = LayerSerializer(many=True)
     sector_seats = PathSeatSerializer(many=True, help_text="The top board's sector seats: beside the path, not on it.")
@@ -267,6 +277,9 @@ class AppointmentUpdateSerializer(OnlyKnownFields, FromTo, serializers.Serialize
 
     start = IsoDateField(source="start", required=False, help_text="First day in the seat.")
     end = IsoDateField(source="end", required=False, allow_null=True, help_text="Last day; null while current.")
+    term_ends = IsoDateField(
+        required=False, allow_null=True, help_text="The day the term is due to end (not the day it ended), or null."
+    )
     source = serializers.CharField(
         required=False, allow_blank=True, max_length=500, help_text="Where this is published: a link or a citation."
     )
@@ -314,7 +327,18 @@ class SeatUpdateSerializer(OnlyKnownFields, serializers.ModelSerializer):
 
     class Meta:
         model = Seat
-        fields = ["label", "role", "sector", "represents", "selection", "delegate", "voting", "max_holders"]
+        fields = [
+            "label",
+            "role",
+            "sector",
+            "represents",
+            "selection",
+            "delegate",
+            "voting",
+            "max_holders",
+            "portfolio",
+            "holders_recorded",
+        ]
         extra_kwargs = {name: {"required": False} for name in fields}
         validators = []  # label per body is checked by seating.update_seat, naming the body
 
