@@ -147,6 +147,7 @@ class HolderSerializer(FromTo, serializers.Serializer):
     person_id = serializers.IntegerField()
     start = serializers.DateField(source="start")
     end = serializers.DateField(source="end", allow_null=True)
+    source = serializers.CharField(allow_blank=True, help_text="Where the appointment is published (may be empty).")
 
 
 class PathSeatSerializer(serializers.Serializer):

@@ -28,6 +28,7 @@ COLUMNS = (
     Column("share_complete", "Practices with a complete chain", first_descending=True),
     Column("gp_seats", "GP seats on the top board", first_descending=True),
     Column("vacancies", "Vacant seats"),
+    Column("verified", "Holders last verified", numeric=False, first_descending=True),
 )
 SORT_KEYS = {column.key for column in COLUMNS}
 DEFAULT_SORT = "name"
@@ -55,6 +56,9 @@ def _row(root: dict, summary: dict | None) -> dict:
         "vacancies": None,
         "practices": None,
         "complete": None,
+        "unrecorded": None,
+        "illustrative": False,
+        "verified": None,
     }
     if summary is not None:
         practices = summary["practices"]
@@ -65,6 +69,9 @@ def _row(root: dict, summary: dict | None) -> dict:
             vacancies=summary["vacant_seats"],
             practices=practices["total"],
             complete=practices["complete"],
+            unrecorded=summary["unrecorded_seats"],
+            illustrative=summary["provenance"]["illustrative"],
+            verified=summary["provenance"]["verified"],
         )
     return row
 
@@ -84,8 +91,10 @@ def compare_systems(date: datetime.date, sort: str | None = None) -> dict:
 
     Returns ``{"date", "sort", "descending", "columns": [{"key", "label", "aria_sort",
     "next_sort"}], "rows": [{"code", "name", "region", "governance", "median_distance",
-    "share_complete", "gp_seats", "vacancies", "practices"}]}``; a system without
-    governance has None in every measure.
+    "share_complete", "gp_seats", "vacancies", "unrecorded", "practices", "complete",
+    "illustrative", "verified"}]}``; a system without governance has None in every measure.
+    ``unrecorded`` counts the seats whose holders are not recorded (never counted as vacant);
+    ``verified`` is the day its holders were last checked (ISO), ``illustrative`` whether invented.
     """
     key, descending = parse_sort(sort)
     roots = list(
