@@ -2,9 +2,9 @@
 
 import pytest
 
-from governance.reading.paths import OrganisationNotOpen, UnknownOrganisation, representation_path
 from governance.models import Seat
 from governance.reading import ladder
+from governance.reading.paths import OrganisationNotOpen, UnknownOrganisation, representation_path
 from tests.builders import D, appoint, greater_manchester, org, seat
 
 pytestmark = pytest.mark.django_db

@@ -122,8 +122,8 @@ def summarise(graph: SystemGraph) -> dict:
     the system vacant at the date); ``unrecorded_seats`` (every seat whose holders are not
     recorded: not counted as vacant); ``practices`` (total, reaching_top, complete, the
     shares of both, median_distance); ``provenance`` (``illustrative``: the holders are
-    invented; ``source``; ``verified``: the day they were last checked); ``places`` (per place: PCNs, practices, reaching
-    the top, complete); ``breaks`` (where chains break, most practices first).
+    invented; ``source``; ``verified``: the day they were last checked); ``places`` (per
+    place: PCNs, practices, reaching the top, complete); ``breaks`` (where chains break, most practices first).
     """
     root = graph.root
     top = graph.top_board
