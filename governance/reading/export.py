@@ -172,14 +172,15 @@ def _holder(appointment: dict) -> dict:
     return holder
 
 
-def dump_yaml(data: dict) -> str:
+def dump_yaml(data: dict, *, made_by: str = "exported by icsmap") -> str:
     """``data`` as YAML in the style of the shipped governance files: one line per organisation and holder.
 
     PyYAML quotes whatever would read back as another type (``'010'``, ``'yes'``), and
-    dates are written as YAML dates, which the loader reads as dates.
+    dates are written as YAML dates, which the loader reads as dates. ``made_by`` goes in
+    the first line's comment.
     """
     code = data.get("system", {}).get("code", "a system")
-    header = f"# Governance of {code}, exported by icsmap; load with manage.py load_governance.\n"
+    header = f"# Governance of {code}, {made_by}; load with manage.py load_governance.\n"
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=2**16)
 
 
