@@ -323,7 +323,10 @@ def test_compare_has_a_row_per_system_and_sorts_server_side(client, gm, north_ea
 
     assert words.index("NHS Greater Manchester ICB") < words.index("NHS North East ICB")
     assert "NHS North East ICB North East and Yorkshire No governance recorded" in words
-    assert "NHS Greater Manchester ICB North West 5 50% (3 of 6) as recorded, not verified 1 2 Not verified" in words
+    assert (
+        "NHS Greater Manchester ICB North West 5 50% (3 of 6) as recorded, not verified 1 2 Not met (2 of 9) "
+        "Not verified" in words
+    )
     assert 'aria-sort="descending"' in html and html.count("aria-sort=") == 1
     assert "sort=share_complete" in html  # the sorted column's link flips the order
     assert 'value="2026-01-01"' in html and 'name="sort" value="-share_complete"' in html  # the date form keeps both
@@ -528,3 +531,13 @@ def test_source_and_verification_are_shown_on_the_systems_pages(client, gm):
     caching.reset()
     unverified = text(page(client, "/organisations/P00001/", date=DATE.isoformat()))
     assert "these holders have not been verified against a published source" in unverified
+
+
+def test_system_page_checks_the_statutory_composition_of_its_board(client, gm):
+    html = page(client, "/organisations/QOP/", date=DATE.isoformat())
+    words = text(html)
+
+    assert "Statutory seats on the board" in words and "Not met a statutory seat is missing or vacant" in words
+    assert "A chair 1 1 0 0 Met" in words
+    assert "A partner member nominated by NHS trusts and foundation trusts 1 0 1 0 Vacant" in words
+    assert "Two non-executive members 0 0 0 0 Missing" in words

@@ -10,6 +10,7 @@ from django.db.models import Count
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from governance.domain.composition import REQUIREMENTS, STATUSES
 from governance.domain.dates import BadDate, parse_date
 from governance.domain.lookups import can_match
 from governance.models import Appointment, Kind, Organisation, Person, Role, Seat, Sector, Selection, code_problem
@@ -201,6 +202,40 @@ class PathSerializer(serializers.Serializer):
     distance = serializers.IntegerField(allow_null=True, help_text="Hops to the top board; null if unreachable.")
     layers = LayerSerializer(many=True)
     sector_seats = PathSeatSerializer(many=True, help_text="The top board's sector seats: beside the path, not on it.")
+
+
+# The composition check (``systems/<code>/composition/``): the shape of ``governance.domain.composition``.
+
+
+class RequirementSerializer(serializers.Serializer):
+    """One statutory requirement of the top board, counted in places (a seat taking two holders offers two)."""
+
+    requirement = serializers.ChoiceField(choices=[r.key for r in REQUIREMENTS])
+    description = serializers.CharField()
+    minimum = serializers.IntegerField()
+    seats = serializers.IntegerField(help_text="Places on the board's seats that meet it.")
+    filled = serializers.IntegerField(help_text="People holding them on the date.")
+    vacant = serializers.IntegerField(help_text="Empty places on seats whose holders are recorded.")
+    unrecorded = serializers.IntegerField(help_text="Places on seats whose holders are not recorded.")
+    status = serializers.ChoiceField(
+        choices=list(STATUSES),
+        help_text="Decided in this order: missing (seats < minimum), vacant (filled + unrecorded < minimum), "
+        "unrecorded (filled < minimum only because holders are not recorded), else met.",
+    )
+
+
+class CompositionSerializer(serializers.Serializer):
+    """A system's top board checked against the statutory composition of an ICB board, at a date."""
+
+    system = SystemRefSerializer()
+    date = serializers.DateField()
+    board = OrganisationRefSerializer(allow_null=True, help_text="The top board; null if none is recorded.")
+    requirements = RequirementSerializer(many=True, help_text="Nine, in a fixed order; empty without a top board.")
+    met = serializers.BooleanField(
+        allow_null=True,
+        help_text="True when every requirement is met; false when any is missing or vacant; null when only "
+        "holders not recorded stand between the board and met (or there is no top board).",
+    )
 
 
 # Writes. Each request has its own serializer: what may be sent, checked field by field

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from governance.caching.pages import cached_page, data_version
-from governance.domain import dates
+from governance.domain import composition, dates
 from governance.domain.lookups import can_match
 from governance.models import BODY_KINDS, Kind, Organisation, Person, Seat
 from governance.reading import comparison, directory, structure, voice
@@ -98,6 +98,7 @@ def organisation_detail(request, code):
     if is_system:
         layers = voice.body_layers(graph)
         context["summary"] = voice.summarise(graph)
+        context["composition"] = composition.composition(graph)
         context["governance_tree"] = structure.governance_tree(graph, layers)
         exclude = (Kind.PLACE, *BODY_KINDS)
     else:
