@@ -541,3 +541,19 @@ def test_system_page_checks_the_statutory_composition_of_its_board(client, gm):
     assert "A chair 1 1 0 0 Met" in words
     assert "A partner member nominated by NHS trusts and foundation trusts 1 0 1 0 Vacant" in words
     assert "Two non-executive members 0 0 0 0 Missing" in words
+
+
+def test_system_page_lists_seats_vacant_now_and_terms_ending_within_90_days(client, gm):
+    chair = Appointment.objects.get(person__name="Illustrative Chair")
+    Appointment.objects.filter(pk=chair.pk).update(term_ends=D(2026, 3, 1))  # 59 days after DATE
+    Appointment.objects.filter(person__name="Illustrative Bolton Lead").update(term_ends=D(2026, 6, 1))  # later
+
+    words = text(page(client, "/organisations/QOP/", date=DATE.isoformat()))
+    to_fill = structure.seats_to_fill(SystemGraph.load(gm.tree_id, DATE), gm.tree_id)
+
+    assert "Vacant Oldham representative, on GP board" in words
+    assert "Vacant Partner member (NHS trusts), on ICB board" in words
+    assert "Terms due to end by 1 April 2026" in words
+    assert "Chair, on ICB board : Illustrative Chair ’s term is due to end on 1 March 2026" in words
+    assert [t["name"] for t in to_fill["terms_ending"]] == ["Illustrative Chair"]
+    assert {s["label"] for s in to_fill["vacant"]} == {"Oldham representative", "Partner member (NHS trusts)"}

@@ -102,10 +102,20 @@ class AppointmentFilter(filters.FilterSet):
     person = IdFilter(field_name="person_id", help_text="The person's id.")
     seat = IdFilter(field_name="seat_id", help_text="The seat's id.")
     current_on = IsoDateFilter(method="filter_current_on", help_text="Only appointments current on this date.")
+    term_ends_after = IsoDateFilter(
+        field_name="term_ends",
+        lookup_expr="gte",
+        help_text="Only appointments whose term is due to end on or after this date (YYYY-MM-DD).",
+    )
+    term_ends_before = IsoDateFilter(
+        field_name="term_ends",
+        lookup_expr="lte",
+        help_text="Only appointments whose term is due to end on or before this date (YYYY-MM-DD).",
+    )
 
     class Meta:
         model = Appointment
-        fields = ["person", "seat", "current_on"]
+        fields = ["person", "seat", "current_on", "term_ends_after", "term_ends_before"]
 
     def filter_current_on(self, queryset, name, value: datetime.date):
         return queryset.current_on(value)

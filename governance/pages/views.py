@@ -99,6 +99,7 @@ def organisation_detail(request, code):
         layers = voice.body_layers(graph)
         context["summary"] = voice.summarise(graph)
         context["composition"] = composition.composition(graph)
+        context["to_fill"] = structure.seats_to_fill(graph, org.tree_id) if graph.top_board else None
         context["governance_tree"] = structure.governance_tree(graph, layers)
         exclude = (Kind.PLACE, *BODY_KINDS)
     else:

@@ -133,6 +133,41 @@ def tally(seats: list[dict]) -> dict:
     }
 
 
+TERMS_AHEAD = datetime.timedelta(days=90)
+
+
+def seats_to_fill(graph: SystemGraph, tree_id: int) -> dict:
+    """What the system (``tree_id``, loaded as ``graph``) must fill soon: the seats vacant at the graph's
+    date, and the terms due to end within 90 days of it.
+
+    ``{"vacant": [{"label", "body"}], "terms_ending": [{"label", "body", "name", "person_id",
+    "term_ends"}], "until": date}``. Vacant seats come from the loaded graph; the terms cost
+    one query (holders of not-recorded seats have none to list).
+    """
+    date = graph.date
+    until = date + TERMS_AHEAD
+    vacant = [
+        {"label": seat.label, "body": graph.nodes[seat.body_id].as_json()}
+        for seat in graph.seats
+        if seat.vacant and seat.body_id in graph.nodes
+    ]
+    ending = (
+        Appointment.objects.filter(
+            seat__body__tree_id=tree_id, seat__holders_recorded=True, start__lte=date, term_ends__gte=date
+        )
+        .filter(Q(end__isnull=True) | Q(end__gte=date), term_ends__lte=until)
+        .order_by("term_ends", "seat__label")
+        .values_list("seat__label", "seat__body_id", "person__name", "person_id", "term_ends")
+    )
+    terms = [
+        {"label": label, "body": graph.nodes[body].as_json(), "name": name, "person_id": pk, "term_ends": ends}
+        for label, body, name, pk, ends in ending
+        if body in graph.nodes  # an open body
+    ]
+    vacant.sort(key=lambda seat: (seat["body"]["name"], seat["label"]))
+    return {"vacant": vacant, "terms_ending": terms, "until": until}
+
+
 def ladder(path: dict) -> dict:
     """A path (DESIGN.md's JSON) as rungs from the top down, for drawing.
 
