@@ -24,7 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from governance.models import Portfolio, Role, Sector, Selection
-from governance.reading.paths import SeatView, SystemGraph
+
+# The check reads a system as ``governance.reading.paths`` loads it (a ``SystemGraph`` and its
+# ``SeatView``s), by their attributes only: the domain does not import the readers.
 
 MET, MISSING, VACANT, UNRECORDED = "met", "missing", "vacant", "unrecorded"
 STATUSES = (MET, MISSING, VACANT, UNRECORDED)
@@ -46,7 +48,8 @@ class Requirement:
     def minimum(self) -> int:
         return len(self.labels)
 
-    def matches(self, seat: SeatView) -> bool:
+    def matches(self, seat) -> bool:
+        """Whether ``seat`` (anything with ``role``, ``portfolio`` and ``sector``) counts towards this."""
         return (
             seat.role == self.role
             and (not self.portfolio or seat.portfolio == self.portfolio)
@@ -127,8 +130,9 @@ def _status(minimum: int, seats: int, filled: int, unrecorded: int) -> str:
     return MET
 
 
-def check_requirement(requirement: Requirement, seats: Iterable[SeatView]) -> dict:
-    """One requirement against a board's seats (holders as at the graph's date)."""
+def check_requirement(requirement: Requirement, seats: Iterable) -> dict:
+    """One requirement against a board's seats (each with ``max_holders``, ``holders_recorded`` and the
+    ``holders`` of the date)."""
     matching = [seat for seat in seats if requirement.matches(seat)]
     places = sum(seat.max_holders for seat in matching)
     filled = sum(len(seat.holders) for seat in matching if seat.holders_recorded)
@@ -154,8 +158,8 @@ def board_met(requirements: list[dict]) -> bool | None:
     return None
 
 
-def composition(graph: SystemGraph) -> dict:
-    """The composition check of ``graph``'s top board at the graph's date (no queries).
+def composition(graph) -> dict:
+    """The composition check of a loaded system graph's top board at the graph's date (no queries).
 
     ``{"system": {"code", "name"}, "date", "board": {"code", "name", "kind"} | None,
     "requirements": [{"requirement", "description", "minimum", "seats", "filled", "vacant",
