@@ -228,9 +228,9 @@ class Selection(models.TextChoices):
 
 class SeatQuerySet(models.QuerySet):
     def vacant_on(self, date: datetime.date) -> "SeatQuerySet":
-        """Seats nobody held on ``date``."""
+        """Seats nobody held on ``date``: known to be empty, so never a seat whose holders are not recorded."""
         held = Appointment.objects.current_on(date).filter(seat=OuterRef("pk"))
-        return self.filter(~Exists(held))
+        return self.filter(~Exists(held), holders_recorded=True)
 
 
 class Seat(models.Model):

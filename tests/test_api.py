@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from governance.models import Appointment
+from governance.models import Appointment, Seat
 from governance.reading.paths import representation_path
 from tests import builders
 from tests.builders import API, BAD_DATES, ON, D, codes, org
@@ -359,6 +359,14 @@ def test_seat_filters(client, gm, params, expected):
 
     assert response.status_code == 200, response.json()
     assert [s["label"] for s in response.json()["results"]] == expected
+
+
+def test_a_seat_whose_holders_are_not_recorded_is_never_vacant_on_a_date(client, gm):
+    Seat.objects.filter(label="Primary care board representative").update(holders_recorded=False)
+
+    response = client.get(f"{API}/seats/", {"vacant_on": ON})
+
+    assert [s["label"] for s in response.json()["results"]] == ["GP board representative"]
 
 
 @pytest.mark.parametrize(

@@ -70,7 +70,10 @@ class SeatFilter(filters.FilterSet):
     body = filters.CharFilter(method="filter_body", help_text="Code of the board or committee the seat is on.")
     represents = filters.CharFilter(method="filter_represents", help_text="Code of the organisation it represents.")
     sector = filters.ChoiceFilter(choices=Sector.choices, help_text="The sector it stands for.")
-    vacant_on = IsoDateFilter(method="filter_vacant_on", help_text="Only seats nobody held on this date.")
+    vacant_on = IsoDateFilter(
+        method="filter_vacant_on",
+        help_text="Only seats nobody held on this date (not those whose holders are not recorded).",
+    )
 
     class Meta:
         model = Seat

@@ -152,10 +152,8 @@ def seats_to_fill(graph: SystemGraph, tree_id: int) -> dict:
         if seat.vacant and seat.body_id in graph.nodes
     ]
     ending = (
-        Appointment.objects.filter(
-            seat__body__tree_id=tree_id, seat__holders_recorded=True, start__lte=date, term_ends__gte=date
-        )
-        .filter(Q(end__isnull=True) | Q(end__gte=date), term_ends__lte=until)
+        Appointment.objects.current_on(date)
+        .filter(seat__body__tree_id=tree_id, seat__holders_recorded=True, term_ends__range=(date, until))
         .order_by("term_ends", "seat__label")
         .values_list("seat__label", "seat__body_id", "person__name", "person_id", "term_ends")
     )

@@ -14,7 +14,6 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db.models import Q
 from django.utils import timezone
 
 from governance.domain.composition import REQUIREMENTS
@@ -103,14 +102,13 @@ def _systems(codes, today: datetime.date, report: ScaffoldReport) -> list[Organi
         unknown = sorted(set(codes) - set(roots.values_list("code", flat=True)))
         if unknown:
             raise ScaffoldError(f"No system (ICB) has the code {', '.join(map(repr, unknown))}; nothing was written.")
-    is_open = (Q(opened__isnull=True) | Q(opened__lte=today)) & (Q(closed__isnull=True) | Q(closed__gte=today))
     chosen = []
     taken = set(
         Organisation.objects.filter(code__in=[board_code(r) for r in roots] + [icp_code(r) for r in roots]).values_list(
             "code", flat=True
         )
     )
-    for root in roots.filter(is_open) if not codes else roots:
+    for root in roots.open_on(today) if not codes else roots:
         if not root.is_active_on(today):
             report.skipped.append(f"{root.code}: not open on {today} (closed {root.closed})")
         elif root.top_board_id is not None:
