@@ -172,6 +172,13 @@ def _holder(appointment: dict) -> dict:
     return holder
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """Writes a value used twice (one date for two organisations) out twice: the loader refuses aliases."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
 def dump_yaml(data: dict, *, made_by: str = "exported by icsmap") -> str:
     """``data`` as YAML in the style of the shipped governance files: one line per organisation and holder.
 
@@ -181,7 +188,9 @@ def dump_yaml(data: dict, *, made_by: str = "exported by icsmap") -> str:
     """
     code = data.get("system", {}).get("code", "a system")
     header = f"# Governance of {code}, {made_by}; load with manage.py load_governance.\n"
-    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=2**16)
+    return header + yaml.dump(
+        data, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, default_flow_style=None, width=2**16
+    )
 
 
 # --- Popolo -------------------------------------------------------------------------------------
