@@ -29,11 +29,13 @@ $(FRONTEND): package.json package-lock.json tools/frontend.py | $(INSTALLED)
 
 install: $(INSTALLED) $(FRONTEND)
 
-# Idempotent: a second run migrates nothing, re-imports as a no-op and reloads nothing.
+# Idempotent: a second run migrates nothing, re-imports as a no-op and reloads nothing. After the
+# demo, every other open system gets its statutory board (holders not recorded) and ICP.
 data: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_ods
 	$(MANAGE) load_governance $(DEMO_GOVERNANCE)
+	$(MANAGE) scaffold_governance --verbosity 0
 	$(MANAGE) check_tree
 
 setup: data

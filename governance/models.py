@@ -128,6 +128,18 @@ class Organisation(MPTTModel):
     closed = models.DateField(null=True, blank=True, help_text="Day it closed; empty while open.")
     postcode = models.CharField(max_length=10, blank=True, help_text="Postcode (practices).")
     region = models.CharField(max_length=64, blank=True, help_text="NHS England region (on ICBs).")
+    governance_source = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="On an ICB: where its boards' holders were taken from (a link or a citation).",
+    )
+    verified_on = models.DateField(
+        null=True, blank=True, help_text="On an ICB: the day its holders were last checked against that source."
+    )
+    illustrative = models.BooleanField(
+        default=False,
+        help_text="On an ICB: its holders are invented demo content, not real people. Every page showing them says so.",
+    )
     top_board = models.ForeignKey(
         "self",
         null=True,
@@ -198,6 +210,15 @@ class Sector(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class Portfolio(models.TextChoices):
+    """What an executive seat is for: the statutory composition check tells the directors apart by it."""
+
+    FINANCE = "finance", "Finance"
+    MEDICAL = "medical", "Medical"
+    NURSING = "nursing", "Nursing"
+    OTHER = "other", "Other"
+
+
 class Selection(models.TextChoices):
     ELECTED = "elected", "Elected"
     NOMINATED = "nominated", "Nominated"
@@ -207,9 +228,9 @@ class Selection(models.TextChoices):
 
 class SeatQuerySet(models.QuerySet):
     def vacant_on(self, date: datetime.date) -> "SeatQuerySet":
-        """Seats nobody held on ``date``."""
+        """Seats nobody held on ``date``: known to be empty, so never a seat whose holders are not recorded."""
         held = Appointment.objects.current_on(date).filter(seat=OuterRef("pk"))
-        return self.filter(~Exists(held))
+        return self.filter(~Exists(held), holders_recorded=True)
 
 
 class Seat(models.Model):
@@ -239,6 +260,17 @@ class Seat(models.Model):
     delegate = models.BooleanField(default=False, help_text="Its holder acts as a delegate of what it represents.")
     voting = models.BooleanField(default=True, help_text="Its holder votes.")
     max_holders = models.PositiveSmallIntegerField(default=1, help_text="How many people may hold it at once.")
+    portfolio = models.CharField(
+        max_length=10,
+        choices=Portfolio.choices,
+        blank=True,
+        help_text="An executive seat's portfolio (finance, medical, nursing, other): tells the directors apart.",
+    )
+    holders_recorded = models.BooleanField(
+        default=True,
+        help_text="Whether its holders are recorded. If not, nobody knows who holds it: it is neither filled nor "
+        "vacant, and it has no appointments (governance file: holders: unknown).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -255,6 +287,9 @@ class Seat(models.Model):
             models.CheckConstraint(condition=Q(role__in=[r.value for r in Role]), name="seat_role_valid"),
             models.CheckConstraint(
                 condition=Q(selection__in=[s.value for s in Selection]), name="seat_selection_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(portfolio__in=["", *(p.value for p in Portfolio)]), name="seat_portfolio_valid"
             ),
         ]
 
@@ -307,6 +342,11 @@ class Appointment(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="appointments")
     start = models.DateField(help_text="First day in the seat.")
     end = models.DateField(null=True, blank=True, help_text="Last day in the seat; empty while current.")
+    term_ends = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the term is due to end, if known (the end is the day it actually ended).",
+    )
     source = models.CharField(max_length=500, blank=True, help_text="Where this is published: a link or a citation.")
     # Also the appointment's version: an edit form carries it, and a save refuses if it moved on
     # meanwhile (governance.domain.edit_conflicts).
@@ -320,6 +360,10 @@ class Appointment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="appointment_end_not_before_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(term_ends__isnull=True) | Q(term_ends__gte=F("start")),
+                name="appointment_term_ends_not_before_start",
             ),
             models.UniqueConstraint(fields=["seat", "person", "start"], name="appointment_unique_start"),
         ]

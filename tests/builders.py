@@ -20,6 +20,7 @@ D = datetime.date
 DEFAULT_START = D(2023, 4, 1)
 # Refused alike by the pages (a 400 page), the API (a 400 naming the parameter) and the commands (exit 1).
 BAD_DATES = ["20250101", "2025-1-1", "2025-02-30"]
+ICBS_ESTABLISHED = D(2022, 7, 1)
 
 
 def org(code: str, kind: str, parent: Organisation | None = None, **fields) -> Organisation:
@@ -92,6 +93,31 @@ def greater_manchester(*, complete: bool) -> dict:
         appoint(s["primary_seat"], "Illustrative Holder C", D(2023, 4, 1))
     appoint(s["partner"], "Illustrative Partner", D(2022, 7, 1))
     return s
+
+
+def statutory_board(system: Organisation, *, start: datetime.date = ICBS_ESTABLISHED) -> dict[str, Seat]:
+    """``system``'s top board with one seat per place of the statutory composition, each held from ``start``.
+
+    Returns the seats by label (the labels of ``composition.REQUIREMENTS``).
+    """
+    from governance.domain.composition import REQUIREMENTS
+
+    board = org(f"{system.code.lower()}-board", "board", system, name=f"{system.name} board")
+    set_top_board(system, board)
+    seats = {}
+    for requirement in REQUIREMENTS:
+        for label in requirement.labels:
+            made = seat(
+                board,
+                label,
+                role=requirement.role,
+                selection=requirement.selection,
+                portfolio=requirement.portfolio,
+                sector=requirement.sector,
+            )
+            appoint(made, f"Illustrative {label}", start)
+            seats[label] = made
+    return seats
 
 
 # --- the API ------------------------------------------------------------------------------------

@@ -443,3 +443,72 @@ def test_every_structural_write_of_the_admin_takes_the_tree_lock(as_editor, syst
     as_editor.post(reverse("admin:governance_organisation_delete", args=[leaf.pk]), {"post": "yes"})
     assert taken and not Organisation.objects.filter(code="00C").exists(), "delete"
     assert_tree_whole()
+
+
+# --- holders not recorded, portfolios, terms -------------------------------------------
+
+
+def test_seat_page_keeps_holders_not_recorded_only_without_appointments(as_editor, systems):
+    seat_a = systems["seat_a"]
+    url = change_url(seat_a)
+    data = form_data(as_editor.get(url))
+    del data["holders_recorded"]  # an unticked box is not posted
+
+    assert "holders are not recorded, yet it would have 1 appointment" in errors_of(as_editor.post(url, data))
+    assert Seat.objects.get(pk=seat_a.pk).holders_recorded is True
+
+    data["appointments-0-DELETE"] = "on"
+    assert as_editor.post(url, data).status_code == 302
+    kept = Seat.objects.get(pk=seat_a.pk)
+    assert (kept.holders_recorded, kept.appointments.count()) == (False, 0)
+    assert as_editor.get(url).context["adminform"].form["holders_recorded"].value() is False
+
+
+def test_no_holder_is_added_to_a_seat_whose_holders_are_not_recorded(as_editor, systems):
+    unknown = seat(systems["board_a"], "Director of finance", role="executive", portfolio="finance")
+    Seat.objects.filter(pk=unknown.pk).update(holders_recorded=False)
+    person = systems["seat_a"].appointments.get().person
+    data = {"seat": unknown.pk, "person": person.pk, "start": "2024-04-01", "end": "", "term_ends": "", "source": ""}
+
+    assert "holders are not recorded" in errors_of(as_editor.post(add_url(Appointment), data))
+    assert not unknown.appointments.exists()
+
+
+def test_body_page_sets_portfolio_and_refuses_it_on_a_chair(as_editor, systems):
+    url = change_url(systems["board_a"])
+    data = form_data(as_editor.get(url))
+    data.update({"seats-TOTAL_FORMS": "2", "seats-1-body": systems["board_a"].pk, "seats-1-label": "Director"})
+    data.update({"seats-1-role": "chair", "seats-1-selection": "appointed", "seats-1-portfolio": "nursing"})
+    data.update({"seats-1-voting": "on", "seats-1-max_holders": "1"})
+
+    assert "Only executive seats have a portfolio" in errors_of(as_editor.post(url, data))
+
+    data["seats-1-role"] = "executive"
+    assert as_editor.post(url, data).status_code == 302
+    assert Seat.objects.get(label="Director").portfolio == "nursing"
+
+
+def test_term_due_to_end_is_kept_and_checked(as_editor, systems):
+    appointment = systems["seat_a"].appointments.get()
+    url = change_url(appointment)
+    data = form_data(as_editor.get(url))
+
+    data["term_ends"] = "2020-01-01"
+    assert "term is due to end (2020-01-01) before" in errors_of(as_editor.post(url, data))
+    data["term_ends"] = "2027-03-31"
+    assert as_editor.post(url, data).status_code == 302
+    assert Appointment.objects.get(pk=appointment.pk).term_ends == D(2027, 3, 31)
+
+
+def test_system_provenance_is_edited_on_the_icb(as_superuser, systems):
+    url = change_url(systems["qaa"])
+    data = form_data(as_superuser.get(url))
+    data.update(governance_source="https://example.org/qaa", verified_on="2026-11-03", illustrative="on")
+
+    assert as_superuser.post(url, data).status_code == 302, errors_of(as_superuser.post(url, data))
+    qaa = Organisation.objects.get(code="QAA")
+    assert (qaa.governance_source, qaa.verified_on, qaa.illustrative) == (
+        "https://example.org/qaa",
+        D(2026, 11, 3),
+        True,
+    )

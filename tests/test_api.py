@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from governance.models import Appointment, Seat
 from governance.reading.paths import representation_path
 from tests import builders
 from tests.builders import API, BAD_DATES, ON, D, codes, org
@@ -360,6 +361,14 @@ def test_seat_filters(client, gm, params, expected):
     assert [s["label"] for s in response.json()["results"]] == expected
 
 
+def test_a_seat_whose_holders_are_not_recorded_is_never_vacant_on_a_date(client, gm):
+    Seat.objects.filter(label="Primary care board representative").update(holders_recorded=False)
+
+    response = client.get(f"{API}/seats/", {"vacant_on": ON})
+
+    assert [s["label"] for s in response.json()["results"]] == ["GP board representative"]
+
+
 @pytest.mark.parametrize(
     ("params", "parameter"),
     [({"body": "NOPE"}, "body"), ({"vacant_on": "soon"}, "vacant_on"), ({"sector": "x"}, "sector")],
@@ -418,7 +427,32 @@ def test_appointment_person_and_seat_filters(client, gm):
     assert by_seat[0]["from"] == "2022-07-01" and by_seat[0]["body"] == "qop-board"
 
 
-@pytest.mark.parametrize("params", [{"person": "abc"}, {"seat": "99999999999999999999999"}, {"current_on": "x"}])
+def test_appointment_term_ends_filters_find_terms_due_to_end_between_two_dates(client, gm):
+    Appointment.objects.filter(person__name="Illustrative Holder A").update(term_ends=D(2027, 3, 31))
+    Appointment.objects.filter(person__name="Illustrative Partner").update(term_ends=D(2026, 12, 31))
+
+    def names(**params):
+        response = client.get(f"{API}/appointments/", params)
+        assert response.status_code == 200, response.json()
+        return sorted(a["person_name"] for a in response.json()["results"])
+
+    assert names(term_ends_after="2026-12-01", term_ends_before="2027-01-31") == ["Illustrative Partner"]
+    assert names(term_ends_after="2026-12-31") == ["Illustrative Holder A", "Illustrative Partner"]
+    assert names(term_ends_before="2026-12-30") == []
+    found = client.get(f"{API}/appointments/", {"term_ends_after": "2027-01-01"}).json()["results"]
+    assert [a["term_ends"] for a in found] == ["2027-03-31"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"person": "abc"},
+        {"seat": "99999999999999999999999"},
+        {"current_on": "x"},
+        {"term_ends_after": "2026-13-01"},
+        {"term_ends_before": "31/12/2026"},
+    ],
+)
 def test_bad_appointment_filters_are_400s(client, gm, params):
     response = client.get(f"{API}/appointments/", params)
 
@@ -499,7 +533,7 @@ WEIRD = ["", "abc", "-1", "0", "99999999999999999999999", "2023-02-30", "9999-12
         ("/paths/", ["codes", "system", "date", "page"]),
         ("/seats/", ["body", "represents", "sector", "vacant_on", "page"]),
         ("/people/", ["q", "page"]),
-        ("/appointments/", ["person", "seat", "current_on", "page"]),
+        ("/appointments/", ["person", "seat", "current_on", "term_ends_after", "term_ends_before", "page"]),
     ],
 )
 def test_no_input_makes_a_500(client, gm, url, names):

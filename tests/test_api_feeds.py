@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from governance.caching import versioning
-from governance.domain import history, tree
+from governance.domain import composition, history, tree
 from governance.models import Organisation, Seat
 from governance.reading import voice
 from governance.reading.paths import SystemGraph
@@ -116,6 +116,38 @@ def test_summary_follows_a_write(client, gm):
     assert after.status_code == 200
     assert after.json()["vacant_seats"] == before.json()["vacant_seats"] - 1
     assert after.json() == voice.summarise(SystemGraph.load(gm["icb"].tree_id, D(2026, 11, 22)))
+
+
+# systems/<code>/composition/ ----------------------------------------------------------------------
+
+
+def composition_of(client, code="QOP", **query):
+    return client.get(f"{API}/systems/{code}/composition/", query)
+
+
+def test_composition_is_the_domain_check_with_etag_and_bounded_queries(client, gm, django_assert_max_num_queries):
+    grow(gm["icb"], places=3, pcns=2, practices=3)
+    commit_now()
+    with django_assert_max_num_queries(5):  # the data version, the root, the graph: whatever the size
+        first = composition_of(client, date=ON)
+
+    assert first.status_code == 200
+    assert first.json() == composition.composition(SystemGraph.load(gm["icb"].tree_id, D(2026, 11, 22)))
+    body = first.json()
+    assert set(body) == {"system", "date", "board", "requirements", "met"}
+    assert len(body["requirements"]) == 9 and body["met"] is False  # only a chair and a partner member
+    assert first["ETag"].startswith(f'"{versioning.current().counter}-')
+    with django_assert_max_num_queries(1):
+        again = client.get(f"{API}/systems/QOP/composition/?date={ON}", headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
+
+
+def test_composition_errors_are_like_the_summarys(client, gm):
+    assert composition_of(client, "NOPE", date=ON).status_code == 404
+    assert composition_of(client, "00T", date=ON).status_code == 404
+    bad = composition_of(client, date="2023-02-30")
+    assert bad.status_code == 400 and bad.json() == {"date": ["'2023-02-30' is not a date in the form YYYY-MM-DD."]}
+    assert composition_of(client, "QAA", date=ON).json()["requirements"] == []  # no top board: nothing to check
 
 
 # changes/?since= ----------------------------------------------------------------------------------

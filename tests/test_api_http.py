@@ -340,7 +340,7 @@ def test_csv_by_accept_header_and_the_next_page_in_a_link(client, gm):
 def test_an_empty_list_is_a_header_row(client, gm):
     response = get(client, "/appointments/?current_on=1999-01-01&format=csv")
 
-    assert response.content.decode() == "id,person,person_name,seat,seat_label,body,from,to,source\r\n"
+    assert response.content.decode() == "id,person,person_name,seat,seat_label,body,from,to,term_ends,source\r\n"
 
 
 def test_seats_people_and_appointments_as_csv(client, gm):

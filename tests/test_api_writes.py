@@ -153,6 +153,7 @@ def test_create_an_appointment_by_person_name(gm, alice):
         "body": "qop-provider-board",
         "from": "2025-01-01",
         "to": None,
+        "term_ends": None,
         "source": "https://example.org/p",
     }
     assert Appointment.objects.get(pk=body["id"]).start == D(2025, 1, 1)
@@ -300,6 +301,8 @@ def test_create_a_seat(gm, alice):
         "delegate": True,
         "voting": True,
         "max_holders": 2,
+        "portfolio": "",
+        "holders_recorded": True,
     }
 
 
@@ -478,3 +481,43 @@ def test_concurrent_appointments_to_one_seat_take_turns():
     assert sorted(statuses) == [201] + [400] * 7
     assert empty.appointments.count() == 1 and Person.objects.count() == 1  # the refused rolled back their people
     assert versioning.current().counter == version + 1  # one bump, for the one write that committed
+
+
+# Holders not recorded, portfolios, terms ------------------------------------------------------------------
+
+
+def test_a_seat_keeps_holders_not_recorded_only_without_appointments(gm, alice):
+    held = f"{API}/seats/{gm['bolton_seat'].pk}/"
+    empty = f"{API}/seats/{gm['primary_seat'].pk}/"  # vacant: nobody was ever appointed
+
+    refused = alice.patch(held, {"holders_recorded": False}, format="json")
+    accepted = alice.patch(empty, {"holders_recorded": False}, format="json")
+
+    assert refused.status_code == 400 and "holders are not recorded" in refused.json()["holders_recorded"][0]
+    assert Seat.objects.get(pk=gm["bolton_seat"].pk).holders_recorded is True
+    assert accepted.status_code == 200 and accepted.json()["holders_recorded"] is False
+    assert alice.get(empty).json()["holders_recorded"] is False
+    appointing = alice.post(f"{API}/appointments/", new_appointment(gm), format="json")
+    assert appointing.status_code == 400 and "holders are not recorded" in appointing.json()["seat"][0]
+
+
+def test_a_seat_is_created_with_a_portfolio_and_holders_not_recorded(gm, alice):
+    body = {"body": "qop-board", "label": "Director of finance", "role": "executive", "selection": "appointed"}
+
+    response = alice.post(f"{API}/seats/", {**body, "portfolio": "finance", "holders_recorded": False}, format="json")
+    on_a_chair = alice.post(f"{API}/seats/", {**body, "label": "Chair", "role": "chair", "portfolio": "finance"})
+
+    assert response.status_code == 201, response.json()
+    assert (response.json()["portfolio"], response.json()["holders_recorded"]) == ("finance", False)
+    assert on_a_chair.status_code == 400 and "Only executive seats" in on_a_chair.json()["portfolio"][0]
+
+
+def test_an_appointment_keeps_the_day_its_term_is_due_to_end(gm, alice):
+    url = f"{API}/appointments/{gm['a'].pk}/"
+
+    response = alice.patch(url, {"term_ends": "2027-03-31"}, format="json")
+    too_early = alice.patch(url, {"term_ends": "2020-01-01"}, format="json")
+
+    assert response.status_code == 200 and response.json()["term_ends"] == "2027-03-31"
+    assert too_early.status_code == 400 and "before the appointment starts" in too_early.json()["term_ends"][0]
+    assert Appointment.objects.get(pk=gm["a"].pk).term_ends == D(2027, 3, 31)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from governance.models import Appointment, Organisation, Person, Seat
 from tests.builders import D, appoint, org, seat, set_top_board
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -191,17 +192,12 @@ def _axe_report(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def test_home_ladder_and_system_pages_have_no_serious_accessibility_violations(page, system):
+def _axe_failures(page, pages) -> list[str]:
+    """axe-core's serious and critical findings on each (name, url) of ``pages``; the rest are printed."""
     if not AXE.exists():
         pytest.skip(f"needs axe-core at {AXE.relative_to(ROOT)} (npm ci, or make install)")
     failures = []
-    for name, url in [
-        ("home", "/"),
-        ("search", "/?q=BL1+1AA"),
-        ("ladder", "/organisations/P00001/"),
-        ("ladder-vacant", "/organisations/P00001/?date=2023-01-01"),
-        ("system", "/organisations/QOP/"),
-    ]:
+    for name, url in pages:
         page.goto(url)
         # Open every <details> (the system page's seat list, say) so axe checks what they hold.
         page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
@@ -215,6 +211,20 @@ def test_home_ladder_and_system_pages_have_no_serious_accessibility_violations(p
             failures.append(f"{url}:\n{_axe_report(fatal)}")
         elif result["violations"]:
             print(f"axe, {url} (not fatal):\n{_axe_report(result['violations'])}")
+    return failures
+
+
+def test_home_ladder_and_system_pages_have_no_serious_accessibility_violations(page, system):
+    failures = _axe_failures(
+        page,
+        [
+            ("home", "/"),
+            ("search", "/?q=BL1+1AA"),
+            ("ladder", "/organisations/P00001/"),
+            ("ladder-vacant", "/organisations/P00001/?date=2023-01-01"),
+            ("system", "/organisations/QOP/"),
+        ],
+    )
     assert not failures, "axe-core found serious or critical violations:\n" + "\n".join(failures)
     assert page.requests_elsewhere == []
     assert page.csp_violations == []
@@ -249,5 +259,36 @@ def test_the_admin_works_under_the_content_security_policy(page, system, live_se
     page.wait_for_url(re.compile(r"/recent-changes/"))
     page.get_by_label("System").select_option("QOP")  # the page's script submits the form on change
     page.wait_for_url(re.compile(r"[?&]system=QOP"))
+    assert page.requests_elsewhere == []
+    assert page.csp_violations == []
+
+
+def test_not_recorded_seats_provenance_and_composition_have_no_serious_accessibility_violations(page, system):
+    """The parts issue 13 added: "not recorded" seats and verdicts, the illustrative banner, sources,
+    the composition table, and the comparison's new columns."""
+    Organisation.objects.filter(pk=system.pk).update(
+        illustrative=True, governance_source="https://example.org/board", verified_on=D(2026, 11, 3)
+    )
+    board = Organisation.objects.get(code="qop-board")
+    seat(board, "Director of finance", role="executive", portfolio="finance", holders_recorded=False)
+    Seat.objects.filter(label="Bolton representative").update(holders_recorded=False)
+    Appointment.objects.filter(seat__label="Bolton representative").delete()
+    Appointment.objects.filter(seat__label="GP board representative").update(source="https://example.org/minutes")
+    delegate = Person.objects.get(name="Illustrative Delegate")
+
+    failures = _axe_failures(
+        page,
+        [
+            ("ladder-not-recorded", "/organisations/P00001/"),
+            ("system-composition", "/organisations/QOP/"),
+            ("board-not-recorded", "/organisations/qop-board/"),
+            ("person-illustrative", f"/people/{delegate.pk}/"),
+            ("compare", "/systems/compare/"),
+        ],
+    )
+    assert not failures, "axe-core found serious or critical violations:\n" + "\n".join(failures)
+    page.goto("/organisations/P00001/")
+    assert "Holders not recorded" in page.locator(".icsmap-verdict").inner_text()
+    assert page.locator(".icsmap-illustrative").is_visible()
     assert page.requests_elsewhere == []
     assert page.csp_violations == []

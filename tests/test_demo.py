@@ -99,3 +99,18 @@ def test_every_greater_manchester_practice_has_a_path_after_the_real_import():
     assert by_place["00Y"] == {(True, False)}  # Oldham: vacant seat
     assert by_place["02H"] == {(False, False)}  # Wigan: broken
     assert tree_check.diagnose().ok
+
+
+def test_the_demo_says_its_holders_are_illustrative_at_the_top_of_its_pages_and_no_other_system_does(demo, client):
+    other = org("QKS", "icb", name="NHS Kent and Medway Integrated Care Board")
+    org("U91Q", "pcn", org("91Q", "place", other))
+    call_command("scaffold_governance", verbosity=0)
+    chair = Organisation.objects.get(code="qop-board").seats.get(label="Chair").appointments.get().person
+
+    for url in ("/organisations/QOP/", "/organisations/P00T/", "/organisations/qop-board/", f"/people/{chair.pk}/"):
+        html = client.get(url, {"date": TODAY.isoformat()}).content.decode()
+        assert html.index("<h1") < html.index("Illustrative holders") < html.index("icsmap-asof"), url
+    for url in ("/organisations/QKS/", "/organisations/qks-board/", "/organisations/U91Q/"):
+        html = client.get(url, {"date": TODAY.isoformat()}).content.decode()
+        assert "Illustrative holders" not in html, url
+        assert "Holders not recorded" in html or "Not recorded" in html or url.endswith("U91Q/"), url

@@ -84,7 +84,12 @@ def test_demo_export_says_what_the_demo_file_says(demo):
     data = export.governance_file(root())
     original, _ = loading.read_governance_file(DEMO)
 
-    assert data["system"] == {"code": "QOP", "name": original.system.name, "region": "North West"}
+    assert data["system"] == {
+        "code": "QOP",
+        "name": original.system.name,
+        "region": "North West",
+        "illustrative": True,  # its holders are invented
+    }
     assert data["top_board"] == "qop-board"
     assert {o["code"]: o["parent"] for o in data["organisations"]} == {o.code: o.parent for o in original.organisations}
     assert {(s["board"], s["label"]) for s in data["seats"]} == {(s.board, s.label) for s in original.seats}
@@ -276,3 +281,28 @@ def test_only_systems_have_exports(demo, code, what):
 
 def test_unknown_format_is_a_404_not_a_500(demo):
     assert APIClient().get("/api/v1/systems/QOP/governance/", {"format": "xml"}).status_code == 404
+
+
+def test_unknown_holders_portfolio_terms_and_provenance_round_trip(demo, tmp_path):
+    qop = root()
+    Organisation.objects.filter(pk=qop.pk).update(
+        governance_source="https://example.org/qop-board", verified_on=D(2026, 11, 3)
+    )
+    Seat.objects.filter(label="Chief finance officer").update(holders_recorded=False)
+    Appointment.objects.filter(seat__label="Chief finance officer").delete()
+    Appointment.objects.filter(person__name="Illustrative Chair").update(term_ends=D(2027, 6, 30))
+
+    data = export.governance_file(root())
+    text = exported_yaml()
+
+    assert data["system"]["source"] == "https://example.org/qop-board" and data["system"]["verified"] == D(2026, 11, 3)
+    finance = next(s for s in data["seats"] if s["label"] == "Chief finance officer")
+    assert (finance["holders"], finance["portfolio"]) == ("unknown", "finance")
+    assert "holders: unknown" in text
+    chair = next(s for s in data["seats"] if s["board"] == "qop-board" and s["label"] == "Chair")
+    assert chair["holders"][0]["term_ends"] == D(2027, 6, 30)
+    assert writes_while(lambda: load_text(tmp_path, text)) == []
+    empty_database()
+    load_text(tmp_path, text)
+    assert exported_yaml() == text
+    assert Seat.objects.get(label="Chief finance officer").holders_recorded is False

@@ -130,19 +130,19 @@ def snapshot() -> dict:
         "organisations": list(
             Organisation.objects.order_by("code").values_list(
                 "code", "name", "kind", "parent__code", "opened", "closed", "postcode", "region", "top_board__code",
-                "source", "tree_id", "lft", "rght", "level",
+                "source", "governance_source", "verified_on", "illustrative", "tree_id", "lft", "rght", "level",
             )
         ),
         "seats": list(
             Seat.objects.order_by("body__code", "label").values_list(
                 "body__code", "label", "role", "represents__code", "sector", "selection", "delegate", "voting",
-                "max_holders",
+                "max_holders", "portfolio", "holders_recorded",
             )
         ),
         "people": list(Person.objects.order_by("name", "pk").values_list("pk", "name")),
         "appointments": list(
             Appointment.objects.order_by("seat__label", "person__name", "start").values_list(
-                "seat__body__code", "seat__label", "person__name", "start", "end", "source"
+                "seat__body__code", "seat__label", "person__name", "start", "end", "term_ends", "source"
             )
         ),
     }  # fmt: skip
@@ -618,6 +618,48 @@ INVALID = [
         "2 people in the database are called 'Illustrative Twin'",
         id="holder name shared by two people",
     ),
+    pytest.param(
+        edit(lambda d: seats(d, 3).update(holders="nobody knows")),
+        "seats[3].holders",
+        "write unknown if they are not recorded",
+        id="holders neither a list nor unknown",
+    ),
+    pytest.param(
+        edit(lambda d: seats(d, 0).update(holders="unknown")),
+        "seats[0].holders",
+        "unknown, but the database has appointments on this seat (Illustrative Chair from 2022-07-01)",
+        id="unknown holders on a seat with appointments",
+    ),
+    pytest.param(
+        edit(lambda d: seats(d, 0).update(portfolio="finance")),
+        "seats[0].portfolio",
+        "Only executive seats have a portfolio",
+        id="portfolio on a chair",
+    ),
+    pytest.param(
+        edit(lambda d: seats(d, 0).update(role="executive", portfolio="estates")),
+        "seats[0].portfolio",
+        "unknown portfolio 'estates'; one of: finance, medical, nursing, other",
+        id="unknown portfolio",
+    ),
+    pytest.param(
+        edit(lambda d: seats(d, 0)["holders"][0].update(term_ends=D(2020, 1, 1))),
+        "seats[0].holders[0].term_ends",
+        "2020-01-01 is before from (2022-07-01)",
+        id="term ends before it starts",
+    ),
+    pytest.param(
+        edit(lambda d: d["system"].update(verified="last week")),
+        "system.verified",
+        "not a date ('last week')",
+        id="verified not a date",
+    ),
+    pytest.param(
+        edit(lambda d: d["system"].update(illustrative="yes")),
+        "system.illustrative",
+        "not true or false",
+        id="illustrative not a boolean",
+    ),
 ]
 
 
@@ -873,3 +915,62 @@ def test_command_names_a_file_it_cannot_read(tmp_path, name, content, fragment):
 def test_command_names_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="cannot be read"):
         run(tmp_path / "missing.yaml")
+
+
+# --- holders not recorded, portfolios, terms, provenance ---------------------------------
+
+
+def with_unknown_holders_and_provenance() -> dict:
+    data = base_data()
+    data["system"].update(source="https://example.org/board-members", verified=D(2026, 11, 3), illustrative=True)
+    seats(data, 3)["holders"] = "unknown"  # the GP board representative, vacant in BASE
+    seats(data, 0)["holders"][0]["term_ends"] = D(2026, 6, 30)
+    data["seats"].append(
+        {"board": "qxx-board", "label": "Director of finance", "role": "executive", "portfolio": "finance"}
+        | {"selection": "appointed", "holders": "unknown"}
+    )
+    return data
+
+
+def test_unknown_holders_portfolio_term_and_provenance_are_kept(tmp_path):
+    load(write(tmp_path, BASE))
+    path = write(tmp_path, with_unknown_holders_and_provenance(), "unknown.yaml")
+
+    report = load(path)
+
+    gp_rep = seat("qxx-pc-board", "GP board representative")
+    finance = seat("qxx-board", "Director of finance")
+    assert (gp_rep.holders_recorded, gp_rep.appointments.count()) == (False, 0)
+    assert (finance.holders_recorded, finance.portfolio) == (False, "finance")
+    assert seat("qxx-board", "Chair").holders_recorded is True
+    assert Appointment.objects.get(person__name="Illustrative Chair").term_ends == D(2026, 6, 30)
+    root = Organisation.objects.get(code="QXX")
+    assert (root.governance_source, root.verified_on, root.illustrative) == (
+        "https://example.org/board-members",
+        D(2026, 11, 3),
+        True,
+    )
+    assert "~ seat qxx-pc-board / GP board representative: holders_recorded True → False" in report.changes
+    assert not load(path).changed  # and a second load changes nothing
+
+
+def test_unknown_becomes_a_list_again_and_provenance_left_out_is_cleared(tmp_path):
+    load(write(tmp_path, with_unknown_holders_and_provenance()))
+
+    report = load(write(tmp_path, BASE))
+
+    assert seat("qxx-pc-board", "GP board representative").holders_recorded is True
+    root = Organisation.objects.get(code="QXX")
+    assert (root.governance_source, root.verified_on, root.illustrative) == ("", None, False)
+    assert report.changed
+
+
+def test_unknown_holders_with_prune_delete_the_appointments(tmp_path):
+    load(write(tmp_path, BASE))
+    data = base_data()
+    seats(data, 0)["holders"] = "unknown"
+
+    load(write(tmp_path, data), prune=True)
+
+    chair = seat("qxx-board", "Chair")
+    assert (chair.holders_recorded, chair.appointments.count()) == (False, 0)

@@ -9,7 +9,7 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from governance import caching
-from governance.models import Organisation, Person
+from governance.models import Appointment, Organisation, Person, Seat
 from governance.reading import comparison, directory, structure, voice
 from governance.reading.paths import SystemGraph, load_graphs
 from tests.builders import BAD_DATES, D, appoint, org, seat, set_top_board
@@ -323,7 +323,10 @@ def test_compare_has_a_row_per_system_and_sorts_server_side(client, gm, north_ea
 
     assert words.index("NHS Greater Manchester ICB") < words.index("NHS North East ICB")
     assert "NHS North East ICB North East and Yorkshire No governance recorded" in words
-    assert "NHS Greater Manchester ICB North West 5 50% (3 of 6) 1 2" in words
+    assert (
+        "NHS Greater Manchester ICB North West 5 50% (3 of 6) as recorded, not verified 1 2 Not met (2 of 9) "
+        "Not verified" in words
+    )
     assert 'aria-sort="descending"' in html and html.count("aria-sort=") == 1
     assert "sort=share_complete" in html  # the sorted column's link flips the order
     assert 'value="2026-01-01"' in html and 'name="sort" value="-share_complete"' in html  # the date form keeps both
@@ -453,3 +456,104 @@ def test_a_board_off_the_path_says_it_has_no_route_of_its_own(client, gm):
 
     assert "Broken chain" in words and "neither reports to a board or committee that reaches the top board" in words
     assert "Chain breaks here" not in words
+
+
+# Holders not recorded, and where holders come from
+
+
+@pytest.fixture
+def unrecorded(gm):
+    """Oldham's GP board seat: nobody knows who holds it (rather than vacant since October 2025)."""
+    oldham_seat = Seat.objects.get(label="Oldham representative")
+    oldham_seat.appointments.all().delete()
+    Seat.objects.filter(pk=oldham_seat.pk).update(holders_recorded=False)
+    return gm
+
+
+def test_a_not_recorded_seat_says_so_in_words_and_style_never_vacant(client, unrecorded):
+    html = page(client, "/organisations/P00011/", date=DATE.isoformat())
+    words = text(html)
+
+    assert "Holders not recorded" in words and "who holds 1 seat on the way is not recorded" in words
+    assert "Who holds this seat is not recorded" in words
+    assert "icsmap-rung__link--unrecorded" in html and "icsmap-status--unrecorded" in html
+    assert "icsmap-rung__link--vacant" not in html and "Complete chain" not in words
+    assert "Nobody holds this seat" not in words.split("Beside the path")[0]  # only the trusts' sector seat is empty
+    gp_board = text(page(client, "/organisations/qop-gp-board/", date=DATE.isoformat()))
+    assert "Oldham representative Representative; elected; delegate Oldham Not recorded" in gp_board
+    assert "2 seats, 1 filled, 0 vacant and 1 whose holders are not recorded" in gp_board
+
+
+def test_the_summary_and_comparison_count_not_recorded_apart_from_vacant(client, unrecorded, north_east):
+    summary = voice.summarise(SystemGraph.load(unrecorded.tree_id, DATE))
+    by_layer = {layer["layer"]: layer for layer in summary["layers"]}
+
+    assert (by_layer[2]["filled"], by_layer[2]["vacant"], by_layer[2]["unrecorded"]) == (1, 0, 1)
+    assert (summary["vacant_seats"], summary["unrecorded_seats"]) == (1, 1)
+    assert summary["practices"]["complete"] == 3  # Oldham's chain is not complete: unknown is not filled
+    row = next(r for r in comparison.compare_systems(DATE)["rows"] if r["code"] == "QOP")
+    assert (row["vacancies"], row["unrecorded"]) == (1, 1)
+    assert "1 not recorded" in text(page(client, "/systems/compare/", date=DATE.isoformat()))
+
+
+def test_illustrative_holders_are_announced_at_the_top_of_the_systems_pages(client, gm, north_east):
+    Organisation.objects.filter(pk=gm.pk).update(illustrative=True)
+    dual = Person.objects.get(name="Illustrative Dual Role")
+
+    for url in ("/organisations/QOP/", "/organisations/P00001/", "/organisations/U00001/", "/organisations/qop-board/"):
+        html = page(client, url, date=DATE.isoformat())
+        assert "Illustrative holders" in html, url
+        assert html.index("<h1") < html.index("Illustrative holders") < html.index("icsmap-asof"), url  # at the top
+    person = page(client, f"/people/{dual.pk}/", date=DATE.isoformat())
+    assert "The people shown holding seats in NHS Greater Manchester ICB are invented" in text(person)
+    ladder = text(page(client, "/organisations/P00001/", date=DATE.isoformat()))
+    assert "by illustrative holders, invented for the demo" in ladder
+    for url in ("/organisations/QHM/", "/organisations/P00100/", "/systems/compare/", "/"):
+        assert "Illustrative holders" not in page(client, url), url
+
+
+def test_source_and_verification_are_shown_on_the_systems_pages(client, gm):
+    Organisation.objects.filter(pk=gm.pk).update(
+        governance_source="https://example.org/qop-board-papers", verified_on=D(2026, 11, 3)
+    )
+    Appointment.objects.filter(person__name="Illustrative Chair").update(source="ICB annual report 2025")
+
+    words = text(page(client, "/organisations/qop-board/", date=DATE.isoformat()))
+    ladder = text(page(client, "/organisations/P00001/", date=DATE.isoformat()))
+
+    assert (
+        "Holders in NHS Greater Manchester ICB last verified 3 November 2026 against "
+        "https://example.org/qop-board-papers ." in words
+    )
+    assert "Illustrative Chair since 1 July 2022 Source: ICB annual report 2025" in words
+    assert "Complete chain" in ladder and "not been verified" not in ladder
+    Organisation.objects.filter(pk=gm.pk).update(verified_on=None)
+    caching.reset()
+    unverified = text(page(client, "/organisations/P00001/", date=DATE.isoformat()))
+    assert "these holders have not been verified against a published source" in unverified
+
+
+def test_system_page_checks_the_statutory_composition_of_its_board(client, gm):
+    html = page(client, "/organisations/QOP/", date=DATE.isoformat())
+    words = text(html)
+
+    assert "Statutory seats on the board" in words and "Not met a statutory seat is missing or vacant" in words
+    assert "A chair 1 1 0 0 Met" in words
+    assert "A partner member nominated by NHS trusts and foundation trusts 1 0 1 0 Vacant" in words
+    assert "Two non-executive members 0 0 0 0 Missing" in words
+
+
+def test_system_page_lists_seats_vacant_now_and_terms_ending_within_90_days(client, gm):
+    chair = Appointment.objects.get(person__name="Illustrative Chair")
+    Appointment.objects.filter(pk=chair.pk).update(term_ends=D(2026, 3, 1))  # 59 days after DATE
+    Appointment.objects.filter(person__name="Illustrative Bolton Lead").update(term_ends=D(2026, 6, 1))  # later
+
+    words = text(page(client, "/organisations/QOP/", date=DATE.isoformat()))
+    to_fill = structure.seats_to_fill(SystemGraph.load(gm.tree_id, DATE), gm.tree_id)
+
+    assert "Vacant Oldham representative, on GP board" in words
+    assert "Vacant Partner member (NHS trusts), on ICB board" in words
+    assert "Terms due to end by 1 April 2026" in words
+    assert "Chair, on ICB board : Illustrative Chair ’s term is due to end on 1 March 2026" in words
+    assert [t["name"] for t in to_fill["terms_ending"]] == ["Illustrative Chair"]
+    assert {s["label"] for s in to_fill["vacant"]} == {"Oldham representative", "Partner member (NHS trusts)"}

@@ -2,6 +2,8 @@
 
 import pytest
 
+from governance.models import Seat
+from governance.reading import ladder
 from governance.reading.paths import OrganisationNotOpen, UnknownOrganisation, representation_path
 from tests.builders import D, appoint, greater_manchester, org, seat
 
@@ -75,6 +77,26 @@ def test_vacant_seat_still_makes_the_hop_but_the_chain_is_incomplete(gm):
     assert path["distance"] == 6
     assert path["layers"][4]["seat"]["vacant"] is True
     assert path["layers"][4]["seat"]["holders"] == []
+
+
+def test_a_not_recorded_hop_is_neither_vacant_nor_complete(gm):
+    gm["gp_seat"].appointments.all().delete()
+    Seat.objects.filter(pk=gm["gp_seat"].pk).update(holders_recorded=False)
+
+    path = representation_path("P00001", ON)
+
+    hop = path["layers"][4]["seat"]
+    assert hop["label"] == "GP board representative"
+    assert (hop["holders_recorded"], hop["vacant"], hop["holders"]) == (False, False, [])
+    assert path["reaches_top"] and path["distance"] == 6 and not path["complete"]
+    assert all(
+        layer["seat"]["holders_recorded"]
+        for layer in path["layers"]
+        if "seat" in layer and layer is not path["layers"][4]
+    )
+    text = ladder.render(path)
+    assert "NOT RECORDED" in text and "VACANT" not in text
+    assert "INCOMPLETE (a seat on the way has its holders not recorded)" in text
 
 
 def test_holders_are_those_current_at_the_as_of_date(gm):
@@ -191,6 +213,19 @@ class TestTieBreak:
 
         # Equal delegates and vacancies: qop-a-forum sorts before qop-gp-board.
         assert "qop-a-forum" in codes(representation_path("P00001", ON))
+
+    def test_a_not_recorded_hop_counts_as_not_vacant(self, two_routes):
+        for key in ("forum_in", "forum_up"):
+            two_routes[key].delegate = True
+            two_routes[key].save()
+        # The forum route (alphabetically first) has a not-recorded seat, the GP board route a vacant one.
+        two_routes["forum_up"].appointments.all().delete()
+        Seat.objects.filter(pk=two_routes["forum_up"].pk).update(holders_recorded=False)
+        two_routes["gp_seat"].appointments.all().delete()
+
+        path = representation_path("P00001", ON)
+
+        assert "qop-a-forum" in codes(path) and not path["complete"]
 
     def test_shorter_beats_delegates(self, two_routes):
         # A direct seat for Bolton on the provider board, not a delegate: shortest wins regardless.

@@ -49,6 +49,11 @@ class AppointmentForm(edit_conflicts.VersionedForm):
         if start and end and end < start:
             self.add_error("end", f"The appointment ends ({end}) before it starts ({start}).")
             return cleaned
+        try:
+            rules.check_term_ends(start, cleaned.get("term_ends"))
+        except rules.RuleError as error:
+            self.add_error("term_ends", error)
+            return cleaned
         seat = cleaned.get("seat")
         if self.check_stored_holders and seat and start and person:
             try:
@@ -75,6 +80,7 @@ class AppointmentFormSet(forms.BaseInlineFormSet):
             if form.cleaned_data and not self._should_delete_form(form)
         ]
         seating.check_holders(self.instance.max_holders, holders)
+        rules.check_holders_not_recorded(self.instance.holders_recorded, len(holders))
 
 
 class AppointmentInline(SystemScopedInline, admin.TabularInline):
@@ -83,7 +89,7 @@ class AppointmentInline(SystemScopedInline, admin.TabularInline):
     model = Appointment
     form = InlineAppointmentForm
     formset = AppointmentFormSet
-    fields = ("person", "start", "end", "source", "version")  # version: hidden, see edit_conflicts
+    fields = ("person", "start", "end", "term_ends", "source", "version")  # version: hidden, see edit_conflicts
     autocomplete_fields = ("person",)
     extra = 1
 
@@ -91,7 +97,7 @@ class AppointmentInline(SystemScopedInline, admin.TabularInline):
 @admin.register(Appointment)
 class AppointmentAdmin(SystemScopedAdmin):
     form = AppointmentForm
-    list_display = ("person", "seat", "body", "start", "end")
+    list_display = ("person", "seat", "body", "start", "end", "term_ends")
     list_filter = (CurrentFilter, AppointmentSystemFilter)
     search_fields = ("person__name", "seat__label", "seat__body__name", "seat__body__code")
     autocomplete_fields = ("seat", "person")

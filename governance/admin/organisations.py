@@ -78,6 +78,7 @@ class OrganisationAdmin(history_admin.RecentChangesAdmin, SystemScopedAdmin, Dra
         (None, {"fields": ("code", "name", "kind", "parent", "version")}),  # version: hidden, see edit_conflicts
         ("Dates", {"fields": ("opened", "closed")}),
         ("Details", {"fields": ("sub_icb", "postcode", "region", "top_board", "source")}),
+        ("Holders' provenance (on an ICB)", {"fields": ("governance_source", "verified_on", "illustrative")}),
     )
 
     def get_inlines(self, request, obj):

@@ -37,8 +37,13 @@ class SeatForm(edit_conflicts.VersionedForm):
             return cleaned
         try:
             rules.check_seat(body, cleaned.get("represents"))
-            if self.check_stored_holders and self.instance.pk and cleaned.get("max_holders"):
-                seating.check_stored_holders(self.instance, max_holders=cleaned["max_holders"])
+            rules.check_portfolio(cleaned.get("role", ""), cleaned.get("portfolio", ""))
+            if self.check_stored_holders and self.instance.pk:
+                seating.check_stored_holders(
+                    self.instance,
+                    max_holders=cleaned.get("max_holders") or None,
+                    holders_recorded=cleaned.get("holders_recorded"),
+                )
         except rules.RuleError as error:
             self.add_error(None, error)
         return cleaned
@@ -54,7 +59,10 @@ class SeatInline(SystemScopedInline, admin.TabularInline):
     model = Seat
     form = SeatForm
     fk_name = "body"
-    fields = ("label", "role", "represents", "sector", "selection", "delegate", "voting", "max_holders", "version")
+    fields = (
+        "label", "role", "portfolio", "represents", "sector", "selection", "delegate", "voting", "max_holders",
+        "holders_recorded", "version",
+    )  # fmt: skip
     autocomplete_fields = ("represents",)
     show_change_link = True  # to the seat's page, with its appointments
     extra = 0
@@ -63,8 +71,8 @@ class SeatInline(SystemScopedInline, admin.TabularInline):
 @admin.register(Seat)
 class SeatAdmin(SystemScopedAdmin):
     form = SeatPageForm
-    list_display = ("label", "body", "role", "represents", "sector", "max_holders", "add_holder")
-    list_filter = (SeatSystemFilter, "role", "sector", "selection", "delegate")
+    list_display = ("label", "body", "role", "represents", "sector", "max_holders", "holders_recorded", "add_holder")
+    list_filter = (SeatSystemFilter, "role", "sector", "selection", "delegate", "holders_recorded")
     search_fields = ("label", "body__name", "body__code")
     autocomplete_fields = ("body", "represents")
     list_select_related = ("body", "represents")

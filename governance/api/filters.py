@@ -70,7 +70,10 @@ class SeatFilter(filters.FilterSet):
     body = filters.CharFilter(method="filter_body", help_text="Code of the board or committee the seat is on.")
     represents = filters.CharFilter(method="filter_represents", help_text="Code of the organisation it represents.")
     sector = filters.ChoiceFilter(choices=Sector.choices, help_text="The sector it stands for.")
-    vacant_on = IsoDateFilter(method="filter_vacant_on", help_text="Only seats nobody held on this date.")
+    vacant_on = IsoDateFilter(
+        method="filter_vacant_on",
+        help_text="Only seats nobody held on this date (not those whose holders are not recorded).",
+    )
 
     class Meta:
         model = Seat
@@ -102,10 +105,20 @@ class AppointmentFilter(filters.FilterSet):
     person = IdFilter(field_name="person_id", help_text="The person's id.")
     seat = IdFilter(field_name="seat_id", help_text="The seat's id.")
     current_on = IsoDateFilter(method="filter_current_on", help_text="Only appointments current on this date.")
+    term_ends_after = IsoDateFilter(
+        field_name="term_ends",
+        lookup_expr="gte",
+        help_text="Only appointments whose term is due to end on or after this date (YYYY-MM-DD).",
+    )
+    term_ends_before = IsoDateFilter(
+        field_name="term_ends",
+        lookup_expr="lte",
+        help_text="Only appointments whose term is due to end on or before this date (YYYY-MM-DD).",
+    )
 
     class Meta:
         model = Appointment
-        fields = ["person", "seat", "current_on"]
+        fields = ["person", "seat", "current_on", "term_ends_after", "term_ends_before"]
 
     def filter_current_on(self, queryset, name, value: datetime.date):
         return queryset.current_on(value)

@@ -34,6 +34,7 @@ PATH_COLUMNS = [
     "seat_delegate",
     "seat_voting",
     "seat_vacant",
+    "seat_holders_recorded",
     "seat_holders",
 ]
 
@@ -93,6 +94,7 @@ def path_table(data) -> tuple[list[str], list[dict]]:
                     "seat_delegate": seat.get("delegate"),
                     "seat_voting": seat.get("voting"),
                     "seat_vacant": seat.get("vacant"),
+                    "seat_holders_recorded": seat.get("holders_recorded"),
                     "seat_holders": holders_text(seat["holders"]) if seat else None,
                 }
             )

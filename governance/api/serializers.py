@@ -10,6 +10,7 @@ from django.db.models import Count
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from governance.domain.composition import REQUIREMENTS, STATUSES
 from governance.domain.dates import BadDate, parse_date
 from governance.domain.lookups import can_match
 from governance.models import Appointment, Kind, Organisation, Person, Role, Seat, Sector, Selection, code_problem
@@ -70,6 +71,8 @@ class SeatSerializer(serializers.ModelSerializer):
             "delegate",
             "voting",
             "max_holders",
+            "portfolio",
+            "holders_recorded",
         ]
 
 
@@ -121,7 +124,7 @@ class AppointmentSerializer(FromTo, serializers.ModelSerializer):
 
     class Meta:
         model = Appointment
-        fields = ["id", "person", "person_name", "seat", "seat_label", "body", "start", "end", "source"]
+        fields = ["id", "person", "person_name", "seat", "seat_label", "body", "start", "end", "term_ends", "source"]
 
 
 class PersonDetailSerializer(PersonSerializer):
@@ -145,6 +148,7 @@ class HolderSerializer(FromTo, serializers.Serializer):
     person_id = serializers.IntegerField()
     start = serializers.DateField(source="start")
     end = serializers.DateField(source="end", allow_null=True)
+    source = serializers.CharField(allow_blank=True, help_text="Where the appointment is published (may be empty).")
 
 
 class PathSeatSerializer(serializers.Serializer):
@@ -156,7 +160,13 @@ class PathSeatSerializer(serializers.Serializer):
     selection = serializers.ChoiceField(choices=Selection.choices)
     delegate = serializers.BooleanField()
     voting = serializers.BooleanField()
-    vacant = serializers.BooleanField(help_text="Nobody held the seat on the date.")
+    vacant = serializers.BooleanField(
+        help_text="Nobody held the seat on the date. False when its holders are not recorded (unknown is not vacant)."
+    )
+    holders_recorded = serializers.BooleanField(
+        help_text="False when nobody knows who holds the seat: then it is neither filled nor vacant, holders is [], "
+        "and a path through it is not complete."
+    )
     max_holders = serializers.IntegerField()
     holders = HolderSerializer(many=True)
 
@@ -186,10 +196,46 @@ class PathSerializer(serializers.Serializer):
     date = serializers.DateField()
     top_board = OrganisationRefSerializer(allow_null=True)
     reaches_top = serializers.BooleanField()
-    complete = serializers.BooleanField(help_text="Reaches the top and no seat on the way is vacant.")
+    complete = serializers.BooleanField(
+        help_text="Reaches the top, no seat on the way is vacant and every seat on the way has its holders recorded."
+    )
     distance = serializers.IntegerField(allow_null=True, help_text="Hops to the top board; null if unreachable.")
     layers = LayerSerializer(many=True)
     sector_seats = PathSeatSerializer(many=True, help_text="The top board's sector seats: beside the path, not on it.")
+
+
+# The composition check (``systems/<code>/composition/``): the shape of ``governance.domain.composition``.
+
+
+class RequirementSerializer(serializers.Serializer):
+    """One statutory requirement of the top board, counted in places (a seat taking two holders offers two)."""
+
+    requirement = serializers.ChoiceField(choices=[r.key for r in REQUIREMENTS])
+    description = serializers.CharField()
+    minimum = serializers.IntegerField()
+    seats = serializers.IntegerField(help_text="Places on the board's seats that meet it.")
+    filled = serializers.IntegerField(help_text="People holding them on the date.")
+    vacant = serializers.IntegerField(help_text="Empty places on seats whose holders are recorded.")
+    unrecorded = serializers.IntegerField(help_text="Places on seats whose holders are not recorded.")
+    status = serializers.ChoiceField(
+        choices=list(STATUSES),
+        help_text="Decided in this order: missing (seats < minimum), vacant (filled + unrecorded < minimum), "
+        "unrecorded (filled < minimum only because holders are not recorded), else met.",
+    )
+
+
+class CompositionSerializer(serializers.Serializer):
+    """A system's top board checked against the statutory composition of an ICB board, at a date."""
+
+    system = SystemRefSerializer()
+    date = serializers.DateField()
+    board = OrganisationRefSerializer(allow_null=True, help_text="The top board; null if none is recorded.")
+    requirements = RequirementSerializer(many=True, help_text="Nine, in a fixed order; empty without a top board.")
+    met = serializers.BooleanField(
+        allow_null=True,
+        help_text="True when every requirement is met; false when any is missing or vacant; null when only "
+        "holders not recorded stand between the board and met (or there is no top board).",
+    )
 
 
 # Writes. Each request has its own serializer: what may be sent, checked field by field
@@ -267,6 +313,9 @@ class AppointmentUpdateSerializer(OnlyKnownFields, FromTo, serializers.Serialize
 
     start = IsoDateField(source="start", required=False, help_text="First day in the seat.")
     end = IsoDateField(source="end", required=False, allow_null=True, help_text="Last day; null while current.")
+    term_ends = IsoDateField(
+        required=False, allow_null=True, help_text="The day the term is due to end (not the day it ended), or null."
+    )
     source = serializers.CharField(
         required=False, allow_blank=True, max_length=500, help_text="Where this is published: a link or a citation."
     )
@@ -314,7 +363,18 @@ class SeatUpdateSerializer(OnlyKnownFields, serializers.ModelSerializer):
 
     class Meta:
         model = Seat
-        fields = ["label", "role", "sector", "represents", "selection", "delegate", "voting", "max_holders"]
+        fields = [
+            "label",
+            "role",
+            "sector",
+            "represents",
+            "selection",
+            "delegate",
+            "voting",
+            "max_holders",
+            "portfolio",
+            "holders_recorded",
+        ]
         extra_kwargs = {name: {"required": False} for name in fields}
         validators = []  # label per body is checked by seating.update_seat, naming the body
 

@@ -22,7 +22,7 @@ from governance.api.caching import ApiView
 from governance.api.errors import FORBIDDEN, NOT_FOUND, NOT_FOUND_ID, UNAUTHENTICATED, bad_parameters, refused
 from governance.api.pagination import Pagination
 from governance.api.renderers import CSVRenderer, YAMLRenderer, flat_table, path_table
-from governance.domain import history, rules, seating, tree
+from governance.domain import composition, history, rules, seating, tree
 from governance.domain.dates import BadDate
 from governance.domain.lookups import can_match
 from governance.models import Appointment, Kind, Organisation, Person, Seat
@@ -472,6 +472,24 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
             raise NotFound("No system has that code.")
         root = generics.get_object_or_404(self.get_queryset().only("pk", "tree_id"), code=code)
         return Response(voice.summarise(cached_graph(root.tree_id, date, self._version())))
+
+    @extend_schema(
+        summary="The statutory composition of a system's top board, at a date",
+        description="The top board checked against what an ICB's unitary board must have (Health and Care Act "
+        "2022; `governance.domain.composition`): nine requirements (`chair`, `chief_executive`, "
+        "`finance_director`, `medical_director`, `nursing_director`, `non_executive` (minimum 2), "
+        "`partner_trusts`, `partner_primary_medical`, `partner_local_authority`), each with `minimum`, `seats`, "
+        "`filled`, `vacant`, `unrecorded` (counted in places) and a `status`; and the board's `met`.",
+        parameters=[DATE_PARAMETER],
+        responses={200: serializers.CompositionSerializer, 400: bad_parameters(BAD_DATE), 404: SYSTEM_NOT_FOUND},
+    )
+    @action(detail=True, renderer_classes=[JSONRenderer])
+    def composition(self, request, code=None):
+        date = params.as_of(request)
+        if not can_match(code):
+            raise NotFound("No system has that code.")
+        root = generics.get_object_or_404(self.get_queryset().only("pk", "tree_id"), code=code)
+        return Response(composition.composition(cached_graph(root.tree_id, date, self._version())))
 
 
 MAX_CHANGES = 5000

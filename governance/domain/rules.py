@@ -215,6 +215,30 @@ def first_breaking_holder(
     return high - 1, error_of(high)
 
 
+def check_term_ends(start: datetime.date, term_ends: datetime.date | None) -> None:
+    """A term cannot be due to end before the appointment starts."""
+    if term_ends is not None and start is not None and term_ends < start:
+        raise RuleError(f"The term is due to end ({term_ends}) before the appointment starts ({start}).")
+
+
+def check_portfolio(role: str, portfolio: str) -> None:
+    """Only executive seats have a portfolio (finance, medical, nursing, other)."""
+    if portfolio and role != "executive":
+        raise RuleError(f"Only executive seats have a portfolio; this seat's role is {role}.")
+
+
+def check_holders_not_recorded(holders_recorded: bool, appointments: int) -> None:
+    """A seat whose holders are not recorded has no appointments: "we don't know" is not a list of holders.
+
+    ``appointments``: how many the seat would have.
+    """
+    if not holders_recorded and appointments:
+        raise RuleError(
+            f"This seat's holders are not recorded, yet it would have {appointments} appointment"
+            f"{'' if appointments == 1 else 's'}: record its holders, or remove the appointments."
+        )
+
+
 # Checks on model instances, for forms (admin, later the API). Forms run them before the
 # write for a friendly error; the tree service runs its own checks again under the lock.
 

@@ -78,15 +78,24 @@ def check_holders(max_holders: int, staying: Iterable[Holder], adding: Iterable[
 
 
 def check_stored_holders(
-    seat: Seat, *, max_holders: int | None = None, adding: Iterable[Holder] = (), exclude_pk: int | None = None
+    seat: Seat,
+    *,
+    max_holders: int | None = None,
+    holders_recorded: bool | None = None,
+    adding: Iterable[Holder] = (),
+    exclude_pk: int | None = None,
 ) -> None:
-    """``check_holders`` on what the database holds for ``seat`` now.
+    """``check_holders`` on what the database holds for ``seat`` now; and a seat whose holders are not
+    recorded has none (``rules.check_holders_not_recorded``).
 
-    ``max_holders``: a new limit (default: the seat's); ``adding``: holders the write adds;
-    ``exclude_pk``: an appointment the write replaces (by one of ``adding``).
+    ``max_holders``, ``holders_recorded``: new values (default: the seat's); ``adding``: holders
+    the write adds; ``exclude_pk``: an appointment the write replaces (by one of ``adding``).
     """
     limit = seat.max_holders if max_holders is None else max_holders
-    check_holders(limit, stored_holders(seat, exclude_pk=exclude_pk), adding)
+    recorded = seat.holders_recorded if holders_recorded is None else holders_recorded
+    staying, adding = stored_holders(seat, exclude_pk=exclude_pk), list(adding)
+    rules.check_holders_not_recorded(recorded, len(staying) + len(adding))
+    check_holders(limit, staying, adding)
 
 
 # --- appointments ---------------------------------------------------------------------------------
@@ -107,19 +116,26 @@ def create_appointment(
     person_name: str | None = None,
     start: datetime.date,
     end: datetime.date | None = None,
+    term_ends: datetime.date | None = None,
     source: str = "",
 ) -> Appointment:
     """Appoint ``person`` (or the person called ``person_name``, created if new) to ``seat``."""
     with transaction.atomic():
         seat = lock_seat(seat)
+        with rules.about("seat"):  # named here for the API; check_stored_holders below would say it unnamed
+            rules.check_holders_not_recorded(seat.holders_recorded, 1)
+        with rules.about("term_ends"):
+            rules.check_term_ends(start, term_ends)
         if person is None:
             person = person_named(person_name) or Person.objects.create(name=person_name)
         check_stored_holders(seat, adding=[(person, start, end)])
-        return Appointment.objects.create(seat=seat, person=person, start=start, end=end, source=source)
+        return Appointment.objects.create(
+            seat=seat, person=person, start=start, end=end, term_ends=term_ends, source=source
+        )
 
 
 def update_appointment(appointment: Appointment, **changes) -> Appointment:
-    """Change ``start``, ``end`` or ``source``; the seat's holders are checked again with the change."""
+    """Change ``start``, ``end``, ``term_ends`` or ``source``; the seat's holders are checked again with the change."""
     with transaction.atomic():
         seat = lock_seat(appointment.seat)
         current = Appointment.objects.select_related("person", "seat__body").get(pk=appointment.pk)
@@ -127,6 +143,8 @@ def update_appointment(appointment: Appointment, **changes) -> Appointment:
         for name in changed:
             setattr(current, name, changes[name])
         if changed:
+            with rules.about("term_ends"):
+                rules.check_term_ends(current.start, current.term_ends)
             check_stored_holders(seat, adding=[(current.person, current.start, current.end)], exclude_pk=current.pk)
             current.save(update_fields=[*changed, "updated_at"])
         return current
@@ -157,6 +175,8 @@ def _check_represents_or_sector(represents: Organisation | None, sector: str) ->
 def create_seat(*, body: Organisation, label: str, **fields) -> Seat:
     """A new seat on ``body``: a board, committee or ICP; ``represents`` only inside its system."""
     represents, sector = fields.get("represents"), fields.get("sector", "")
+    with rules.about("portfolio"):
+        rules.check_portfolio(fields.get("role", ""), fields.get("portfolio", ""))
     with transaction.atomic():
         with rules.about("body"):
             rules.check_seat_body(body)
@@ -184,6 +204,11 @@ def update_seat(seat: Seat, **changes) -> Seat:
         if "max_holders" in changes:
             with rules.about("max_holders"):
                 check_stored_holders(current, max_holders=changes["max_holders"])
+        with rules.about("portfolio"):
+            rules.check_portfolio(changes.get("role", current.role), changes.get("portfolio", current.portfolio))
+        if "holders_recorded" in changes:
+            with rules.about("holders_recorded"):
+                check_stored_holders(current, holders_recorded=changes["holders_recorded"])
         changed = [name for name, value in changes.items() if getattr(current, name) != value]
         for name in changed:
             setattr(current, name, changes[name])

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from governance.caching.pages import cached_page, data_version
-from governance.domain import dates
+from governance.domain import composition, dates
 from governance.domain.lookups import can_match
 from governance.models import BODY_KINDS, Kind, Organisation, Person, Seat
 from governance.reading import comparison, directory, structure, voice
@@ -62,6 +62,11 @@ def _not_open(org: Organisation, date: datetime.date) -> str:
     return f"{org.name} ({org.code}) was closed on {_day(date)}: it closed on {_day(org.closed)}."
 
 
+def _provenance(graph) -> dict:
+    """What the top of a page says about where ``graph``'s holders come from (``_provenance.html``)."""
+    return {"system": graph.root, "provenance": graph.provenance, "show_source": graph.top_board is not None}
+
+
 @cached_page
 def organisation_detail(request, code):
     """Any organisation: breadcrumb, ladder, seats, contents; an ICB's page is its system page."""
@@ -83,6 +88,8 @@ def organisation_detail(request, code):
         "open": org.pk in graph.nodes,
         "not_open": None if org.pk in graph.nodes else _not_open(org, date),
         "system": graph.root,
+        "provenance": graph.provenance,
+        "provenances": [_provenance(graph)] if graph.root else [],
         "ancestors": org.get_ancestors(),
         "show_counts": org.kind not in (Kind.PCN, Kind.PRACTICE),  # nothing below a PCN's practices
         "child_counts": structure.child_counts(org, date),
@@ -91,6 +98,8 @@ def organisation_detail(request, code):
     if is_system:
         layers = voice.body_layers(graph)
         context["summary"] = voice.summarise(graph)
+        context["composition"] = composition.composition(graph)
+        context["to_fill"] = structure.seats_to_fill(graph, org.tree_id) if graph.top_board else None
         context["governance_tree"] = structure.governance_tree(graph, layers)
         exclude = (Kind.PLACE, *BODY_KINDS)
     else:

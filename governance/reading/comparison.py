@@ -8,6 +8,7 @@ loaded together (``paths.load_graphs``).
 import datetime
 from dataclasses import dataclass
 
+from governance.domain.composition import MET, composition
 from governance.models import Organisation
 from governance.reading.paths import load_graphs
 from governance.reading.voice import summarise
@@ -28,6 +29,8 @@ COLUMNS = (
     Column("share_complete", "Practices with a complete chain", first_descending=True),
     Column("gp_seats", "GP seats on the top board", first_descending=True),
     Column("vacancies", "Vacant seats"),
+    Column("composition", "Statutory board requirements met", first_descending=True),
+    Column("verified", "Holders last verified", numeric=False, first_descending=True),
 )
 SORT_KEYS = {column.key for column in COLUMNS}
 DEFAULT_SORT = "name"
@@ -43,7 +46,7 @@ def parse_sort(value: str | None) -> tuple[str, bool]:
     return key, descending
 
 
-def _row(root: dict, summary: dict | None) -> dict:
+def _row(root: dict, summary: dict | None, check: dict | None) -> dict:
     row = {
         "code": root["code"],
         "name": root["name"],
@@ -55,6 +58,11 @@ def _row(root: dict, summary: dict | None) -> dict:
         "vacancies": None,
         "practices": None,
         "complete": None,
+        "unrecorded": None,
+        "composition": None,
+        "composition_met": None,
+        "illustrative": False,
+        "verified": None,
     }
     if summary is not None:
         practices = summary["practices"]
@@ -65,6 +73,11 @@ def _row(root: dict, summary: dict | None) -> dict:
             vacancies=summary["vacant_seats"],
             practices=practices["total"],
             complete=practices["complete"],
+            unrecorded=summary["unrecorded_seats"],
+            composition=sum(r["status"] == MET for r in check["requirements"]),
+            composition_met=check["met"],
+            illustrative=summary["provenance"]["illustrative"],
+            verified=summary["provenance"]["verified"],
         )
     return row
 
@@ -84,8 +97,12 @@ def compare_systems(date: datetime.date, sort: str | None = None) -> dict:
 
     Returns ``{"date", "sort", "descending", "columns": [{"key", "label", "aria_sort",
     "next_sort"}], "rows": [{"code", "name", "region", "governance", "median_distance",
-    "share_complete", "gp_seats", "vacancies", "practices"}]}``; a system without
-    governance has None in every measure.
+    "share_complete", "gp_seats", "vacancies", "unrecorded", "practices", "complete",
+    "illustrative", "verified"}]}``; a system without governance has None in every measure.
+    ``unrecorded`` counts the seats whose holders are not recorded (never counted as vacant);
+    ``composition`` how many of the top board's nine statutory requirements are met, and
+    ``composition_met`` the board's ``met`` (``governance.domain.composition``);
+    ``verified`` is the day its holders were last checked (ISO), ``illustrative`` whether invented.
     """
     key, descending = parse_sort(sort)
     roots = list(
@@ -94,7 +111,10 @@ def compare_systems(date: datetime.date, sort: str | None = None) -> dict:
         .values("tree_id", "code", "name", "region", "top_board_id")
     )
     graphs = load_graphs([r["tree_id"] for r in roots if r["top_board_id"]], date)
-    rows = [_row(r, summarise(graphs[r["tree_id"]]) if r["tree_id"] in graphs else None) for r in roots]
+    rows = []
+    for root in roots:
+        graph = graphs.get(root["tree_id"])
+        rows.append(_row(root, summarise(graph) if graph else None, composition(graph) if graph else None))
     columns = []
     for column in COLUMNS:
         active = column.key == key

@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 import yaml
 
+from governance.ingest.governance_file.parse import HOLDERS_UNKNOWN
 from governance.models import BODY_KINDS, Appointment, Organisation, Seat, Source
 
 
@@ -77,6 +78,8 @@ def _seats(root: Organisation, order: dict[int, int]) -> list[dict]:
             "delegate",
             "voting",
             "max_holders",
+            "portfolio",
+            "holders_recorded",
         )
     )
     # Grouped by body in tree order; a body's seats in the order they were made (as a file lists them).
@@ -89,7 +92,7 @@ def _appointments(root: Organisation) -> dict[int, list[dict]]:
     rows = (
         Appointment.objects.filter(seat__body__tree_id=root.tree_id)
         .order_by("start", "person__name", "pk")
-        .values("pk", "seat_id", "person_id", "person__name", "start", "end", "source")
+        .values("pk", "seat_id", "person_id", "person__name", "start", "end", "term_ends", "source")
     )
     for row in rows:
         by_seat[row["seat_id"]].append(row)
@@ -110,6 +113,12 @@ def governance_file(root: Organisation) -> dict:
     system = {"code": root.code, "name": root.name}
     if root.region:
         system["region"] = root.region
+    if root.governance_source:
+        system["source"] = root.governance_source
+    if root.verified_on:
+        system["verified"] = root.verified_on
+    if root.illustrative:
+        system["illustrative"] = True
     data: dict = {"system": system}
     if root.top_board_id is not None:
         data["top_board"] = codes.get(root.top_board_id) or Organisation.objects.get(pk=root.top_board_id).code
@@ -145,7 +154,10 @@ def _seat(seat: dict, appointments: list[dict]) -> dict:
     entry["voting"] = seat["voting"]
     if seat["max_holders"] != 1:
         entry["max_holders"] = seat["max_holders"]
-    entry["holders"] = [_holder(appointment) for appointment in appointments]
+    if seat["portfolio"]:
+        entry["portfolio"] = seat["portfolio"]
+    # A seat whose holders are not recorded has no appointments (rules.check_holders_not_recorded).
+    entry["holders"] = [_holder(a) for a in appointments] if seat["holders_recorded"] else HOLDERS_UNKNOWN
     return entry
 
 
@@ -153,20 +165,32 @@ def _holder(appointment: dict) -> dict:
     holder = {"name": appointment["person__name"], "from": appointment["start"]}
     if appointment["end"]:
         holder["to"] = appointment["end"]
+    if appointment["term_ends"]:
+        holder["term_ends"] = appointment["term_ends"]
     if appointment["source"]:
         holder["source"] = appointment["source"]
     return holder
 
 
-def dump_yaml(data: dict) -> str:
+class _PlainDumper(yaml.SafeDumper):
+    """Writes a value used twice (one date for two organisations) out twice: the loader refuses aliases."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
+def dump_yaml(data: dict, *, made_by: str = "exported by icsmap") -> str:
     """``data`` as YAML in the style of the shipped governance files: one line per organisation and holder.
 
     PyYAML quotes whatever would read back as another type (``'010'``, ``'yes'``), and
-    dates are written as YAML dates, which the loader reads as dates.
+    dates are written as YAML dates, which the loader reads as dates. ``made_by`` goes in
+    the first line's comment.
     """
     code = data.get("system", {}).get("code", "a system")
-    header = f"# Governance of {code}, exported by icsmap; load with manage.py load_governance.\n"
-    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=2**16)
+    header = f"# Governance of {code}, {made_by}; load with manage.py load_governance.\n"
+    return header + yaml.dump(
+        data, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, default_flow_style=None, width=2**16
+    )
 
 
 # --- Popolo -------------------------------------------------------------------------------------
@@ -208,6 +232,8 @@ def popolo(root: Organisation) -> dict:
                 "delegate": seat["delegate"],
                 "voting": seat["voting"],
                 "max_holders": seat["max_holders"],
+                "portfolio": seat["portfolio"] or None,
+                "holders_recorded": seat["holders_recorded"],
             },
         }
         for seat in seats

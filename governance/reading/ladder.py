@@ -4,6 +4,8 @@ from governance.reading.paths import VIA_TEXT
 
 
 def _holders(seat: dict) -> str:
+    if not seat.get("holders_recorded", True):
+        return "NOT RECORDED (who holds it is not known)"
     if seat["vacant"]:
         return "VACANT"
     return ", ".join(f"{h['name']} (since {h['from']})" for h in seat["holders"])
@@ -13,6 +15,16 @@ def _seat_line(seat: dict) -> str:
     traits = [seat["selection"], "delegate" if seat["delegate"] else "not a delegate"]
     traits.append("voting" if seat["voting"] else "non-voting")
     return f"“{seat['label']}”: {_holders(seat)} — {', '.join(traits)}"
+
+
+def _why_incomplete(path: dict) -> str:
+    seats = [layer["seat"] for layer in path["layers"] if "seat" in layer]
+    reasons = []
+    if any(seat["vacant"] for seat in seats):
+        reasons.append("a seat on the way is vacant")
+    if any(not seat.get("holders_recorded", True) for seat in seats):
+        reasons.append("a seat on the way has its holders not recorded")
+    return "; ".join(reasons)
 
 
 def render(path: dict) -> str:
@@ -25,7 +37,7 @@ def render(path: dict) -> str:
     elif not path["reaches_top"]:
         lines.append(f"BROKEN CHAIN: no route to {top['name']} ({top['code']}). Member-of chain:")
     else:
-        state = "complete" if path["complete"] else "INCOMPLETE (a seat on the way is vacant)"
+        state = "complete" if path["complete"] else f"INCOMPLETE ({_why_incomplete(path)})"
         lines.append(f"{path['distance']} layer(s) to {top['name']} ({top['code']}), {state}.")
     layers = path["layers"]
     for depth in range(len(layers) - 1, -1, -1):

@@ -4,13 +4,17 @@ A graph over one system's organisations open at a date, with three kinds of edge
 (DESIGN.md, "The representation path"):
 
 - ``member_of``: a unit to its parent unit (practice → PCN → place → ICB);
-- ``seat``: an organisation C to a body B, when a seat on B represents C (vacant or not);
+- ``seat``: an organisation C to a body B, when a seat on B represents C (vacant, or its holders
+  not recorded, or not);
 - ``reports_to``: a body to its parent, when that parent is a body too.
 
 There is no edge from a unit to its own board and none through sector seats;
 the top board's sector seats are reported beside the path. The path is a
 shortest one; among those, more delegate seats win, then fewer vacant hops, then
-the codes along the way in alphabetical order.
+the codes along the way in alphabetical order. A hop through a seat whose holders are
+not recorded is not known to be empty, so the tie-break counts it as not vacant (as a
+filled one); it still makes the path not ``complete``, which needs every seat on the way
+known to be held.
 
 ``SystemGraph.load`` reads a system in a fixed number of queries (its tree, its
 seats, the appointments current at the date); paths are then found in memory,
@@ -68,11 +72,18 @@ class SeatView:
     delegate: bool
     voting: bool
     max_holders: int
-    holders: list[dict] = field(default_factory=list)
+    portfolio: str = ""
+    holders_recorded: bool = True
+    holders: list[dict] = field(default_factory=list)  # always empty when not recorded
 
     @property
     def vacant(self) -> bool:
-        return not self.holders
+        """Known to be empty: its holders are recorded and nobody holds it. Not recorded is not vacant."""
+        return self.holders_recorded and not self.holders
+
+    @property
+    def unrecorded(self) -> bool:
+        return not self.holders_recorded
 
     def as_json(self) -> dict:
         data = {
@@ -82,11 +93,14 @@ class SeatView:
             "delegate": self.delegate,
             "voting": self.voting,
             "vacant": self.vacant,
+            "holders_recorded": self.holders_recorded,
             "max_holders": self.max_holders,
             "holders": [dict(holder) for holder in self.holders],  # copies: graphs may be cached
         }
         if self.sector:
             data["sector"] = self.sector
+        if self.portfolio:
+            data["portfolio"] = self.portfolio
         return data
 
 
@@ -104,12 +118,44 @@ class Edge:
     def vacant(self) -> int:
         return int(self.seat is not None and self.seat.vacant)
 
+    @property
+    def unrecorded(self) -> int:
+        return int(self.seat is not None and self.seat.unrecorded)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a system's holders come from: a source, the day last checked against it, and whether invented."""
+
+    illustrative: bool = False
+    source: str = ""
+    verified: datetime.date | None = None
+
+    @property
+    def source_is_link(self) -> bool:
+        return self.source.startswith(("https://", "http://"))
+
+    def as_json(self) -> dict:
+        return {
+            "illustrative": self.illustrative,
+            "source": self.source or None,
+            "verified": self.verified and self.verified.isoformat(),
+        }
+
 
 class SystemGraph:
     """One system's organisations, seats and current holders at one date."""
 
-    def __init__(self, date: datetime.date, nodes: dict[int, Node], seats: list[SeatView], top_board_id: int | None):
+    def __init__(
+        self,
+        date: datetime.date,
+        nodes: dict[int, Node],
+        seats: list[SeatView],
+        top_board_id: int | None,
+        provenance: Provenance | None = None,
+    ):
         self.date = date
+        self.provenance = provenance or Provenance()
         self.nodes = nodes
         self.seats = seats
         self.root = next((n for n in nodes.values() if n.parent_id is None), None)
@@ -190,7 +236,7 @@ class SystemGraph:
         origin = self.nodes[pk]
         layers = [{"organisation": origin.as_json(), "via": None}]
         reaches_top = pk in self._distance
-        vacant_hops = 0
+        vacant_hops = unrecorded_hops = 0
         if reaches_top:
             _key, route = self._best_route(pk)
             for edge in route:
@@ -198,6 +244,7 @@ class SystemGraph:
                 if edge.seat is not None:
                     layer["seat"] = edge.seat.as_json()
                     vacant_hops += edge.vacant
+                    unrecorded_hops += edge.unrecorded
                 layers.append(layer)
         else:
             node = origin
@@ -210,7 +257,7 @@ class SystemGraph:
             "date": self.date.isoformat(),
             "top_board": self.top_board.as_json() if self.top_board else None,
             "reaches_top": reaches_top,
-            "complete": reaches_top and vacant_hops == 0,
+            "complete": reaches_top and vacant_hops == 0 and unrecorded_hops == 0,
             "distance": len(layers) - 1 if reaches_top else None,
             "layers": layers,
             "sector_seats": [seat.as_json() for seat in self.sector_seats()],
@@ -294,16 +341,21 @@ def load_graphs(tree_ids, date: datetime.date) -> dict[int, SystemGraph]:
         return {}
     nodes: dict[int, dict[int, Node]] = {tree_id: {} for tree_id in tree_ids}
     top_boards: dict[int, int | None] = dict.fromkeys(tree_ids)
+    provenance: dict[int, Provenance] = {}
     rows = (
         Organisation.objects.open_on(date)
         .filter(tree_id__in=tree_ids)
         .order_by()
-        .values_list("tree_id", "pk", "code", "name", "kind", "parent_id", "top_board_id")
-    )
-    for tree_id, pk, code, name, kind, parent_id, top in rows:
+        .values_list(
+            "tree_id", "pk", "code", "name", "kind", "parent_id", "top_board_id",
+            "illustrative", "governance_source", "verified_on",
+        )
+    )  # fmt: skip
+    for tree_id, pk, code, name, kind, parent_id, top, illustrative, source, verified in rows:
         nodes[tree_id][pk] = Node(pk, code, name, kind, parent_id)
         if parent_id is None:
             top_boards[tree_id] = top
+            provenance[tree_id] = Provenance(illustrative, source, verified)
     seats: dict[int, SeatView] = {}
     seat_tree: dict[int, int] = {}
     for row in (
@@ -321,6 +373,8 @@ def load_graphs(tree_ids, date: datetime.date) -> dict[int, SystemGraph]:
             "delegate",
             "voting",
             "max_holders",
+            "portfolio",
+            "holders_recorded",
         )
     ):
         seat_tree[row["pk"]] = row.pop("body__tree_id")
@@ -329,13 +383,19 @@ def load_graphs(tree_ids, date: datetime.date) -> dict[int, SystemGraph]:
         Appointment.objects.current_on(date)
         .filter(seat__body__tree_id__in=tree_ids)
         .order_by("start", "person__name")
-        .values_list("seat_id", "person_id", "person__name", "start", "end")
+        .values_list("seat_id", "person_id", "person__name", "start", "end", "source")
     )
-    for seat_id, person_id, name, start, end in current:
+    for seat_id, person_id, name, start, end, source in current:
+        if not seats[seat_id].holders_recorded:
+            continue  # none should exist (rules.check_holders_not_recorded); unknown stays unknown
         seats[seat_id].holders.append(
             {"name": name, "person_id": person_id, "from": start.isoformat(), "to": end and end.isoformat()}
+            | {"source": source}
         )
     by_tree: dict[int, list[SeatView]] = {tree_id: [] for tree_id in tree_ids}
     for pk, seat in seats.items():
         by_tree[seat_tree[pk]].append(seat)
-    return {tree_id: SystemGraph(date, nodes[tree_id], by_tree[tree_id], top_boards[tree_id]) for tree_id in tree_ids}
+    return {
+        tree_id: SystemGraph(date, nodes[tree_id], by_tree[tree_id], top_boards[tree_id], provenance.get(tree_id))
+        for tree_id in tree_ids
+    }

@@ -22,7 +22,8 @@ def person_record(person: Person, date: datetime.date) -> dict:
     ``{"appointments": [{"seat", "role", "selection", "body", "represents", "sector",
     "system", "from", "to", "status" ("current"/"ended"/"future"), "source",
     "source_is_link"}], "current": n, "interlocks": [{"kind", "system", "bodies" | "lower",
-    "upper"}]}``.
+    "upper"}], "provenances": [{"system", "provenance", "show_source"}]}``: where the holders
+    of each of their systems come from (whether illustrative, the source, when verified).
     """
     appointments = list(
         person.appointments.select_related("seat__body", "seat__represents").order_by("-start", "seat__label")
@@ -52,7 +53,17 @@ def person_record(person: Person, date: datetime.date) -> dict:
             }
         )
     current = [a for a in appointments if a.is_current_on(date)]
-    return {"appointments": rows, "current": len(current), "interlocks": _interlocks(current, graphs)}
+    provenances = [
+        {"system": graph.root, "provenance": graph.provenance, "show_source": True}
+        for graph in sorted(graphs.values(), key=lambda graph: graph.root.name if graph.root else "")
+        if graph.root
+    ]
+    return {
+        "appointments": rows,
+        "current": len(current),
+        "interlocks": _interlocks(current, graphs),
+        "provenances": provenances,
+    }
 
 
 def _interlocks(current, graphs) -> list[dict]:

@@ -56,8 +56,10 @@ def _org_json(org: Organisation | None) -> dict | None:
 def seats_with_holders(seats: QuerySet, date: datetime.date) -> list[dict]:
     """``seats`` as plain dicts with their holders at ``date`` (two queries), by body then label.
 
-    Each: ``label role selection sector delegate voting max_holders vacant holders body
-    represents``, holders as in the path JSON (``name``, ``person_id``, ``from``, ``to``).
+    Each: ``label role selection sector portfolio delegate voting max_holders holders_recorded
+    vacant holders body represents``, holders as in the path JSON (``name``, ``person_id``,
+    ``from``, ``to``) with the appointment's ``term_ends`` and ``source``. A seat whose holders
+    are not recorded has none and is not vacant.
     """
     rows = list(seats.select_related("body", "represents").order_by("body__name", "body_id", "label"))
     holders: dict[int, list[dict]] = {seat.pk: [] for seat in rows}
@@ -65,12 +67,20 @@ def seats_with_holders(seats: QuerySet, date: datetime.date) -> list[dict]:
         Appointment.objects.current_on(date)
         .filter(seat__in=[seat.pk for seat in rows])
         .order_by("start", "person__name")
-        .values_list("seat_id", "person_id", "person__name", "start", "end")
+        .values_list("seat_id", "person_id", "person__name", "start", "end", "term_ends", "source")
     )
-    for seat_id, person_id, name, start, end in current if rows else ():
+    for seat_id, person_id, name, start, end, term_ends, source in current if rows else ():
         holders[seat_id].append(
-            {"name": name, "person_id": person_id, "from": start.isoformat(), "to": end and end.isoformat()}
+            {
+                "name": name,
+                "person_id": person_id,
+                "from": start.isoformat(),
+                "to": end and end.isoformat(),
+                "term_ends": term_ends and term_ends.isoformat(),
+                "source": source,
+            }
         )
+    unrecorded = {seat.pk for seat in rows if not seat.holders_recorded}
     return [
         {
             "pk": seat.pk,
@@ -81,8 +91,10 @@ def seats_with_holders(seats: QuerySet, date: datetime.date) -> list[dict]:
             "delegate": seat.delegate,
             "voting": seat.voting,
             "max_holders": seat.max_holders,
-            "holders": holders[seat.pk],
-            "vacant": not holders[seat.pk],
+            "portfolio": seat.portfolio or None,
+            "holders_recorded": seat.pk not in unrecorded,
+            "holders": [] if seat.pk in unrecorded else holders[seat.pk],
+            "vacant": seat.pk not in unrecorded and not holders[seat.pk],
             "body": _org_json(seat.body),
             "represents": _org_json(seat.represents),
         }
@@ -107,16 +119,51 @@ def boards_with_seats(org: Organisation, date: datetime.date) -> list[dict]:
 
 def tally(seats: list[dict]) -> dict:
     """Counts of a list of seat dicts (a board's seats, a layer's GP seats): seats, filled, vacant,
-    elected, delegate, voting, and holders (people in them; a seat may hold more than one)."""
+    unrecorded (holders not recorded: neither filled nor vacant), elected, delegate, voting, and
+    holders (people in them; a seat may hold more than one)."""
     return {
         "seats": len(seats),
-        "filled": sum(not s["vacant"] for s in seats),
+        "filled": sum(bool(s["holders"]) for s in seats),
         "vacant": sum(s["vacant"] for s in seats),
+        "unrecorded": sum(not s["holders_recorded"] for s in seats),
         "elected": sum(s["selection"] == Selection.ELECTED for s in seats),
         "delegate": sum(s["delegate"] for s in seats),
         "voting": sum(s["voting"] for s in seats),
         "holders": sum(len(s["holders"]) for s in seats),
     }
+
+
+TERMS_AHEAD = datetime.timedelta(days=90)
+
+
+def seats_to_fill(graph: SystemGraph, tree_id: int) -> dict:
+    """What the system (``tree_id``, loaded as ``graph``) must fill soon: the seats vacant at the graph's
+    date, and the terms due to end within 90 days of it.
+
+    ``{"vacant": [{"label", "body"}], "terms_ending": [{"label", "body", "name", "person_id",
+    "term_ends"}], "until": date}``. Vacant seats come from the loaded graph; the terms cost
+    one query (holders of not-recorded seats have none to list).
+    """
+    date = graph.date
+    until = date + TERMS_AHEAD
+    vacant = [
+        {"label": seat.label, "body": graph.nodes[seat.body_id].as_json()}
+        for seat in graph.seats
+        if seat.vacant and seat.body_id in graph.nodes
+    ]
+    ending = (
+        Appointment.objects.current_on(date)
+        .filter(seat__body__tree_id=tree_id, seat__holders_recorded=True, term_ends__range=(date, until))
+        .order_by("term_ends", "seat__label")
+        .values_list("seat__label", "seat__body_id", "person__name", "person_id", "term_ends")
+    )
+    terms = [
+        {"label": label, "body": graph.nodes[body].as_json(), "name": name, "person_id": pk, "term_ends": ends}
+        for label, body, name, pk, ends in ending
+        if body in graph.nodes  # an open body
+    ]
+    vacant.sort(key=lambda seat: (seat["body"]["name"], seat["label"]))
+    return {"vacant": vacant, "terms_ending": terms, "until": until}
 
 
 def ladder(path: dict) -> dict:
@@ -127,6 +174,8 @@ def ladder(path: dict) -> dict:
     ``via_text``, ``seat``), None at the origin. Holders who sit in more than one seat
     on the path (sector seats included) get ``also``: their other seats on it.
     ``breaks_at``: for a broken chain, the highest organisation below the system's root.
+    ``vacant_hops`` and ``unrecorded_hops``: how many seats on the path are vacant, and how
+    many have their holders not recorded (either makes a path not complete).
     """
     layers = path["layers"]
     placements: dict[int, list[str]] = {}
@@ -160,25 +209,33 @@ def ladder(path: dict) -> dict:
     top_name = (path["top_board"] or {}).get("name", "")
     sector_seats = [with_interlocks(seat, top_name) for seat in path["sector_seats"]]
     sector_seats.sort(key=lambda seat: seat.get("sector") != Sector.GENERAL_PRACTICE)  # the GP seat first
-    return {"rungs": rungs, "breaks_at": breaks_at, "sector_seats": sector_seats}
+    hops = [layer["seat"] for layer in layers if layer.get("seat")]
+    return {
+        "rungs": rungs,
+        "breaks_at": breaks_at,
+        "sector_seats": sector_seats,
+        "vacant_hops": sum(seat["vacant"] for seat in hops),
+        "unrecorded_hops": sum(not seat["holders_recorded"] for seat in hops),
+    }
 
 
 def governance_tree(graph: SystemGraph, layers: dict[int, int | None]) -> list[dict]:
     """The system's boards, committees and partnerships as trees of what reports to what (no queries).
 
     Groups by the unit the top bodies sit under (the ICB's own first): ``[{"unit",
-    "bodies": [{"organisation", "layer", "is_top_board", "seats", "vacant",
+    "bodies": [{"organisation", "layer", "is_top_board", "seats", "vacant", "unrecorded",
     "represented_on", "children": […]}]}]``. ``represented_on``: the bodies with a seat
     for this one (the ``seat`` hops up from it).
     """
     nodes = graph.nodes
     bodies = {pk: n for pk, n in nodes.items() if n.kind in BODY_KINDS}
-    seat_counts: dict[int, list[int]] = {pk: [0, 0] for pk in bodies}
+    seat_counts: dict[int, list[int]] = {pk: [0, 0, 0] for pk in bodies}  # seats, vacant, not recorded
     represented_on: dict[int, set[int]] = {pk: set() for pk in bodies}
     for seat in graph.seats:
         if seat.body_id in bodies:
             seat_counts[seat.body_id][0] += 1
             seat_counts[seat.body_id][1] += seat.vacant
+            seat_counts[seat.body_id][2] += seat.unrecorded
             if seat.represents_id in bodies:
                 represented_on[seat.represents_id].add(seat.body_id)
     children: dict[int, list[int]] = {}
@@ -200,6 +257,7 @@ def governance_tree(graph: SystemGraph, layers: dict[int, int | None]) -> list[d
             "is_top_board": pk == top_board,
             "seats": seat_counts[pk][0],
             "vacant": seat_counts[pk][1],
+            "unrecorded": seat_counts[pk][2],
             "represented_on": [nodes[b].as_json() for b in sorted(represented_on[pk], key=lambda b: nodes[b].name)],
             "children": [build(c) for c in order(children.get(pk, []))],
         }

@@ -16,7 +16,8 @@ Definitions:
   general practice seats (so "GP board representatives" on a primary care board
   count, and a seat for the whole primary care board does not).
 - A practice's chain **reaches** the top board when it has a path there; it is
-  **complete** when no seat on that path is vacant.
+  **complete** when no seat on that path is vacant and every seat on it has its holders
+  recorded (a seat whose holders are not recorded is neither filled nor vacant).
 - Where a chain **breaks**: the highest organisation on the practice's ``member_of``
   chain below the system's root (the ICB has no route of its own to its board). In
   Greater Manchester's demo every Wigan practice breaks at Wigan (02H).
@@ -116,11 +117,13 @@ def summarise(graph: SystemGraph) -> dict:
 
     Keys: ``system``, ``date``, ``top_board``, ``governance_recorded``; ``layers`` (for
     each layer from the top board down, then the unconnected bodies: the bodies, the
-    general practice seats with their tallies: seats, filled, vacant, elected,
+    general practice seats with their tallies: seats, filled, vacant, unrecorded, elected,
     delegate, voting, holders); ``top_board_gp_seats``; ``vacant_seats`` (every seat of
-    the system vacant at the date); ``practices`` (total, reaching_top, complete, the
-    shares of both, median_distance); ``places`` (per place: PCNs, practices, reaching
-    the top, complete); ``breaks`` (where chains break, most practices first).
+    the system vacant at the date); ``unrecorded_seats`` (every seat whose holders are not
+    recorded: not counted as vacant); ``practices`` (total, reaching_top, complete, the
+    shares of both, median_distance); ``provenance`` (``illustrative``: the holders are
+    invented; ``source``; ``verified``: the day they were last checked); ``places`` (per
+    place: PCNs, practices, reaching the top, complete); ``breaks`` (where chains break, most practices first).
     """
     root = graph.root
     top = graph.top_board
@@ -170,9 +173,11 @@ def summarise(graph: SystemGraph) -> dict:
         "date": graph.date.isoformat(),
         "top_board": top.as_json() if top else None,
         "governance_recorded": top is not None,
+        "provenance": graph.provenance.as_json(),
         "layers": ordered,
         "top_board_gp_seats": by_layer[0]["seats"] if top and 0 in by_layer else 0,
         "vacant_seats": sum(s.vacant for s in graph.seats if s.body_id in graph.nodes),
+        "unrecorded_seats": sum(s.unrecorded for s in graph.seats if s.body_id in graph.nodes),
         "practices": {
             "total": total,
             "reaching_top": reaching,

@@ -4,7 +4,7 @@ import datetime
 
 from django import template
 
-from governance.models import Kind, Role, Sector, Selection
+from governance.models import Kind, Portfolio, Role, Sector, Selection
 
 register = template.Library()
 
@@ -13,6 +13,7 @@ _LABELS = {
     "role": dict(Role.choices),
     "selection": dict(Selection.choices),
     "sector": dict(Sector.choices),
+    "portfolio": dict(Portfolio.choices),
 }
 
 
@@ -42,6 +43,18 @@ def selection_label(value) -> str:
 def sector_label(value) -> str:
     """``general_practice`` → ``General practice``."""
     return _label("sector", value)
+
+
+@register.filter
+def portfolio_label(value) -> str:
+    """``finance`` → ``Finance``."""
+    return _label("portfolio", value)
+
+
+@register.filter
+def is_link(value) -> bool:
+    """Whether a source is a web address (shown as a link) rather than a citation."""
+    return isinstance(value, str) and value.startswith(("https://", "http://"))
 
 
 @register.filter

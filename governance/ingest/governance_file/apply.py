@@ -60,12 +60,19 @@ class _Apply:
         if self.view.root is None:
             # The source is left at the model's default: the root is not one of the file's organisations.
             root = tree.create_organisation(
-                code=system.code, name=system.name, kind=Kind.ICB, parent=None, region=system.region or ""
+                code=system.code,
+                name=system.name,
+                kind=Kind.ICB,
+                parent=None,
+                region=system.region or "",
+                **system.provenance(),
             )
             self.orgs[system.code] = root
             self.report.changes.append(f"+ system {system.code}: {system.name}")
             return "created"
-        wanted = {"name": system.name} if system.region is None else {"name": system.name, "region": system.region}
+        wanted = {"name": system.name, **system.provenance()}
+        if system.region is not None:
+            wanted["region"] = system.region
         changes = _save_differences(self.view.root, wanted)
         if not changes:
             return "unchanged"
@@ -120,6 +127,8 @@ class _Apply:
                 "delegate": spec.delegate,
                 "voting": spec.voting,
                 "max_holders": spec.max_holders,
+                "portfolio": spec.portfolio,
+                "holders_recorded": spec.holders_recorded,
             }
             name = f"{spec.board} / {spec.label}"
             seat = self.view.seats.get((spec.board, spec.label))
@@ -146,7 +155,7 @@ class _Apply:
             person = self._person(holder.name)
             appointment = current.get((person.pk, holder.start))
             name = f"{holder.name} in {seat_name} from {holder.start}"
-            wanted = {"end": holder.end, "source": holder.source}
+            wanted = {"end": holder.end, "term_ends": holder.term_ends, "source": holder.source}
             if appointment is None:
                 Appointment.objects.create(seat=seat, person=person, start=holder.start, **wanted)
                 self._bump("appointments", "created", f"+ appointment {name}")

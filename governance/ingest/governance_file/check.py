@@ -189,6 +189,7 @@ class _DatabaseCheck:
                     )
             if not self.prune:
                 self._check_with_unlisted_appointments(seat)
+                self._check_unknown_holders(seat)
 
     def _check_with_unlisted_appointments(self, seat: SeatSpec) -> None:
         """Appointments the file does not list stay (without --prune), so they count towards the seat's limit."""
@@ -213,6 +214,22 @@ class _DatabaseCheck:
             self.problems.add(
                 f"{seat.where}.holders",
                 f"with the appointments in the database that the file does not list ({listing}): {error} "
+                "List them in the file, or load with --prune to delete them.",
+            )
+
+    def _check_unknown_holders(self, seat: SeatSpec) -> None:
+        """``holders: unknown`` on a seat with appointments in the database: they would stay (without --prune)."""
+        existing = self.view.seats.get((seat.board, seat.label))
+        if seat.holders_recorded or existing is None:
+            return
+        kept = self.view.appointments[existing.pk]
+        try:
+            rules.check_holders_not_recorded(False, len(kept))
+        except rules.RuleError as error:
+            listed = "; ".join(f"{a.person.name} from {a.start}" for a in kept)
+            self.problems.add(
+                f"{seat.where}.holders",
+                f"unknown, but the database has appointments on this seat ({listed}). {error} "
                 "List them in the file, or load with --prune to delete them.",
             )
 

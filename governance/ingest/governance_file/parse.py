@@ -21,7 +21,18 @@ from governance.domain import rules
 from governance.domain.dates import BadDate, parse_date
 from governance.ingest.governance_file.report import Problem, _Problems
 from governance.ingest.governance_file.spec import GovernanceSpec, HolderSpec, OrganisationSpec, SeatSpec, SystemSpec
-from governance.models import Appointment, Kind, Organisation, Person, Role, Seat, Sector, Selection, code_problem
+from governance.models import (
+    Appointment,
+    Kind,
+    Organisation,
+    Person,
+    Portfolio,
+    Role,
+    Seat,
+    Sector,
+    Selection,
+    code_problem,
+)
 
 # Column sizes, checked here so that a long value is a named mistake, not a database error.
 CODE_LENGTH = Organisation._meta.get_field("code").max_length
@@ -31,6 +42,8 @@ REGION_LENGTH = Organisation._meta.get_field("region").max_length
 LABEL_LENGTH = Seat._meta.get_field("label").max_length
 PERSON_NAME_LENGTH = Person._meta.get_field("name").max_length
 SOURCE_LENGTH = Appointment._meta.get_field("source").max_length
+SYSTEM_SOURCE_LENGTH = Organisation._meta.get_field("governance_source").max_length
+HOLDERS_UNKNOWN = "unknown"  # `holders: unknown`: the seat's holders are not recorded
 MOST_HOLDERS = 32767  # a PositiveSmallIntegerField
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -373,11 +386,16 @@ class _Fields:
 
 
 def _parse_system(value, problems: _Problems) -> SystemSpec:
-    fields = _Fields(value, "system", problems, required=("code", "name"), optional=("region",))
+    fields = _Fields(
+        value, "system", problems, required=("code", "name"), optional=("region", "source", "verified", "illustrative")
+    )
     return SystemSpec(
         code=fields.code("code"),
         name=fields.text("name", NAME_LENGTH),
         region=fields.text("region", REGION_LENGTH, optional=True),
+        source=fields.text("source", SYSTEM_SOURCE_LENGTH, optional=True) or "",
+        verified=fields.date("verified"),
+        illustrative=fields.flag("illustrative", False),
     )
 
 
@@ -405,7 +423,7 @@ def _parse_organisation(value, where: str, problems: _Problems) -> OrganisationS
 
 def _parse_holder(value, where: str, problems: _Problems) -> HolderSpec:
     found_before = len(problems)
-    fields = _Fields(value, where, problems, required=("name", "from"), optional=("to", "source"))
+    fields = _Fields(value, where, problems, required=("name", "from"), optional=("to", "term_ends", "source"))
     holder = HolderSpec(
         where=where,
         name=fields.text("name", PERSON_NAME_LENGTH),
@@ -413,9 +431,12 @@ def _parse_holder(value, where: str, problems: _Problems) -> HolderSpec:
         end=fields.date("to"),
         source=fields.text("source", SOURCE_LENGTH, optional=True) or "",
         valid=False,
+        term_ends=fields.date("term_ends"),
     )
     if holder.start and holder.end and holder.end < holder.start:
         problems.add(f"{where}.to", f"{holder.end} is before from ({holder.start})")
+    if holder.start and holder.term_ends and holder.term_ends < holder.start:
+        problems.add(f"{where}.term_ends", f"{holder.term_ends} is before from ({holder.start})")
     holder.valid = len(problems) == found_before
     return holder
 
@@ -426,8 +447,13 @@ def _parse_seat(value, where: str, problems: _Problems) -> SeatSpec:
         where,
         problems,
         required=("board", "label", "role", "selection"),
-        optional=("represents", "sector", "delegate", "voting", "max_holders", "holders"),
+        optional=("represents", "sector", "delegate", "voting", "max_holders", "portfolio", "holders"),
     )
+    holders = fields.data.get("holders")
+    recorded = holders != HOLDERS_UNKNOWN
+    if isinstance(holders, str) and recorded:
+        problems.add(f"{where}.holders", f"not a list ({_describe(holders)}); write unknown if they are not recorded")
+        holders = None
     seat = SeatSpec(
         where=where,
         board=fields.code("board"),
@@ -439,10 +465,18 @@ def _parse_seat(value, where: str, problems: _Problems) -> SeatSpec:
         delegate=fields.flag("delegate", False),
         voting=fields.flag("voting", True),
         max_holders=fields.count("max_holders", 1),
+        portfolio=fields.choice("portfolio", Portfolio, "portfolio", optional=True) or "",
         holders=[
-            _parse_holder(item, f"{where}.holders[{j}]", problems) for j, item in enumerate(fields.items("holders"))
+            _parse_holder(item, f"{where}.holders[{j}]", problems)
+            for j, item in enumerate(fields.items("holders") if recorded and holders is not None else ())
         ],
+        holders_recorded=recorded,
     )
+    if seat.role and seat.portfolio:
+        try:
+            rules.check_portfolio(seat.role, seat.portfolio)
+        except rules.RuleError as error:
+            problems.add(f"{where}.portfolio", str(error))
     if fields.data.get("represents") is not None and fields.data.get("sector") not in (None, ""):
         problems.add(f"{where}.sector", "a seat represents one organisation or a whole sector, not both")
     _check_holders_in_file(seat, problems)

@@ -14,6 +14,15 @@ class SystemSpec:
     code: str | None
     name: str | None
     region: str | None  # None: keep the region the database has
+    # Where the holders come from. Unlike region (which ODS may set), only governance keeps
+    # these, so the file is their truth: a key left out is its default.
+    source: str = ""
+    verified: datetime.date | None = None
+    illustrative: bool | None = False
+
+    def provenance(self) -> dict:
+        """The root's provenance fields, as the file leaves them."""
+        return {"governance_source": self.source, "verified_on": self.verified, "illustrative": self.illustrative}
 
 
 @dataclass
@@ -38,6 +47,7 @@ class HolderSpec:
     end: datetime.date | None
     source: str
     valid: bool
+    term_ends: datetime.date | None = None  # when the term is due to end (``end``: when it did)
 
 
 @dataclass
@@ -53,6 +63,8 @@ class SeatSpec:
     voting: bool | None
     max_holders: int | None
     holders: list[HolderSpec]
+    holders_recorded: bool = True  # False: ``holders: unknown``
+    portfolio: str = ""
 
 
 @dataclass
