@@ -102,6 +102,20 @@ def _appointments(root: Organisation) -> dict[int, list[dict]]:
 # --- the governance file ----------------------------------------------------------------------
 
 
+def system_entry(root: Organisation, *, region: bool = True) -> dict:
+    """The ``system`` entry of a governance file for the system whose root is ``root``."""
+    system = {"code": root.code, "name": root.name}
+    if region and root.region:
+        system["region"] = root.region
+    if root.governance_source:
+        system["source"] = root.governance_source
+    if root.verified_on:
+        system["verified"] = root.verified_on
+    if root.illustrative:
+        system["illustrative"] = True
+    return system
+
+
 def governance_file(root: Organisation) -> dict:
     """The governance file of the system whose root is ``root``, as data (dates as ``datetime.date``).
 
@@ -110,16 +124,7 @@ def governance_file(root: Organisation) -> dict:
     """
     rows = _tree(root)
     codes = {row.pk: row.code for row in rows}
-    system = {"code": root.code, "name": root.name}
-    if root.region:
-        system["region"] = root.region
-    if root.governance_source:
-        system["source"] = root.governance_source
-    if root.verified_on:
-        system["verified"] = root.verified_on
-    if root.illustrative:
-        system["illustrative"] = True
-    data: dict = {"system": system}
+    data: dict = {"system": system_entry(root)}
     if root.top_board_id is not None:
         data["top_board"] = codes.get(root.top_board_id) or Organisation.objects.get(pk=root.top_board_id).code
     data["organisations"] = [_organisation(row, codes) for row in rows if row.pk != root.pk and _kept(row)]

@@ -21,7 +21,7 @@ from governance.ingest.governance_file import load_specs, parse_governance
 from governance.ingest.governance_file.parse import HOLDERS_UNKNOWN
 from governance.ingest.governance_file.report import GovernanceFileError, LoadReport
 from governance.models import Kind, Organisation
-from governance.reading.export import dump_yaml
+from governance.reading.export import dump_yaml, system_entry
 
 ICB_SUFFIX = " Integrated Care Board"
 
@@ -67,13 +67,7 @@ def _area(name: str) -> str:
 def statutory_file(root: Organisation) -> dict:
     """The governance file (as data) that gives ``root``'s system its statutory board and its ICP."""
     area = _area(root.name)
-    system = {"code": root.code, "name": root.name}
-    if root.governance_source:
-        system["source"] = root.governance_source
-    if root.verified_on:
-        system["verified"] = root.verified_on
-    if root.illustrative:
-        system["illustrative"] = True
+    system = system_entry(root, region=False)
     dates = {"opened": root.opened} if root.opened else {}
     board = {"code": board_code(root), "name": f"NHS {area} ICB Board", "kind": str(Kind.BOARD), "parent": root.code}
     icp = {"code": icp_code(root), "name": f"{area} Integrated Care Partnership", "kind": str(Kind.ICP)}
