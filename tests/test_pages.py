@@ -101,8 +101,9 @@ def test_search_finds_by_code_postcode_district_name_and_person(client, gm, nort
 
 def test_search_ranks_exact_then_prefix_then_contains_and_open_before_closed(gm):
     ranked = [r["code"] for r in directory.search_organisations("bolton", DATE)[0]]
-    # exact name, then names starting "Bolton" (units before bodies), then names containing it
-    assert ranked == ["00T", "U00001", "qop-bolton-board", "P00022"]
+    # exact name, then names starting "Bolton" (boards before PCNs: governance.reading.search), then names
+    # containing it
+    assert ranked == ["00T", "qop-bolton-board", "U00001", "P00022"]
 
     surgeries = [r["code"] for r in directory.search_organisations("surgery", DATE)[0]]
     assert surgeries[-1] == "P00009"  # the closed practice comes last

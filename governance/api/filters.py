@@ -7,12 +7,12 @@ answer.
 
 import datetime
 
-from django.db.models import Q
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
 
 from governance.api.params import IdFilter, IsoDateFilter
 from governance.models import Appointment, Kind, Organisation, Person, Seat, Sector
+from governance.reading import search
 
 
 def organisation_by_code(parameter: str, code: str, **conditions) -> Organisation:
@@ -42,7 +42,11 @@ class OrganisationFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=Kind.choices, help_text="Only organisations of this kind.")
     system = filters.CharFilter(method="filter_system", help_text="ICB code: everything in that system's tree.")
     parent = filters.CharFilter(method="filter_parent", help_text="Code of the parent: its direct children.")
-    q = filters.CharFilter(method="filter_q", help_text="Part of the name or code (case-insensitive).")
+    q = filters.CharFilter(
+        method="filter_q",
+        help_text="Part of the name or code (case-insensitive), LMC for local medical committees, or a postcode "
+        "(full or partial): practices in its sector, else its district.",
+    )
     active_on = IsoDateFilter(method="filter_active_on", help_text="Only those open on this date (YYYY-MM-DD).")
     ordering = OrderingFilter(fields=(("code", "code"), ("name", "name")), help_text="code or name.")
 
@@ -58,7 +62,7 @@ class OrganisationFilter(filters.FilterSet):
         return queryset.filter(parent=organisation_by_code(name, value))
 
     def filter_q(self, queryset, name, value: str):
-        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+        return queryset.filter(search.loose_match(value))
 
     def filter_active_on(self, queryset, name, value: datetime.date):
         return queryset.open_on(value)

@@ -17,7 +17,7 @@ from governance.caching.pages import cached_page, data_version
 from governance.domain import composition, dates
 from governance.domain.lookups import can_match
 from governance.models import BODY_KINDS, Kind, Organisation, Person, Seat
-from governance.reading import comparison, directory, structure, voice
+from governance.reading import comparison, directory, search, structure, voice
 from governance.reading.paths import cached_graph
 from governance.reading.people import person_record
 
@@ -39,11 +39,13 @@ def home(request):
     today = timezone.localdate()
     query = " ".join(request.GET.get("q", "").split())
     organisations, more_organisations = directory.search_organisations(query, today)
+    postcode = search.postcode_summary(query, organisations)
     people, more_people = directory.search_people(query)
     context = {
         "query": query,
         "organisations": organisations,
         "more_organisations": more_organisations,
+        "postcode": postcode,
         "people": people,
         "more_people": more_people,
         "regions": directory.systems_by_region(today),
