@@ -189,6 +189,39 @@ class Organisation(MPTTModel):
         return (self.opened is None or self.opened <= date) and (self.closed is None or self.closed >= date)
 
 
+# What an LMC's footprint is made of: the places, PCNs and practices it covers (and, through
+# a place or PCN, the practices under it). See governance.reading.lmc.
+COVERED_KINDS = frozenset({Kind.PLACE, Kind.PCN, Kind.PRACTICE})
+
+
+class Coverage(models.Model):
+    """An LMC covering a place, PCN or practice of its own system (governance file: ``covers: [codes]``)."""
+
+    lmc = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="coverage",
+        limit_choices_to={"kind": Kind.LMC},
+        help_text="The local medical committee.",
+    )
+    covered = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="covered_by",
+        limit_choices_to={"kind__in": sorted(COVERED_KINDS)},
+        help_text="A place, PCN or practice of the LMC's system: it and everything under it are in the footprint.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["lmc_id", "covered_id"]
+        verbose_name_plural = "coverage"
+        constraints = [models.UniqueConstraint(fields=["lmc", "covered"], name="coverage_unique")]
+
+    def __str__(self):
+        return f"{self.lmc.name} covers {self.covered.name}"
+
+
 class Role(models.TextChoices):
     CHAIR = "chair", "Chair"
     CHIEF_EXECUTIVE = "chief_executive", "Chief executive"

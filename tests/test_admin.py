@@ -512,3 +512,40 @@ def test_system_provenance_is_edited_on_the_icb(as_superuser, systems):
         D(2026, 11, 3),
         True,
     )
+
+
+# An LMC's coverage (issue 15)
+
+
+@pytest.fixture
+def lmc_a(systems):
+    return org("qaa-lmc", "lmc", systems["qaa"], name="System A LMC")
+
+
+def test_lmc_page_adds_what_it_covers_inline(as_editor, systems, lmc_a):
+    url = change_url(lmc_a)
+    data = form_data(as_editor.get(url))
+    data.update({"coverage-TOTAL_FORMS": "1", "coverage-INITIAL_FORMS": "0", "coverage-0-covered": systems["00A"].pk})
+
+    response = as_editor.post(url, data)
+
+    assert response.status_code == 302, errors_of(response)
+    assert list(lmc_a.coverage.values_list("covered__code", flat=True)) == ["00A"]
+
+
+@pytest.mark.parametrize(
+    ("covered", "message"),
+    [("board_a", "Select a valid choice"), ("00X", "is in another system")],  # a board is never offered
+)
+def test_lmc_page_refuses_to_cover_a_board_or_another_system(as_superuser, systems, lmc_a, covered, message):
+    url = change_url(lmc_a)
+    data = form_data(as_superuser.get(url))
+    data.update({"coverage-TOTAL_FORMS": "1", "coverage-INITIAL_FORMS": "0", "coverage-0-covered": systems[covered].pk})
+
+    assert message in errors_of(as_superuser.post(url, data))
+    assert not lmc_a.coverage.exists()
+
+
+def test_only_an_lmc_page_offers_coverage(as_superuser, systems):
+    inlines = as_superuser.get(change_url(systems["00A"])).context["inline_admin_formsets"]
+    assert not inlines

@@ -4,6 +4,7 @@
   systems, ``governance.domain.permissions``), foreign keys narrowed to them, the system filter;
 - ``organisations``: the draggable tree; structural writes go through
   ``governance.domain.tree`` and its lock, never ``save()``;
+- ``coverage``: what an LMC covers, inline on its page;
 - ``seats``: a seat's page, and the seats inline on a body's page;
 - ``appointments``: an appointment's page, the holders inline on a seat's page, "end today";
   seats and appointments save as every writer of holders does (``governance.domain.seating``:

@@ -15,7 +15,7 @@ from governance.models import BODY_KINDS, Organisation, Seat
 
 # Foreign keys whose choices are limited to the user's own systems. A practice's sub-ICB
 # is not among them: real ODS data has practices run from another system's sub-ICB.
-SCOPED_ORGANISATION_FIELDS = {"parent", "top_board", "body", "represents"}
+SCOPED_ORGANISATION_FIELDS = {"parent", "top_board", "body", "represents", "covered"}
 
 
 # --- permissions shared by every admin ------------------------------------------------

@@ -82,9 +82,12 @@ class OrganisationDetailSerializer(OrganisationSerializer):
     ancestors = serializers.SerializerMethodField(help_text="From the system's root down to the parent.")
     child_counts = serializers.SerializerMethodField(help_text="Number of direct children of each kind.")
     seats = serializers.SerializerMethodField(help_text="The seats on this body (empty for a unit).")
+    covers = serializers.SerializerMethodField(
+        help_text="An LMC's coverage: the places, PCNs and practices it covers (empty for anything else)."
+    )
 
     class Meta(OrganisationSerializer.Meta):
-        fields = [*OrganisationSerializer.Meta.fields, "ancestors", "child_counts", "seats"]
+        fields = [*OrganisationSerializer.Meta.fields, "ancestors", "child_counts", "seats", "covers"]
 
     @extend_schema_field(OrganisationRefSerializer(many=True))
     def get_ancestors(self, obj):
@@ -94,6 +97,13 @@ class OrganisationDetailSerializer(OrganisationSerializer):
     def get_child_counts(self, obj):
         counts = Organisation.objects.filter(parent=obj).order_by().values_list("kind").annotate(n=Count("pk"))
         return dict(sorted(counts))
+
+    @extend_schema_field(OrganisationRefSerializer(many=True))
+    def get_covers(self, obj):
+        if obj.kind != Kind.LMC:
+            return []
+        covered = Organisation.objects.filter(covered_by__lmc=obj).order_by("code")
+        return list(covered.values("code", "name", "kind"))
 
     @extend_schema_field(SeatSerializer(many=True))
     def get_seats(self, obj):

@@ -9,7 +9,7 @@ permissions still apply on top: the "System editors" group carries them.
 from django.contrib.auth.models import Group, Permission
 from django.db.models import QuerySet
 
-from governance.models import Appointment, Organisation, Person, Seat, SystemRight
+from governance.models import Appointment, Coverage, Organisation, Person, Seat, SystemRight
 
 EDITORS_GROUP = "System editors"
 
@@ -19,6 +19,7 @@ GROUP_PERMISSIONS = {
     Organisation: ("view", "add", "change", "delete"),
     Seat: ("view", "add", "change", "delete"),
     Appointment: ("view", "add", "change", "delete"),
+    Coverage: ("view", "add", "change", "delete"),
     Person: ("view", "add", "change"),
 }
 

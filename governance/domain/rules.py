@@ -21,7 +21,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 
-from governance.models import BODY_KINDS, UNIT_KINDS, Kind, Organisation, Source, code_problem
+from governance.models import BODY_KINDS, COVERED_KINDS, UNIT_KINDS, Kind, Organisation, Source, code_problem
 
 
 class RuleError(ValidationError):
@@ -296,3 +296,13 @@ def check_appointments(max_holders: int, appointments: Iterable[tuple[object, da
             names[key] = name if name not in taken else f"{name} (#{key})"
             taken.add(names[key])
     check_holders(max_holders, ((names[getattr(p, "pk", p)], start, end) for p, start, end in appointments))
+
+
+def check_coverage(lmc: Organisation, covered: Organisation) -> None:
+    """An LMC covers places, PCNs and practices of its own system only."""
+    if lmc.kind != Kind.LMC:
+        raise RuleError(f"Only an LMC covers places, PCNs or practices; {lmc.code} is a {lmc.kind}.")
+    if covered.kind not in COVERED_KINDS:
+        raise RuleError(f"An LMC covers places, PCNs or practices, not a {covered.kind} ({covered.code}).")
+    if covered.tree_id != lmc.tree_id:
+        raise RuleError(f"{covered.code} is in another system: an LMC covers only its own system's organisations.")

@@ -17,7 +17,7 @@ from governance.caching.pages import cached_page, data_version
 from governance.domain import composition, dates
 from governance.domain.lookups import can_match
 from governance.models import BODY_KINDS, Kind, Organisation, Person, Seat
-from governance.reading import comparison, directory, search, structure, voice
+from governance.reading import comparison, directory, lmc, search, structure, voice
 from governance.reading.paths import cached_graph
 from governance.reading.people import person_record
 
@@ -112,6 +112,10 @@ def organisation_detail(request, code):
             context["ladder"] = structure.ladder(path)
         elif org.pk in graph.nodes and not graph.top_board:
             context["no_governance"] = True
+    if org.kind == Kind.LMC and org.pk in graph.nodes:
+        context["footprint"] = lmc.footprint(org, graph)
+    if org.kind in (Kind.PRACTICE, Kind.PCN, Kind.PLACE) and org.pk in graph.nodes:
+        context["lmcs"] = lmc.lmcs_of(org, graph)
     if is_body:
         seats = structure.seats_with_holders(Seat.objects.filter(body=org), date)
         context["seats"] = seats

@@ -25,7 +25,7 @@ from typing import NamedTuple
 import yaml
 
 from governance.ingest.governance_file.parse import HOLDERS_UNKNOWN
-from governance.models import BODY_KINDS, Appointment, Organisation, Seat, Source
+from governance.models import BODY_KINDS, Appointment, Coverage, Kind, Organisation, Seat, Source
 
 
 class _Row(NamedTuple):
@@ -119,15 +119,18 @@ def system_entry(root: Organisation, *, region: bool = True) -> dict:
 def governance_file(root: Organisation) -> dict:
     """The governance file of the system whose root is ``root``, as data (dates as ``datetime.date``).
 
-    Four queries. Loading it (``load_governance``) reproduces the system's governance;
-    keys at their defaults (``max_holders: 1``, empty ``opened``…) are left out.
+    Four queries (five when the system has an LMC: its ``covers``). Loading it
+    (``load_governance``) reproduces the system's governance; keys at their defaults (``max_holders: 1``, empty ``opened``…) are left out.
     """
     rows = _tree(root)
     codes = {row.pk: row.code for row in rows}
     data: dict = {"system": system_entry(root)}
     if root.top_board_id is not None:
         data["top_board"] = codes.get(root.top_board_id) or Organisation.objects.get(pk=root.top_board_id).code
-    data["organisations"] = [_organisation(row, codes) for row in rows if row.pk != root.pk and _kept(row)]
+    covers = _covers(rows)
+    data["organisations"] = [
+        _organisation(row, codes, covers.get(row.pk)) for row in rows if row.pk != root.pk and _kept(row)
+    ]
     appointments = _appointments(root)
     seats = _seats(root, {row.pk: i for i, row in enumerate(rows)})
     data["seats"] = [_seat(seat, appointments.get(seat["pk"], [])) for seat in seats]
@@ -138,7 +141,19 @@ def _kept(row: _Row) -> bool:
     return row.source == Source.GOVERNANCE
 
 
-def _organisation(row: _Row, codes: dict[int, str]) -> dict:
+def _covers(rows: list[_Row]) -> dict[int, list[str]]:
+    """The codes each of the system's LMCs covers, sorted (one query, none without an LMC)."""
+    lmcs = [row.pk for row in rows if row.kind == Kind.LMC]
+    covers: dict[int, list[str]] = defaultdict(list)
+    if lmcs:
+        for lmc, code in (
+            Coverage.objects.filter(lmc__in=lmcs).order_by("covered__code").values_list("lmc_id", "covered__code")
+        ):
+            covers[lmc].append(code)
+    return covers
+
+
+def _organisation(row: _Row, codes: dict[int, str], covers: list[str] | None = None) -> dict:
     entry = {"code": row.code, "name": row.name, "kind": row.kind, "parent": codes[row.parent_id]}
     if row.opened:
         entry["opened"] = row.opened
@@ -146,6 +161,8 @@ def _organisation(row: _Row, codes: dict[int, str]) -> dict:
         entry["closed"] = row.closed
     if row.postcode:
         entry["postcode"] = row.postcode
+    if covers:
+        entry["covers"] = covers
     return entry
 
 

@@ -8,7 +8,7 @@ from governance.domain import tree
 from governance.ingest.governance_file.check import _SystemInDatabase
 from governance.ingest.governance_file.report import LoadReport
 from governance.ingest.governance_file.spec import GovernanceSpec, OrganisationSpec, SeatSpec
-from governance.models import Appointment, Kind, Person, Seat
+from governance.models import Appointment, Coverage, Kind, Person, Seat
 
 
 def _save_differences(obj: models.Model, wanted: dict) -> list[tuple[str, object, object]]:
@@ -47,6 +47,7 @@ class _Apply:
         if self._top_board() and root_status == "unchanged":
             root_status = "updated"
         self._bump("organisations", root_status)
+        self._coverage()
         self._seats()
 
     def _bump(self, model: str, status: str, line: str | None = None) -> None:
@@ -103,6 +104,24 @@ class _Apply:
         existing = {org.code for org in self.spec.organisations if org.code in self.view.organisations}
         self.report.counts["organisations"].updated += len(updated)
         self.report.counts["organisations"].unchanged += len(existing - updated)
+
+    def _coverage(self) -> None:
+        """Each LMC whose entry has ``covers`` covers exactly those codes (an entry without it keeps its own)."""
+        lmcs = {org.code: org.covers for org in self.spec.organisations if org.covers is not None}
+        if not lmcs:
+            return
+        held: dict[str, set[str]] = {code: set() for code in lmcs}
+        for lmc, covered in Coverage.objects.filter(lmc__code__in=lmcs).values_list("lmc__code", "covered__code"):
+            held[lmc].add(covered)
+        for code, covers in lmcs.items():
+            wanted = set(covers)
+            added, removed = sorted(wanted - held[code]), sorted(held[code] - wanted)
+            if removed:
+                Coverage.objects.filter(lmc=self.orgs[code], covered__code__in=removed).delete()
+            Coverage.objects.bulk_create(Coverage(lmc=self.orgs[code], covered=self.orgs[c]) for c in added)
+            if added or removed:
+                change = ", ".join([*(f"+{c}" for c in added), *(f"-{c}" for c in removed)])
+                self.report.changes.append(f"~ organisation {code}: covers {change}")
 
     def _top_board(self) -> bool:
         if self.spec.top_board is None:

@@ -9,7 +9,7 @@ from governance.domain import rules, seating
 from governance.ingest.governance_file.parse import _periods
 from governance.ingest.governance_file.report import _Problems
 from governance.ingest.governance_file.spec import GovernanceSpec, OrganisationSpec, SeatSpec
-from governance.models import BODY_KINDS, Appointment, Kind, Organisation, Person, Seat
+from governance.models import BODY_KINDS, COVERED_KINDS, Appointment, Kind, Organisation, Person, Seat
 
 
 @dataclass
@@ -111,10 +111,25 @@ class _DatabaseCheck:
                     rules.check_placement(org.kind, self.kinds[org.parent])
                 except rules.RuleError as error:
                     self.problems.add(f"{org.where}.parent", f"{org.code} under {org.parent}: {error}")
+            self._check_covers(org)
             existing = self.view.organisations.get(org.code)
             if existing is not None:
                 self._check_kind_change(org, existing, children[existing.pk])
                 self._check_dates_with_database(org, existing)
+
+    def _check_covers(self, org: OrganisationSpec) -> None:
+        """``covers``: on an LMC only, each code a place, PCN or practice of this system (rules.check_coverage)."""
+        if not org.covers:
+            return
+        if org.kind and org.kind != Kind.LMC:
+            self.problems.add(
+                f"{org.where}.covers", f"only an LMC covers places, PCNs or practices; {org.code} is a {org.kind}"
+            )
+            return
+        for i, code in enumerate(org.covers):
+            where = f"{org.where}.covers[{i}]"
+            if self._known(code, where, "covered organisation") and self.kinds[code] not in COVERED_KINDS:
+                self.problems.add(where, f"{code} is a {self.kinds[code]}; an LMC covers places, PCNs or practices")
 
     def _check_kind_change(self, org: OrganisationSpec, existing: Organisation, children: list[Organisation]) -> None:
         if org.kind is None or org.kind == existing.kind:

@@ -401,7 +401,11 @@ def _parse_system(value, problems: _Problems) -> SystemSpec:
 
 def _parse_organisation(value, where: str, problems: _Problems) -> OrganisationSpec:
     fields = _Fields(
-        value, where, problems, required=("code", "name", "kind", "parent"), optional=("opened", "closed", "postcode")
+        value,
+        where,
+        problems,
+        required=("code", "name", "kind", "parent"),
+        optional=("opened", "closed", "postcode", "covers"),
     )
     org = OrganisationSpec(
         where=where,
@@ -415,10 +419,26 @@ def _parse_organisation(value, where: str, problems: _Problems) -> OrganisationS
             org.optional[key] = fields.date(key)
     if fields.has("postcode"):
         org.optional["postcode"] = fields.text("postcode", POSTCODE_LENGTH, optional=True)
+    if fields.has("covers"):
+        org.covers = _parse_covers(fields)
     opened, closed = org.optional.get("opened"), org.optional.get("closed")
     if opened and closed and closed < opened:
         problems.add(f"{where}.closed", f"{closed} is before opened ({opened})")
     return org
+
+
+def _parse_covers(fields: _Fields) -> list[str]:
+    """An LMC's ``covers``: a list of distinct codes (checked against the database later)."""
+    codes: list[str] = []
+    for i, code in enumerate(fields.items("covers")):
+        where = f"{fields.place('covers')}[{i}]"
+        if not isinstance(code, str) or not code.strip():
+            fields.problems.add(where, f"not an organisation code ({_describe(code)})")
+        elif code in codes:
+            fields.problems.add(where, f"{code} is listed twice")
+        else:
+            codes.append(code)
+    return codes
 
 
 def _parse_holder(value, where: str, problems: _Problems) -> HolderSpec:

@@ -33,6 +33,7 @@ class OrganisationSpec:
     kind: str | None
     parent: str | None
     optional: dict = field(default_factory=dict)  # opened/closed/postcode, only those the file gives
+    covers: list[str] | None = None  # an LMC's places, PCNs and practices; None: the file does not say
 
     def fields(self) -> dict:
         """The fields the file sets. An optional key left out keeps what the database has (e.g. from ODS)."""
@@ -80,7 +81,7 @@ class GovernanceSpec:
     def codes_mentioned(self) -> set[str]:
         codes = {self.system.code, self.top_board}
         for org in self.organisations:
-            codes |= {org.code, org.parent}
+            codes |= {org.code, org.parent, *(org.covers or ())}
         for seat in self.seats:
             codes |= {seat.board, seat.represents}
         return {code for code in codes if code}

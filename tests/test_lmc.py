@@ -1,0 +1,139 @@
+"""LMCs as first-class (issue 15): what an LMC covers, through the loader, the export, the API and its page."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from governance.ingest import governance_file as loading
+from governance.models import Coverage, Organisation
+from governance.reading import export, lmc
+from governance.reading.paths import SystemGraph
+from tests.builders import D, org
+
+pytestmark = pytest.mark.django_db
+
+DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "governance" / "qop.yaml"
+GM_PLACES = ["00T", "00V", "00Y", "01D", "01G", "01W", "01Y", "02A", "02H", "14L"]
+TODAY = D(2026, 11, 22)
+
+
+@pytest.fixture
+def demo():
+    """The demo, with a PCN under Bolton (two practices, one closing in 2025) and one under Wigan."""
+    loading.load_governance([DEMO])
+    bolton_pcn = org("U00T", "pcn", Organisation.objects.get(code="00T"), name="Bolton PCN")
+    org("P00T1", "practice", bolton_pcn, name="Bolton Surgery")
+    org("P00T2", "practice", bolton_pcn, name="Closing Surgery", closed=D(2025, 6, 30))
+    wigan_pcn = org("U02H", "pcn", Organisation.objects.get(code="02H"), name="Wigan PCN")
+    org("P02H1", "practice", wigan_pcn, name="Wigan Surgery")
+
+
+def covered_codes(code="qop-lmc") -> list[str]:
+    return sorted(Coverage.objects.filter(lmc__code=code).values_list("covered__code", flat=True))
+
+
+def footprint(date):
+    gm_lmc = Organisation.objects.get(code="qop-lmc")
+    return lmc.footprint(gm_lmc, SystemGraph.load(gm_lmc.tree_id, date))
+
+
+def test_the_demo_lmc_covers_the_ten_gm_localities(demo):
+    assert covered_codes() == GM_PLACES
+
+
+def test_footprint_as_of_two_dates(demo):
+    before = footprint(D(2025, 6, 30))  # the closing practice's last day
+    after = footprint(TODAY)
+
+    assert (before["pcns"], before["practices"]) == (2, 3)
+    assert (after["pcns"], after["practices"]) == (2, 2)
+    bolton = next(p for p in after["places"] if p["place"]["code"] == "00T")
+    assert bolton == {"place": bolton["place"], "pcns": 1, "practices": 1, "reaching_top": 1, "complete": 1}
+    # Wigan has no seat on the GP board: its practices' chains break there
+    assert after["breaks"] == [{"organisation": {"code": "02H", "name": "Wigan", "kind": "place"}, "practices": 1}]
+    assert [s["label"] for s in after["seats"]] == ["Local medical committee representative"]
+
+
+def test_footprint_costs_one_query_beyond_the_graph(demo, django_assert_num_queries):
+    gm_lmc = Organisation.objects.get(code="qop-lmc")
+    graph = SystemGraph.load(gm_lmc.tree_id, TODAY)
+    with django_assert_num_queries(1):
+        lmc.footprint(gm_lmc, graph)
+
+
+def test_covering_a_pcn_covers_its_practices_only(demo):
+    Coverage.objects.filter(lmc__code="qop-lmc").delete()
+    Coverage.objects.create(lmc=Organisation.objects.get(code="qop-lmc"), covered=Organisation.objects.get(code="U02H"))
+    result = footprint(TODAY)
+    assert (result["pcns"], result["practices"]) == (1, 1)
+
+
+def test_loading_the_demo_twice_changes_no_coverage(demo):
+    report = loading.load_governance([DEMO])
+    assert not report.changed
+
+
+def gm_file(tmp_path, covers, kind="lmc") -> Path:
+    data = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    entry = next(o for o in data["organisations"] if o["code"] == "qop-lmc")
+    entry["covers"], entry["kind"] = covers, kind
+    path = tmp_path / "qop.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_a_file_changes_what_an_lmc_covers(demo, tmp_path):
+    report = loading.load_governance([gm_file(tmp_path, ["00T", "U02H"])])
+
+    assert covered_codes() == ["00T", "U02H"]
+    assert any("covers +U02H" in line for line in report.changes)
+
+
+@pytest.mark.parametrize(
+    ("covers", "kind", "where", "message"),
+    [
+        (["NOPE"], "lmc", "covers[0]", "unknown covered organisation code 'NOPE'"),
+        (["qop-board"], "lmc", "covers[0]", "qop-board is a board; an LMC covers places, PCNs or practices"),
+        (["00T", "00T"], "lmc", "covers[1]", "00T is listed twice"),
+        (["QAA1"], "lmc", "covers[0]", "is in another system (QAA)"),
+        (["00T"], "federation", "covers", "only an LMC covers places, PCNs or practices"),
+    ],
+)
+def test_bad_coverage_is_refused_with_its_place_and_writes_nothing(demo, tmp_path, covers, kind, where, message):
+    org("QAA1", "place", org("QAA", "icb"))
+    with pytest.raises(loading.GovernanceFileError) as raised:
+        loading.load_governance([gm_file(tmp_path, covers, kind)])
+
+    assert where in str(raised.value) and message in str(raised.value)
+    assert covered_codes() == GM_PLACES
+
+
+def test_export_round_trips_covers(demo, tmp_path):
+    data = export.governance_file(Organisation.objects.get(code="QOP"))
+    entry = next(o for o in data["organisations"] if o["code"] == "qop-lmc")
+    assert entry["covers"] == GM_PLACES
+
+    Coverage.objects.all().delete()
+    path = tmp_path / "export.yaml"
+    path.write_text(export.dump_yaml(data), encoding="utf-8")
+    loading.load_governance([path])
+    assert covered_codes() == GM_PLACES
+
+
+def test_api_organisation_detail_says_what_an_lmc_covers(client, demo):
+    detail = client.get("/api/v1/organisations/qop-lmc/").json()
+    assert [c["code"] for c in detail["covers"]] == GM_PLACES
+    assert detail["covers"][0] == {"code": "00T", "name": "Bolton", "kind": "place"}
+    assert client.get("/api/v1/organisations/00T/").json()["covers"] == []
+
+
+def test_lmc_page_shows_its_footprint_and_a_practice_page_names_its_lmc(client, demo):
+    html = client.get("/organisations/qop-lmc/", {"date": TODAY.isoformat()}).content.decode()
+    assert "What this LMC covers" in html
+    assert "2 PCNs and 2 practices open that day" in html
+    assert "Where its practices’ chains break" in html and "Wigan (02H)</a>: 1 practice" in html
+
+    practice = client.get("/organisations/P00T1/").content.decode()
+    assert "Local medical committee" in practice
+    assert 'href="/organisations/qop-lmc/">Greater Manchester Local Medical Committees</a>' in practice
