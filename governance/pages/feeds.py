@@ -1,0 +1,76 @@
+"""Atom feeds of what changed (Django's syndication framework): one per system, one for everything.
+
+Each entry is one ``governance.reading.changes.Change``; its ``updated`` and ``published``
+are the day the change took effect (midnight UTC), its link the page showing it on that day.
+"""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from governance.models import Organisation
+from governance.reading.changes import Change, recent_changes
+
+
+def _midnight(date: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(date, datetime.time.min, tzinfo=datetime.UTC)
+
+
+class ChangesFeed(Feed):
+    """What changed everywhere: ``/feed/``."""
+
+    feed_type = Atom1Feed
+    title = "icsmap: what changed in every system"
+    subtitle = "Appointments started and ended, seats added or fallen vacant, organisations opened and closed."
+
+    def get_object(self, request, *args, **kwargs):
+        return None
+
+    def link(self, obj):
+        return reverse("governance:home")
+
+    def items(self, obj) -> list[Change]:
+        return recent_changes(obj.tree_id if obj else None)
+
+    def item_title(self, item: Change) -> str:
+        return item.title
+
+    def item_description(self, item: Change) -> str:
+        return item.description
+
+    def item_link(self, item: Change) -> str:
+        return f"{reverse('governance:organisation', args=[item.organisation])}?date={item.date.isoformat()}"
+
+    def item_guid(self, item: Change) -> str:
+        return f"tag:icsmap,2026:{item.key}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: Change) -> datetime.datetime:
+        return _midnight(item.date)
+
+    def item_updateddate(self, item: Change) -> datetime.datetime:
+        return _midnight(item.date)
+
+    def item_categories(self, item: Change) -> list[str]:
+        return [item.kind]
+
+
+class SystemChangesFeed(ChangesFeed):
+    """What changed in one system: ``/organisations/<ICB code>/feed/``."""
+
+    def get_object(self, request, code):
+        system = get_object_or_404(Organisation, code=code)
+        if system.parent_id is not None:
+            raise Http404("Feeds are per system: use the ICB's code.")
+        return system
+
+    def title(self, obj):
+        return f"icsmap: what changed in {obj.name}"
+
+    def link(self, obj):
+        return reverse("governance:organisation", args=[obj.code])

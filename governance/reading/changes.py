@@ -1,0 +1,168 @@
+"""What changed in a system (or everywhere), newest first, each change on the day it took effect.
+
+The changes a feed lists (``governance.pages.feeds``):
+
+- ``appointed``: a person's appointment to a seat started (its ``start``);
+- ``left``: an appointment ended (the day after its ``end``, the first day without them);
+- ``vacant``: a seat fell vacant: an appointment ended and nobody held the seat the next day;
+- ``seat_created``: a seat was added (the day its history row was written), unless it was
+  recorded late: a seat with holders from before that day is not news (a governance file
+  loaded today with holders since 2022 adds no "new seat" entries);
+- ``opened`` / ``closed``: an organisation opened, or closed (the day after its last day).
+
+Only changes that have taken effect by ``until`` (default today) are listed. A fixed number
+of queries (five), whatever the number of changes: each source is read newest first and cut
+at ``limit``.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from governance.models import Appointment, Organisation, Seat
+
+FEED_LIMIT = 50
+ONE_DAY = datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change: what, on which day, about which organisation (the page to link to)."""
+
+    kind: str
+    date: datetime.date
+    title: str
+    description: str
+    organisation: str  # the code of the organisation or body whose page shows it
+    key: str  # unique and stable: the feed entry's id
+
+
+def _scope(tree_id: int | None, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}tree_id": tree_id}) if tree_id is not None else Q()
+
+
+def _appointment_changes(tree_id: int | None, until: datetime.date, limit: int) -> list[Change]:
+    scope = _scope(tree_id, "seat__body__")
+    related = ("seat__body", "person")
+    started = list(
+        Appointment.objects.filter(scope, start__lte=until).select_related(*related).order_by("-start", "-pk")[:limit]
+    )
+    ended = list(
+        Appointment.objects.filter(scope, end__lt=until).select_related(*related).order_by("-end", "-pk")[:limit]
+    )
+    # Who held the seats of the ended appointments the day after (one query): no one means vacant.
+    others: dict[int, list[Appointment]] = {}
+    for a in Appointment.objects.filter(seat__in={a.seat_id for a in ended}).only("seat_id", "start", "end"):
+        others.setdefault(a.seat_id, []).append(a)
+    changes = []
+    for a in started:
+        seat, body = a.seat, a.seat.body
+        changes.append(
+            Change(
+                "appointed",
+                a.start,
+                f"{a.person.name} appointed: {seat.label}, {body.name}",
+                f"{a.person.name} holds the seat “{seat.label}” on {body.name} from {a.start:%d %B %Y}.",
+                body.code,
+                f"appointment-{a.pk}-start",
+            )
+        )
+    for a in ended:
+        seat, body, day = a.seat, a.seat.body, a.end + ONE_DAY
+        changes.append(
+            Change(
+                "left",
+                day,
+                f"{a.person.name} left: {seat.label}, {body.name}",
+                f"{a.person.name} held the seat “{seat.label}” on {body.name} until {a.end:%d %B %Y}.",
+                body.code,
+                f"appointment-{a.pk}-end",
+            )
+        )
+        if not any(other.is_current_on(day) for other in others.get(a.seat_id, [])):
+            changes.append(
+                Change(
+                    "vacant",
+                    day,
+                    f"Seat vacant: {seat.label}, {body.name}",
+                    f"The seat “{seat.label}” on {body.name} is vacant from {day:%d %B %Y}: "
+                    f"{a.person.name} held it until {a.end:%d %B %Y} and no one holds it since.",
+                    body.code,
+                    f"seat-{seat.pk}-vacant-{day.isoformat()}",
+                )
+            )
+    return changes
+
+
+def _seat_changes(tree_id: int | None, until: datetime.date, limit: int) -> list[Change]:
+    created = (
+        Seat.history.filter(_scope(tree_id, "body__"), history_type="+")
+        .annotate(created_on=TruncDate("history_date"))
+        .exclude(Exists(Appointment.objects.filter(seat_id=OuterRef("id"), start__lt=OuterRef("created_on"))))
+        .order_by("-history_date", "-history_id")
+        .values("id", "label", "history_date", "body__code", "body__name")
+    )
+    changes = []
+    for row in created[:limit]:
+        day = timezone.localdate(row["history_date"])
+        if day <= until:
+            changes.append(
+                Change(
+                    "seat_created",
+                    day,
+                    f"New seat: {row['label']}, {row['body__name']}",
+                    f"The seat “{row['label']}” was added to {row['body__name']} on {day:%d %B %Y}.",
+                    row["body__code"],
+                    f"seat-{row['id']}-created",
+                )
+            )
+    return changes
+
+
+def _structure_changes(tree_id: int | None, until: datetime.date, limit: int) -> list[Change]:
+    scope = _scope(tree_id)
+    fields = ("pk", "code", "name", "kind", "opened", "closed")
+    opened = Organisation.objects.filter(scope, opened__lte=until).order_by("-opened", "-pk").only(*fields)
+    closed = Organisation.objects.filter(scope, closed__lt=until).order_by("-closed", "-pk").only(*fields)
+    changes = [
+        Change(
+            "opened",
+            org.opened,
+            f"Opened: {org.name} ({org.get_kind_display().lower()})",
+            f"{org.name} ({org.code}) opened on {org.opened:%d %B %Y}.",
+            org.code,
+            f"organisation-{org.pk}-opened",
+        )
+        for org in opened[:limit]
+    ]
+    changes += [
+        Change(
+            "closed",
+            org.closed + ONE_DAY,
+            f"Closed: {org.name} ({org.get_kind_display().lower()})",
+            f"{org.name} ({org.code}) closed: its last day was {org.closed:%d %B %Y}.",
+            org.code,
+            f"organisation-{org.pk}-closed",
+        )
+        for org in closed[:limit]
+    ]
+    return changes
+
+
+def recent_changes(tree_id: int | None = None, until: datetime.date | None = None, limit: int = FEED_LIMIT):
+    """The ``limit`` newest changes of the system with ``tree_id`` (None: every system) by ``until``.
+
+    Newest first; on one day, in the order of the module docstring's list.
+    """
+    until = until or timezone.localdate()
+    changes = [
+        *_appointment_changes(tree_id, until, limit),
+        *_seat_changes(tree_id, until, limit),
+        *_structure_changes(tree_id, until, limit),
+    ]
+    order = ["appointed", "left", "vacant", "seat_created", "opened", "closed"]
+    changes.sort(key=lambda c: (-c.date.toordinal(), order.index(c.kind), c.key))
+    return changes[:limit]

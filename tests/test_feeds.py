@@ -1,0 +1,105 @@
+"""Atom feeds of what changed (issue 15): per system and for everything, each change on the day it took effect."""
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from governance.ingest import governance_file as loading
+from governance.reading.changes import recent_changes
+from tests.builders import D, appoint, org, seat
+
+pytestmark = pytest.mark.django_db
+
+DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "governance" / "qop.yaml"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def demo():
+    loading.load_governance([DEMO])
+
+
+def atom(client, url) -> ET.Element:
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    assert feed.tag == f"{ATOM}feed"
+    for element in ("id", "title", "updated"):
+        assert feed.find(f"{ATOM}{element}") is not None, element
+    return feed
+
+
+def entries(feed: ET.Element) -> list[dict]:
+    found = []
+    for entry in feed.findall(f"{ATOM}entry"):
+        row = {name: entry.findtext(f"{ATOM}{name}") for name in ("id", "title", "updated", "summary")}
+        assert all(row[name] for name in ("id", "title", "updated")), row  # Atom's required elements
+        row["link"] = entry.find(f"{ATOM}link").get("href")
+        found.append(row)
+    return found
+
+
+def test_system_feed_is_atom_and_lists_a_vacancy_with_its_date(client, demo):
+    feed = atom(client, "/organisations/QOP/feed/")
+    rows = entries(feed)
+
+    vacancy = next(r for r in rows if r["title"] == "Seat vacant: Oldham locality representative, "
+                   "Greater Manchester General Practice Board")  # fmt: skip
+    assert vacancy["updated"].startswith("2025-10-01")  # held until 30 September 2025
+    assert vacancy["link"].endswith("/organisations/qop-gp-board/?date=2025-10-01")
+    assert len({r["id"] for r in rows}) == len(rows)  # ids are unique
+    assert any(r["title"].startswith("Illustrative Bolton GP Lead B appointed") for r in rows)
+    assert [r["updated"] for r in rows] == sorted((r["updated"] for r in rows), reverse=True)  # newest first
+
+
+def test_the_everything_feed_covers_every_system(client, demo):
+    other = org("QAA", "icb", name="System A ICB")
+    board = org("qaa-board", "board", other, name="System A board")
+    appoint(seat(board, "Member"), "Illustrative Member", D(2026, 1, 5), end=D(2026, 2, 1))
+
+    titles = [r["title"] for r in entries(atom(client, "/feed/"))]
+    assert "Seat vacant: Member, System A board" in titles
+    assert any("Greater Manchester" in t for t in titles)
+    assert "Seat vacant: Member, System A board" not in [
+        r["title"] for r in entries(atom(client, "/organisations/QOP/feed/"))
+    ]
+
+
+def test_a_seat_refilled_the_next_day_is_not_vacant(demo):
+    board = org("qaa-board", "board", org("QAA", "icb"))
+    member = seat(board, "Member")
+    appoint(member, "Illustrative First", D(2024, 1, 1), end=D(2024, 12, 31))
+    appoint(member, "Illustrative Second", D(2025, 1, 1))
+
+    kinds = [(c.kind, c.date) for c in recent_changes(board.tree_id, until=D(2026, 1, 1))]
+    assert ("left", D(2025, 1, 1)) in kinds and ("appointed", D(2025, 1, 1)) in kinds
+    assert "vacant" not in [kind for kind, _ in kinds]
+
+
+def test_structure_changes_and_new_seats_are_listed(demo):
+    icb = org("QAA", "icb")
+    org("P1", "practice", org("00A", "place", icb), opened=D(2023, 4, 1), closed=D(2025, 6, 30))
+    seat(org("qaa-board", "board", icb), "Chair", role="chair", selection="appointed")
+
+    kinds = {(c.kind, c.date, c.organisation) for c in recent_changes(icb.tree_id)}
+    assert ("opened", D(2023, 4, 1), "P1") in kinds
+    assert ("closed", D(2025, 7, 1), "P1") in kinds  # the first day without it
+    assert "seat_created" in {kind for kind, _, _ in kinds}
+
+
+def test_feed_queries_are_bounded(client, demo, django_assert_max_num_queries):
+    with django_assert_max_num_queries(7):
+        client.get("/organisations/QOP/feed/")
+
+
+def test_only_a_system_has_a_feed(client, demo):
+    assert client.get("/organisations/qop-board/feed/").status_code == 404
+    assert client.get("/organisations/NOPE/feed/").status_code == 404
+
+
+def test_system_page_links_its_feed(client, demo):
+    html = client.get("/organisations/QOP/").content.decode()
+    assert '<link rel="alternate" type="application/atom+xml"' in html
+    assert 'href="/organisations/QOP/feed/"' in html
