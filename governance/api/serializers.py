@@ -7,6 +7,7 @@ do), which Python cannot name as attributes; ``FromTo`` renames the fields.
 import datetime
 
 from django.db.models import Count
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -15,6 +16,7 @@ from governance.domain.dates import BadDate, parse_date
 from governance.domain.lookups import can_match
 from governance.models import Appointment, Kind, Organisation, Person, Role, Seat, Sector, Selection, code_problem
 from governance.reading.paths import MEMBER_OF, REPORTS_TO, SEAT
+from governance.reading.people import current_interlocks
 
 
 class FromTo:
@@ -138,12 +140,21 @@ class AppointmentSerializer(FromTo, serializers.ModelSerializer):
 
 
 class PersonDetailSerializer(PersonSerializer):
-    """A person with every appointment they have held, latest first."""
+    """A person with every appointment they have held, latest first, and their interlocks today."""
 
     appointments = AppointmentSerializer(many=True, read_only=True)
+    interlocks = serializers.SerializerMethodField(
+        help_text="Today: seats on several bodies of one system (kind `system`, with `bodies`), at two layers of "
+        "one path (`path`, with `lower` and `upper`), or in more than one system (`systems`, with `systems`: "
+        "each system and the bodies there)."
+    )
 
     class Meta(PersonSerializer.Meta):
-        fields = [*PersonSerializer.Meta.fields, "appointments"]
+        fields = [*PersonSerializer.Meta.fields, "appointments", "interlocks"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_interlocks(self, obj):
+        return current_interlocks(obj, timezone.localdate())
 
 
 # The representation path (DESIGN.md). These serializers only document the
