@@ -2,6 +2,8 @@
 #   make run   - virtualenv, install, migrate, load the shipped data and demo, serve on 127.0.0.1:8000
 #   make test  - virtualenv and front-end packages if needed, then the whole test suite
 #                (browser tests need /usr/bin/chromium: apt-get install chromium; else they skip)
+# The pictures (diagram.svg, ladder.png…) are drawn by Graphviz's dot: the install step adds
+# Debian's graphviz package when dot is missing (as root; elsewhere: apt-get install graphviz).
 # DATABASE_URL switches both to PostgreSQL (default: an embedded SQLite file, db.sqlite3).
 
 PYTHON ?= python3
@@ -17,6 +19,7 @@ DEMO_GOVERNANCE := $(wildcard fixtures/governance/*.yaml)
 .PHONY: run setup data test lint format install bench
 
 $(INSTALLED): requirements.txt
+	command -v dot >/dev/null || (apt-get update && apt-get install -y graphviz)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt

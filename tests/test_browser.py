@@ -290,5 +290,25 @@ def test_not_recorded_seats_provenance_and_composition_have_no_serious_accessibi
     page.goto("/organisations/P00001/")
     assert "Holders not recorded" in page.locator(".icsmap-verdict").inner_text()
     assert page.locator(".icsmap-illustrative").is_visible()
+
+
+def test_diagram_shows_and_the_picture_download_links_work(page, system):
+    page.goto("/organisations/QOP/")
+    image = page.locator("figure.icsmap-diagram img")
+    image.scroll_into_view_if_needed()
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0"), "the diagram did not load"
+    downloads = [
+        ("/organisations/QOP/", "SVG diagram", "QOP-diagram-", b"<svg"),
+        ("/organisations/QOP/", "PNG diagram", "QOP-diagram-", b"\x89PNG"),
+        ("/organisations/P00001/", "SVG picture of the ladder", "P00001-ladder-", b"<svg"),
+        ("/organisations/P00001/", "PNG picture of the ladder", "P00001-ladder-", b"\x89PNG"),
+    ]
+    for url, name, filename, magic in downloads:
+        page.goto(url)
+        with page.expect_download() as info:
+            page.get_by_role("link", name=name).click()
+        download = info.value
+        assert download.suggested_filename.startswith(filename), download.suggested_filename
+        assert magic in Path(download.path()).read_bytes()[:400], name
     assert page.requests_elsewhere == []
     assert page.csp_violations == []

@@ -9,7 +9,7 @@ date is a 400 page that says so.
 
 import datetime
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from governance.caching.pages import cached_page, data_version
 from governance.domain import composition, dates
 from governance.domain.lookups import can_match
 from governance.models import BODY_KINDS, Kind, Organisation, Person, Seat
-from governance.reading import comparison, directory, lmc, search, structure, voice
+from governance.reading import comparison, directory, lmc, pictures, search, structure, voice
 from governance.reading.paths import cached_graph
 from governance.reading.people import person_record
 
@@ -125,6 +125,52 @@ def organisation_detail(request, code):
         context["boards"] = structure.boards_with_seats(org, date)
     context["children"] = structure.children_page(org, date, request.GET.get("page"), exclude_kinds=exclude)
     return render(request, "governance/organisation.html", context)
+
+
+def _picture(request, code: str, draw):
+    """A picture of the organisation with ``code`` as of ``?date=``: ``draw(org, graph)`` says what."""
+    if not can_match(code):
+        raise Http404("No organisation has that code.")
+    org = get_object_or_404(Organisation, code=code)
+    try:
+        date = _as_of(request)
+    except dates.BadDate as error:
+        return _bad_date(request, error)
+    graph = cached_graph(org.tree_id, date, data_version(request).counter)
+    if org.pk not in graph.nodes:
+        raise Http404(_not_open(org, date))
+    try:
+        dot, title, description = draw(org, graph)
+    except pictures.NoPicture as error:
+        raise Http404(str(error)) from None
+    fmt = request.resolver_match.kwargs["fmt"]
+    # No Content-Disposition: the page cache keeps only the body and its type; the pages'
+    # download links name the file instead.
+    return HttpResponse(pictures.render(dot, title, description, fmt), content_type=pictures.FORMATS[fmt])
+
+
+def _system_diagram(org, graph):
+    if org.parent_id is not None:
+        raise pictures.NoPicture(f"{org.name} is not a system: its system's diagram is at its ICB.")
+    return pictures.system_diagram(graph)
+
+
+def _ladder(org, graph):
+    if org.parent_id is None or graph.top_board is None or org.pk == graph.top_board.pk:
+        raise pictures.NoPicture(f"{org.name} has no path to draw.")
+    return pictures.ladder_diagram(graph.path(org.pk))
+
+
+@cached_page
+def diagram(request, code, fmt):
+    """``/organisations/<ICB>/diagram.svg`` (or ``.png``): the system's bodies and seats, as of ``?date=``."""
+    return _picture(request, code, _system_diagram)
+
+
+@cached_page
+def ladder(request, code, fmt):
+    """``/organisations/<code>/ladder.svg`` (or ``.png``): an organisation's path, as of ``?date=``."""
+    return _picture(request, code, _ladder)
 
 
 @cached_page
