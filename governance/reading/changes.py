@@ -11,7 +11,7 @@ The changes a feed lists (``governance.pages.feeds``):
 - ``opened`` / ``closed``: an organisation opened, or closed (the day after its last day).
 
 Only changes that have taken effect by ``until`` (default today) are listed. A fixed number
-of queries (five), whatever the number of changes: each source is read newest first and cut
+of queries (six), whatever the number of changes: each source is read newest first and cut
 at ``limit``.
 """
 
