@@ -103,6 +103,12 @@ UNAUTHENTICATED = OpenApiResponse(
     examples=[OpenApiExample("Anonymous", value={"detail": "Authentication credentials were not provided."})],
 )
 
+UNSUPPORTED_BODY = OpenApiResponse(
+    response=ERROR_DETAIL,
+    description="A body the API cannot read as the media type it names (JSON, a form, or multipart).",
+    examples=[OpenApiExample("Unreadable", value={"detail": 'Unsupported media type "" in request.'})],
+)
+
 FORBIDDEN = OpenApiResponse(
     response=ERROR_DETAIL,
     description="Signed in, but without the right to edit that system (rights are per system; superusers edit all).",

@@ -19,7 +19,15 @@ from rest_framework.utils.urls import remove_query_param
 
 from governance.api import access, filters, params, serializers
 from governance.api.caching import ApiView
-from governance.api.errors import FORBIDDEN, NOT_FOUND, NOT_FOUND_ID, UNAUTHENTICATED, bad_parameters, refused
+from governance.api.errors import (
+    FORBIDDEN,
+    NOT_FOUND,
+    NOT_FOUND_ID,
+    UNAUTHENTICATED,
+    UNSUPPORTED_BODY,
+    bad_parameters,
+    refused,
+)
 from governance.api.pagination import Pagination
 from governance.api.renderers import CSVRenderer, YAMLRenderer, flat_table, path_table
 from governance.domain import composition, history, rules, seating, tree
@@ -35,7 +43,7 @@ DATE_PARAMETER = OpenApiParameter(
 BAD_DATE = ("date", str(BadDate("2023-02-30")))
 WITH_CSV = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
 # Responses every write may give besides its own.
-WRITE_ERRORS = {401: UNAUTHENTICATED, 403: FORBIDDEN}
+WRITE_ERRORS = {401: UNAUTHENTICATED, 403: FORBIDDEN, 415: UNSUPPORTED_BODY}
 
 
 def organisations():
