@@ -120,7 +120,8 @@ def governance_file(root: Organisation) -> dict:
     """The governance file of the system whose root is ``root``, as data (dates as ``datetime.date``).
 
     Four queries (five when the system has an LMC: its ``covers``). Loading it
-    (``load_governance``) reproduces the system's governance; keys at their defaults (``max_holders: 1``, empty ``opened``…) are left out.
+    (``load_governance``) reproduces the system's governance; keys at their defaults
+    (``max_holders: 1``, empty ``opened``…) are left out.
     """
     rows = _tree(root)
     codes = {row.pk: row.code for row in rows}
