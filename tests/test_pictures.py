@@ -66,6 +66,14 @@ def test_diagram_marks_the_vacant_seat_and_the_broken_chain_and_has_a_text_alter
     assert "VACANT" in text and "chain breaks here: 1 practice" in text
 
 
+def test_diagram_says_not_recorded_rather_than_vacant(client, demo):
+    Seat.objects.filter(label="Salford locality representative").update(holders_recorded=False)
+    Seat.objects.get(label="Salford locality representative").appointments.all().delete()
+    text, root = svg(client, "/organisations/QOP/diagram.svg", date=TODAY.isoformat())
+    assert "(Salford locality representative, not recorded)" in root.find(f"{SVG}desc").text
+    assert "not recorded" in text
+
+
 def test_diagram_as_of_a_date_before_the_vacancy(client, demo):
     _text, root = svg(client, "/organisations/QOP/diagram.svg", date="2025-09-30")
     assert "Oldham locality representative, held" in root.find(f"{SVG}desc").text

@@ -53,13 +53,8 @@ class NoPicture(Exception):
     """There is nothing to draw (no governance recorded, or no path)."""
 
 
-def _holders_recorded(seat) -> bool:
-    # Seats learn "holders not recorded" from DESIGN.md's section of that name; until then all are recorded.
-    return getattr(seat, "holders_recorded", True)
-
-
 def _seat_style(seat) -> dict:
-    if not _holders_recorded(seat):
+    if not seat.holders_recorded:
         return {"color": GREY, "fontcolor": GREY, "style": "dotted", "suffix": "not recorded"}
     if seat.vacant:
         return {"color": RED, "fontcolor": RED, "style": "dashed", "suffix": "VACANT"}
