@@ -63,3 +63,19 @@ def test_a_bump_this_process_did_not_make_is_read_within_max_age(clock):
     assert versioning.latest() == before  # trusted for MAX_AGE…
     clock.now += versioning.MAX_AGE * 0.01
     assert versioning.latest().counter == before.counter + 10  # …and no longer
+
+
+def test_a_counter_that_starts_again_never_meets_answers_kept_for_its_old_life():
+    # A flushed or restored database recreates the row and counts from 1 again, while a
+    # shared cache (Redis) and long-lived workers still hold answers keyed by the old numbers.
+    Person.objects.create(name="Someone")
+    commit_now()
+    old = versioning.current()
+    DataVersion.objects.all().delete()
+    for _ in range(old.counter):
+        Person.objects.create(name="Someone else")
+        commit_now()
+    new = versioning.current()
+
+    assert new.counter == old.counter
+    assert new.key != old.key

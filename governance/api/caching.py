@@ -5,8 +5,10 @@ every write) and today's date (answers default to today). They are read after
 authentication and throttling but before the view loads anything, so a revalidation
 that matches is a 304 after one query.
 
-The ETag is ``"<version>-<yyyymmdd>-<format>"``: the same URL in CSV and JSON are two
-representations. Last-Modified is the later of the last write and today's midnight,
+The ETag is ``"<version key>-<yyyymmdd>-<format>"``: the same URL in CSV and JSON are
+two representations, and the version's key (its counter and when it moved) means a
+restored database never revalidates an answer of an older life of the same counter.
+Last-Modified is the later of the last write and today's midnight,
 because an answer "as of today" changes at midnight without any write. Both are
 weak in one way worth knowing: HTTP dates have one-second resolution, so a client that
 revalidates with If-Modified-Since alone may miss a second write in the same second as
@@ -46,7 +48,7 @@ def last_modified(version: versioning.Version) -> datetime.datetime:
 
 
 def etag(version: versioning.Version, fmt: str) -> str:
-    return f'"{version.counter}-{timezone.localdate():%Y%m%d}-{fmt}"'
+    return f'"{version.key}-{timezone.localdate():%Y%m%d}-{fmt}"'
 
 
 class ApiView:
@@ -74,11 +76,11 @@ class ApiView:
             if answer is not None:
                 raise _Answered(answer)
 
-    def _version(self) -> int:
-        """The data version this request answers from (read in ``initial`` for cacheable formats)."""
+    def _version(self) -> str:
+        """The data version's cache key this request answers from (read in ``initial`` for cacheable formats)."""
         if self.data_version is None:
             self.data_version = page_cache.data_version(self.request._request)
-        return self.data_version.counter
+        return self.data_version.key
 
     def handle_exception(self, exc):
         if isinstance(exc, _Answered):

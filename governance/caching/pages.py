@@ -34,9 +34,7 @@ def data_version(request) -> versioning.Version:
 
 def key(request, *also: str) -> str:
     """The cache key of ``request``'s answer: its data version, the day, ``also`` and its URL."""
-    raw = "|".join(
-        (str(data_version(request).counter), f"{timezone.localdate():%Y%m%d}", *also, request.build_absolute_uri())
-    )
+    raw = "|".join((data_version(request).key, f"{timezone.localdate():%Y%m%d}", *also, request.build_absolute_uri()))
     return hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -43,6 +43,17 @@ class Version(NamedTuple):
     counter: int
     changed_at: datetime.datetime | None  # None until the first bump on a database without the row
 
+    @property
+    def key(self) -> str:
+        """What caches key answers by: the counter and the moment it moved.
+
+        The counter alone starts again when the row is recreated (a flushed or restored
+        database); answers kept in a shared cache (Redis) or by a long-lived process
+        must never be served for the new life of an old number.
+        """
+        moved = f"{self.changed_at.timestamp():.6f}" if self.changed_at else "-"
+        return f"{self.counter}@{moved}"
+
 
 def current() -> Version:
     """The data version now, in one query (no write, even when the row is missing)."""

@@ -268,7 +268,7 @@ def _read_organisation(code: str) -> Organisation | None:
     return Organisation.objects.filter(code=code).only("pk", "code", "name", "tree_id", "opened", "closed").first()
 
 
-def find_organisation(code: str, date: datetime.date, *, version: int | None = None) -> Organisation:
+def find_organisation(code: str, date: datetime.date, *, version: str | None = None) -> Organisation:
     """The organisation with ``code``, which must be open on ``date``.
 
     Given the data ``version``, the lookup is remembered until the version changes.
@@ -283,7 +283,7 @@ def find_organisation(code: str, date: datetime.date, *, version: int | None = N
     return org
 
 
-def representation_path(code: str, date: datetime.date | None = None, *, version: int | None = None) -> dict:
+def representation_path(code: str, date: datetime.date | None = None, *, version: str | None = None) -> dict:
     """The path of the organisation with ``code`` at ``date`` (default today), as JSON-ready data.
 
     Given the current data ``version`` (``governance.caching.versioning``), the system's graph
@@ -302,18 +302,18 @@ def representation_path(code: str, date: datetime.date | None = None, *, version
 # the queries and the graph building. Bounded: every system of a tenfold England at one
 # date; the organisations of an England. ``governance.caching.reset()`` empties both.
 @functools.lru_cache(maxsize=512)
-def cached_graph(tree_id: int, date: datetime.date, version: int) -> SystemGraph:
+def cached_graph(tree_id: int, date: datetime.date, version: str) -> SystemGraph:
     """``SystemGraph.load(tree_id, date)``, reused while the data ``version`` stays the same."""
     return SystemGraph.load(tree_id, date)
 
 
 @functools.lru_cache(maxsize=16384)
-def cached_organisation(code: str, version: int) -> Organisation | None:
+def cached_organisation(code: str, version: str) -> Organisation | None:
     """The organisation with ``code`` (or None), looked up once per data ``version``."""
     return _read_organisation(code)
 
 
-def representation_paths(organisations, date: datetime.date, *, version: int | None = None) -> list[dict]:
+def representation_paths(organisations, date: datetime.date, *, version: str | None = None) -> list[dict]:
     """The paths of many ``organisations`` (each open on ``date``), in the order given.
 
     Each system's graph is loaded once (or taken from the cache, given the data
