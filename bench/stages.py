@@ -155,7 +155,7 @@ def multiply(args) -> dict:
     roots = [o for o in originals if o["parent_id"] is None]
     with tree.structural_write():
         for copy in range(1, args.copies):
-            suffix = f"~{copy}"
+            suffix = f"-copy{copy}"  # codes are letters, digits and hyphens
             new_tree = {root["tree_id"]: next_tree + i for i, root in enumerate(roots)}
             next_tree += len(roots)
             clones = []
