@@ -52,6 +52,21 @@ class OrganisationSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "kind", "parent", "system", "opened", "closed", "postcode", "url"]
 
 
+# A seat's own fields: what a client reads beside its id and body, and what it may change.
+SEAT_FIELDS = [
+    "label",
+    "role",
+    "sector",
+    "represents",
+    "selection",
+    "delegate",
+    "voting",
+    "max_holders",
+    "portfolio",
+    "holders_recorded",
+]
+
+
 class SeatSerializer(serializers.ModelSerializer):
     """A seat on a body. ``body`` and ``represents`` are organisation codes."""
 
@@ -61,21 +76,7 @@ class SeatSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Seat
-        fields = [
-            "id",
-            "url",
-            "body",
-            "label",
-            "role",
-            "sector",
-            "represents",
-            "selection",
-            "delegate",
-            "voting",
-            "max_holders",
-            "portfolio",
-            "holders_recorded",
-        ]
+        fields = ["id", "url", "body", *SEAT_FIELDS]
 
 
 class OrganisationDetailSerializer(OrganisationSerializer):
@@ -384,18 +385,7 @@ class SeatUpdateSerializer(OnlyKnownFields, serializers.ModelSerializer):
 
     class Meta:
         model = Seat
-        fields = [
-            "label",
-            "role",
-            "sector",
-            "represents",
-            "selection",
-            "delegate",
-            "voting",
-            "max_holders",
-            "portfolio",
-            "holders_recorded",
-        ]
+        fields = SEAT_FIELDS
         extra_kwargs = {name: {"required": False} for name in fields}
         validators = []  # label per body is checked by seating.update_seat, naming the body
 
