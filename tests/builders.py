@@ -12,6 +12,7 @@ from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from governance.caching import versioning
 from governance.domain import tree
 from governance.ingest.ods.importer import OdsFiles
 from governance.models import Appointment, Organisation, Person, Seat
@@ -236,3 +237,14 @@ ODS_SLICES = Path(__file__).parent / "data" / "ods"
 SET_2023 = OdsFiles(
     ODS_SLICES / "epraccur_2023-02_slice.csv", ODS_SLICES / "ePCN_2023-01_slice.xlsx", ODS_SLICES / "LOC22_slice.csv"
 )
+
+
+def database_state() -> tuple:
+    """Every row a refused write must leave as it was, and the data version."""
+    return (
+        list(Organisation.objects.order_by("pk").values()),
+        list(Seat.objects.order_by("pk").values()),
+        list(Appointment.objects.order_by("pk").values()),
+        list(Person.objects.order_by("pk").values()),
+        versioning.current().counter,
+    )

@@ -20,14 +20,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from governance.caching import versioning
 from governance.domain import rules, tree
 from governance.ingest.governance_file import parse
 from governance.ingest.ods import files as ods_files
 from governance.ingest.ods.files import OdsFileError
 from governance.ingest.ods.importer import SHIPPED, OdsFiles, import_ods
-from governance.models import Appointment, Organisation, Person, Seat, Source, code_problem
-from tests.builders import errors_of, form_data, org
+from governance.models import Appointment, Organisation, Source, code_problem
+from tests.builders import database_state, errors_of, form_data, org
 
 pytestmark = pytest.mark.django_db
 
@@ -52,17 +51,6 @@ seats:
     holders:
       - {name: Illustrative Chair, from: 2022-07-01}
 """
-
-
-def database_state():
-    """Everything a refused write must leave as it was."""
-    return (
-        list(Organisation.objects.order_by("pk").values()),
-        list(Seat.objects.order_by("pk").values()),
-        list(Appointment.objects.order_by("pk").values()),
-        list(Person.objects.order_by("pk").values()),
-        versioning.current().counter,
-    )
 
 
 def write(tmp_path: Path, name: str, content: str | bytes) -> Path:

@@ -20,7 +20,7 @@ from governance.ingest.ods import OdsImportError
 from governance.ingest.ods.files import CLASSIC, DATA_SEARCH_EXPORT, OdsFileError, read_epraccur, read_lookup
 from governance.ingest.ods.importer import SHIPPED, STEPS, OdsConflictError, OdsFiles, import_ods
 from governance.models import Organisation
-from tests.builders import ODS_SLICES, SET_2023, org
+from tests.builders import ODS_SLICES, SET_2023, database_state, org
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +35,6 @@ SET_2026 = OdsFiles(DATA / "epraccur_2026-02_newformat_slice.csv", EPCN_2025, LO
 
 def get(code: str) -> Organisation:
     return Organisation.objects.select_related("parent", "sub_icb").get(code=code)
-
-
-def database_state() -> list[dict]:
-    return list(Organisation.objects.order_by("pk").values())
 
 
 def writes(queries: CaptureQueriesContext) -> list[str]:
