@@ -189,6 +189,131 @@ class Organisation(MPTTModel):
         return (self.opened is None or self.opened <= date) and (self.closed is None or self.closed >= date)
 
 
+class Relation(models.TextChoices):
+    """What a dated link between two units says (DESIGN.md, "Time")."""
+
+    PCN_MEMBER = "pcn_member", "Practice is a member of a PCN"
+    PRACTICE_SUB_ICB = "practice_sub_icb", "Practice belongs to a sub-ICB location"
+    PCN_SUB_ICB = "pcn_sub_icb", "PCN is run from a sub-ICB location"
+    SUB_ICB_ICB = "sub_icb_icb", "Sub-ICB location is part of an ICB"
+
+
+# Which links make a unit's parent unit on a day, best first: a practice sits in its PCN when
+# it has one that is open that day, else in its sub-ICB location.
+PARENT_RELATIONS: dict[str, tuple[str, ...]] = {
+    Kind.PRACTICE: (Relation.PCN_MEMBER, Relation.PRACTICE_SUB_ICB),
+    Kind.PCN: (Relation.PCN_SUB_ICB,),
+    Kind.PLACE: (Relation.SUB_ICB_ICB,),
+}
+# The kind of child and of parent each relation links.
+RELATION_KINDS: dict[str, tuple[str, str]] = {
+    Relation.PCN_MEMBER: (Kind.PRACTICE, Kind.PCN),
+    Relation.PRACTICE_SUB_ICB: (Kind.PRACTICE, Kind.PLACE),
+    Relation.PCN_SUB_ICB: (Kind.PCN, Kind.PLACE),
+    Relation.SUB_ICB_ICB: (Kind.PLACE, Kind.ICB),
+}
+
+
+class LinkQuerySet(models.QuerySet):
+    """Links by date."""
+
+    @staticmethod
+    def current_condition(date: datetime.date) -> Q:
+        """In force on ``date``: started on or before it (or since the start of the record), not ended before it.
+
+        Both ends are inclusive: ``end`` is the last day of the link. ``Link.is_current_on``
+        is the same rule for one row in memory.
+        """
+        return (Q(start__isnull=True) | Q(start__lte=date)) & (Q(end__isnull=True) | Q(end__gte=date))
+
+    def current_on(self, date: datetime.date) -> "LinkQuerySet":
+        """Those in force on ``date``."""
+        return self.filter(self.current_condition(date))
+
+
+class Link(models.Model):
+    """A unit belonging to another from ``start`` to ``end``: practice → PCN, PCN → sub-ICB, and so on.
+
+    Popolo's dated Membership, ODS's dated relationships. A unit has at most one link of a
+    relation on any day (``governance.domain.links``). The tree (``parent``) is today's
+    links; the past is drawn from these.
+    """
+
+    child = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="links_up", help_text="The unit that belongs."
+    )
+    parent = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="links_down", help_text="The unit it belongs to."
+    )
+    relation = models.CharField(max_length=20, choices=Relation.choices, help_text="What the link says.")
+    start = models.DateField(
+        null=True, blank=True, help_text="First day of the link; empty: since before the records begin."
+    )
+    end = models.DateField(null=True, blank=True, help_text="Last day of the link; empty while it holds.")
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Where it was read: the file (and its data date) or the rule it follows."
+    )
+    history = HistoricalRecords()
+
+    objects = LinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["child_id", "relation", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=F("start")),
+                name="link_end_not_before_start",
+            ),
+            models.CheckConstraint(condition=Q(relation__in=[r.value for r in Relation]), name="link_relation_valid"),
+            models.CheckConstraint(condition=~Q(child=F("parent")), name="link_not_to_itself"),
+            models.UniqueConstraint(fields=["child", "relation", "start"], name="link_unique_start"),
+        ]
+        indexes = [models.Index(fields=["parent", "relation"], name="link_parent_relation")]
+
+    def __str__(self):
+        span = f"{self.start or '…'} to {self.end or 'now'}"
+        return f"{self.child_id} {self.get_relation_display().lower()} {self.parent_id} ({span})"
+
+    def is_current_on(self, date: datetime.date) -> bool:
+        """In force on ``date`` (``objects.current_on`` in SQL)."""
+        return (self.start is None or self.start <= date) and (self.end is None or self.end >= date)
+
+
+class SuccessionType(models.TextChoices):
+    MERGER = "merger", "Merger"
+    SPLIT = "split", "Split"
+    ACQUISITION = "acquisition", "Acquisition"
+
+
+class Succession(models.Model):
+    """One organisation succeeding another on a date, as ODS records it (e.g. the ICBs of 1 April 2026)."""
+
+    predecessor = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="successions",
+        help_text="The one that closed or gave up territory.",
+    )
+    successor = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="successions_from", help_text="The one that took over."
+    )
+    date = models.DateField(help_text="The first day of the successor's responsibility.")
+    type = models.CharField(max_length=12, choices=SuccessionType.choices, help_text="Merger, split or acquisition.")
+    source = models.CharField(max_length=200, blank=True, help_text="Where the succession is recorded.")
+
+    class Meta:
+        ordering = ["date", "predecessor_id", "successor_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_unique"),
+            models.CheckConstraint(
+                condition=Q(type__in=[t.value for t in SuccessionType]), name="succession_type_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor_id} → {self.successor_id} ({self.type}, {self.date})"
+
+
 # What an LMC's footprint is made of: the places, PCNs and practices it covers (and, through
 # a place or PCN, the practices under it). See governance.reading.lmc.
 COVERED_KINDS = frozenset({Kind.PLACE, Kind.PCN, Kind.PRACTICE})
