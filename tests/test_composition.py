@@ -13,7 +13,7 @@ BEFORE, AFTER = D(2025, 1, 1), D(2025, 6, 1)
 
 
 def check(system, date) -> dict:
-    return composition.composition(SystemGraph.load(system.tree_id, date))
+    return composition.composition(SystemGraph.load(system.pk, date))
 
 
 def statuses(result: dict) -> dict[str, str]:

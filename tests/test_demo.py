@@ -85,7 +85,7 @@ def test_every_greater_manchester_practice_has_a_path_after_the_real_import():
     call_command("import_ods", quiet=True)
     call_command("load_governance", str(DEMO), verbosity=0)
     qop = Organisation.objects.get(code="QOP")
-    graph = SystemGraph.load(qop.tree_id, TODAY)
+    graph = SystemGraph.load(qop.pk, TODAY)
     practices = [n for n in graph.nodes.values() if n.kind == Kind.PRACTICE]
 
     paths = [graph.path(p.pk) for p in practices]

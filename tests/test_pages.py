@@ -268,7 +268,7 @@ def test_system_page_shows_voice_of_general_practice_tree_and_places(client, gm)
 
 def test_voice_summary_is_plain_data_per_layer(gm):
     root = gm
-    summary = voice.summarise(SystemGraph.load(root.tree_id, DATE))
+    summary = voice.summarise(SystemGraph.load(root.pk, DATE))
 
     assert summary["practices"] == {
         "total": 6,
@@ -343,11 +343,11 @@ def test_compare_rows_without_governance_sort_last_either_way(gm, north_east):
 
 
 def test_load_graphs_matches_system_graph_load(gm, north_east):
-    graphs = load_graphs([gm.tree_id, north_east.tree_id], DATE)
+    graphs = load_graphs([gm.pk, north_east.pk], DATE)
     for root in (gm, north_east):
-        one = SystemGraph.load(root.tree_id, DATE)
-        assert graphs[root.tree_id].path(root.pk) == one.path(root.pk)
-        assert [s.as_json() for s in graphs[root.tree_id].seats] == [s.as_json() for s in one.seats]
+        one = SystemGraph.load(root.pk, DATE)
+        assert graphs[root.pk].path(root.pk) == one.path(root.pk)
+        assert [s.as_json() for s in graphs[root.pk].seats] == [s.as_json() for s in one.seats]
 
 
 # Bounded queries
@@ -486,7 +486,7 @@ def test_a_not_recorded_seat_says_so_in_words_and_style_never_vacant(client, unr
 
 
 def test_the_summary_and_comparison_count_not_recorded_apart_from_vacant(client, unrecorded, north_east):
-    summary = voice.summarise(SystemGraph.load(unrecorded.tree_id, DATE))
+    summary = voice.summarise(SystemGraph.load(unrecorded.pk, DATE))
     by_layer = {layer["layer"]: layer for layer in summary["layers"]}
 
     assert (by_layer[2]["filled"], by_layer[2]["vacant"], by_layer[2]["unrecorded"]) == (1, 0, 1)
@@ -550,7 +550,7 @@ def test_system_page_lists_seats_vacant_now_and_terms_ending_within_90_days(clie
     Appointment.objects.filter(person__name="Illustrative Bolton Lead").update(term_ends=D(2026, 6, 1))  # later
 
     words = text(page(client, "/organisations/QOP/", date=DATE.isoformat()))
-    to_fill = structure.seats_to_fill(SystemGraph.load(gm.tree_id, DATE), gm.tree_id)
+    to_fill = structure.seats_to_fill(SystemGraph.load(gm.pk, DATE), gm.tree_id)
 
     assert "Vacant Oldham representative, on GP board" in words
     assert "Vacant Partner member (NHS trusts), on ICB board" in words

@@ -40,7 +40,7 @@ def writes_while(callable_) -> list[str]:
 
 def check(code: str) -> dict:
     root = Organisation.objects.get(code=code)
-    return composition.composition(SystemGraph.load(root.tree_id, TODAY))
+    return composition.composition(SystemGraph.load(root.pk, TODAY))
 
 
 def test_an_open_icb_without_a_board_gets_the_statutory_board_and_its_icp(systems):
@@ -119,10 +119,10 @@ def test_every_open_icb_has_the_nine_requirements_after_the_shipped_data_and_the
     roots = [root for root in Organisation.objects.filter(parent__isnull=True) if root.is_active_on(TODAY)]
     assert len(roots) == 42 and all(root.top_board_id for root in roots)
     for root in roots:
-        result = composition.composition(SystemGraph.load(root.tree_id, TODAY))
+        result = composition.composition(SystemGraph.load(root.pk, TODAY))
         assert len(result["requirements"]) == 9, root.code
         assert not any(r["status"] == "missing" for r in result["requirements"]), root.code
-    demo = composition.composition(SystemGraph.load(Organisation.objects.get(code="QOP").tree_id, TODAY))
+    demo = composition.composition(SystemGraph.load(Organisation.objects.get(code="QOP").pk, TODAY))
     assert {r["requirement"]: r["status"] for r in demo["requirements"]}["nursing_director"] == "vacant"
     assert writes_while(lambda: call_command("scaffold_governance", verbosity=0)) == []
     assert tree_check.diagnose().ok

@@ -217,7 +217,7 @@ class PathListView(ApiView, generics.GenericAPIView):
         if kind and kind not in Kind.values:
             raise ValidationError({"kind": [f"'{kind}' is not a kind; choose from {', '.join(Kind.values)}."]})
         root = params.system_root(self.request, required=True)
-        graph = cached_graph(root.tree_id, date, self._version())  # it holds exactly the open organisations
+        graph = cached_graph(root.pk, date, self._version())  # it holds exactly the organisations of that date
         nodes = sorted((n for n in graph.nodes.values() if not kind or n.kind == kind), key=lambda n: n.code)
         page = self.paginate_queryset(nodes)
         return self.get_paginated_response([graph.path(node.pk) for node in page])
@@ -479,7 +479,7 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
         if not can_match(code):
             raise NotFound("No system has that code.")
         root = generics.get_object_or_404(self.get_queryset().only("pk", "tree_id"), code=code)
-        return Response(voice.summarise(cached_graph(root.tree_id, date, self._version())))
+        return Response(voice.summarise(cached_graph(root.pk, date, self._version())))
 
     @extend_schema(
         summary="The statutory composition of a system's top board, at a date",
@@ -497,7 +497,7 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
         if not can_match(code):
             raise NotFound("No system has that code.")
         root = generics.get_object_or_404(self.get_queryset().only("pk", "tree_id"), code=code)
-        return Response(composition.composition(cached_graph(root.tree_id, date, self._version())))
+        return Response(composition.composition(cached_graph(root.pk, date, self._version())))
 
 
 MAX_CHANGES = 5000

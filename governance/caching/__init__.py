@@ -2,8 +2,9 @@
 
 - ``versioning``: the data version, read at most twice a second per process;
 - ``pages``: rendered pages and API answers for anonymous readers;
-- system graphs and organisations looked up by code (``governance.reading.paths``'s
-  ``cached_graph`` and ``cached_organisation``, memos in each process).
+- England's structure of every date (``governance.reading.as_of``), system graphs by their
+  last change (``governance.reading.paths``'s ``cached_graph``) and organisations looked up
+  by code (``cached_organisation``): memos in each process.
 
 Nothing here is invalidated by hand: a committed write bumps the version, and every key
 moves with it. ``reset()`` is for when the database changed behind the version's back.
@@ -19,9 +20,10 @@ def reset() -> None:
     from django.core.cache import caches
 
     from governance.caching import pages, versioning
-    from governance.reading import paths
+    from governance.reading import as_of, paths
 
     versioning.forget()
     caches[pages.CACHE].clear()
-    paths.cached_graph.cache_clear()
+    paths._graph_at_change.cache_clear()
+    as_of._england.cache_clear()
     paths.cached_organisation.cache_clear()

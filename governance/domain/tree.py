@@ -57,16 +57,22 @@ def create_organisation(
         return org
 
 
-def move_organisation(org: Organisation, new_parent: Organisation, *, record_history: bool = True) -> Organisation:
+def move_organisation(
+    org: Organisation, new_parent: Organisation, *, record_history: bool = True, following_links: bool = False
+) -> Organisation:
     """Move ``org`` (and everything under it) to be the last child of ``new_parent``; no-op if already there.
 
     ``record_history=False`` leaves the history row to the caller (one that saves other changes too).
+    ``following_links=True`` is the move of a row the ODS import keeps to its parent of today by its
+    dated links (``domain.links.apply_due_changes``): the import's own change, so not refused as an edit.
     """
     with structural_write():
         current = _fresh(org)
         if current.parent_id == new_parent.pk:
             return current
-        return move_organisation_to(current, new_parent, "last-child", record_history=record_history)
+        return move_organisation_to(
+            current, new_parent, "last-child", record_history=record_history, following_links=following_links
+        )
 
 
 def update_organisation(org: Organisation, **fields) -> Organisation:
@@ -125,7 +131,12 @@ MOVE_POSITIONS = ("first-child", "last-child", "left", "right")
 
 
 def move_organisation_to(
-    org: Organisation, target: Organisation, position: str = "last-child", *, record_history: bool = True
+    org: Organisation,
+    target: Organisation,
+    position: str = "last-child",
+    *,
+    record_history: bool = True,
+    following_links: bool = False,
 ) -> Organisation:
     """Move ``org`` (and everything under it) to ``position`` relative to ``target``.
 
@@ -139,7 +150,7 @@ def move_organisation_to(
     with structural_write():
         org, target = _fresh(org), _fresh(target)
         new_parent_id = target.pk if position.endswith("child") else target.parent_id
-        if new_parent_id != org.parent_id:  # the import undoes a new parent, never a new order among siblings
+        if new_parent_id != org.parent_id and not following_links:  # the import undoes a new parent, not an order
             rules.check_ods_kept(org, ["parent"])
         if org.parent_id is None:
             raise rules.RuleError(f"{org.code} is the root of its system and does not move.")

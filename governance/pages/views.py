@@ -18,7 +18,7 @@ from governance.domain import composition, dates
 from governance.domain.lookups import can_match
 from governance.models import BODY_KINDS, Kind, Organisation, Person, Seat
 from governance.reading import comparison, directory, lmc, pictures, search, structure, voice
-from governance.reading.paths import cached_graph
+from governance.reading.paths import graph_for
 from governance.reading.people import person_record
 
 
@@ -79,7 +79,7 @@ def organisation_detail(request, code):
         date = _as_of(request)
     except dates.BadDate as error:
         return _bad_date(request, error)
-    graph = cached_graph(org.tree_id, date, data_version(request).key)
+    graph = graph_for(org.pk, date, data_version(request).key)
     is_system = org.parent_id is None
     is_body = org.is_body
     context = {
@@ -136,7 +136,7 @@ def _picture(request, code: str, draw):
         date = _as_of(request)
     except dates.BadDate as error:
         return _bad_date(request, error)
-    graph = cached_graph(org.tree_id, date, data_version(request).key)
+    graph = graph_for(org.pk, date, data_version(request).key)
     if org.pk not in graph.nodes:
         raise Http404(_not_open(org, date))
     try:

@@ -108,12 +108,12 @@ def compare_systems(date: datetime.date, sort: str | None = None) -> dict:
     roots = list(
         Organisation.objects.filter(parent__isnull=True)
         .order_by("name")
-        .values("tree_id", "code", "name", "region", "top_board_id")
+        .values("pk", "tree_id", "code", "name", "region", "top_board_id")
     )
-    graphs = load_graphs([r["tree_id"] for r in roots if r["top_board_id"]], date)
+    graphs = load_graphs([r["pk"] for r in roots if r["top_board_id"]], date)
     rows = []
     for root in roots:
-        graph = graphs.get(root["tree_id"])
+        graph = graphs.get(root["pk"])
         rows.append(_row(root, summarise(graph) if graph else None, composition(graph) if graph else None))
     columns = []
     for column in COLUMNS:

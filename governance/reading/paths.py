@@ -21,13 +21,15 @@ seats, the appointments current at the date); paths are then found in memory,
 so one graph serves any number of paths of that system at that date.
 """
 
+import copy
 import datetime
 import functools
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from governance.models import BODY_KINDS, UNIT_KINDS, Appointment, Organisation, Seat
+from governance.models import BODY_KINDS, UNIT_KINDS, Organisation
+from governance.reading import as_of
 
 MEMBER_OF, SEAT, REPORTS_TO = "member_of", "seat", "reports_to"
 # Each kind of hop in words, read upwards ("Bolton has a seat on GP board"): pages and the command alike.
@@ -44,6 +46,10 @@ class UnknownOrganisation(PathError):
 
 class OrganisationNotOpen(PathError):
     pass
+
+
+class SystemNotOpen(PathError):
+    """The organisation was open, but in no open system that day (before July 2022, or its ICB had closed)."""
 
 
 @dataclass(frozen=True)
@@ -176,9 +182,15 @@ class SystemGraph:
         self._best: dict[int, tuple] = {}
 
     @classmethod
-    def load(cls, tree_id: int, date: datetime.date) -> "SystemGraph":
-        """Read the system with ``tree_id`` as it stood on ``date`` (three queries)."""
-        return load_graphs([tree_id], date)[tree_id]
+    def load(cls, system: int, date: datetime.date, *, version: str | None = None) -> "SystemGraph":
+        """Read the system whose ICB has pk ``system`` as it stood on ``date`` (the structure's four queries)."""
+        return load_graphs([system], date, version=version)[system]
+
+    def on(self, date: datetime.date) -> "SystemGraph":
+        """This graph, said to be of ``date``: for a day with the same structure, seats and holders."""
+        other = copy.copy(self)
+        other.date = date
+        return other
 
     def _distances_to_top(self) -> dict[int, int]:
         """Hops from every node to the top board (breadth-first over reversed edges)."""
@@ -283,28 +295,68 @@ def find_organisation(code: str, date: datetime.date, *, version: str | None = N
     return org
 
 
+def system_on(org: Organisation, date: datetime.date, structure: as_of.Structure) -> int:
+    """The pk of the system ``org`` was in on ``date``; SystemNotOpen when it was in no open one.
+
+    The message says when the system it belongs to (on its last day open, or today) existed.
+    """
+    system = structure.system_on(org.pk, date)
+    if system is not None and structure.is_open(system, date):
+        return system
+    last_day = min(org.closed or timezone.localdate(), timezone.localdate())
+    other = system or structure.system_on(org.pk, last_day) or structure.system_on(org.pk, org.opened or last_day)
+    if other is None:
+        raise SystemNotOpen(f"{org.name} ({org.code}) was in no integrated care system on {date}.")
+    unit = structure.units[other]
+    raise SystemNotOpen(
+        f"{org.name} ({org.code}) was in no open integrated care system on {date}: "
+        f"its system, {unit.name} ({unit.code}), existed {structure.when_open(other)}."
+    )
+
+
 def representation_path(code: str, date: datetime.date | None = None, *, version: str | None = None) -> dict:
     """The path of the organisation with ``code`` at ``date`` (default today), as JSON-ready data.
 
-    Given the current data ``version`` (``governance.caching.versioning``), the system's graph
-    comes from this process's cache while nothing has changed. Raises
-    ``UnknownOrganisation`` or ``OrganisationNotOpen`` (both ``PathError``).
+    The structure is that of ``date``: the practice's PCN, place and ICB as they were. Given the
+    current data ``version`` (``governance.caching.versioning``), the system's graph comes from
+    this process's cache while nothing has changed. Raises ``UnknownOrganisation``,
+    ``OrganisationNotOpen`` or ``SystemNotOpen`` (all ``PathError``).
     """
     date = date or timezone.localdate()
     org = find_organisation(code, date, version=version)
-    graph = SystemGraph.load(org.tree_id, date) if version is None else cached_graph(org.tree_id, date, version)
-    return graph.path(org.pk)
+    structure = as_of.england(version)
+    system = system_on(org, date, structure)
+    if version is None:
+        return load_graphs([system], date, structure=structure)[system].path(org.pk)
+    return cached_graph(system, date, version).path(org.pk)
 
 
-# A compiled graph depends only on its system, the date and the data version (which every
-# write bumps), and so does an organisation's lookup by code: a process keeps the ones it
-# used last (version-keyed memos; a new version's entries push the old ones out) and skips
-# the queries and the graph building. Bounded: every system of a tenfold England at one
-# date; the organisations of an England. ``governance.caching.reset()`` empties both.
-@functools.lru_cache(maxsize=512)
-def cached_graph(tree_id: int, date: datetime.date, version: str) -> SystemGraph:
-    """``SystemGraph.load(tree_id, date)``, reused while the data ``version`` stays the same."""
-    return SystemGraph.load(tree_id, date)
+def cached_graph(system: int, date: datetime.date, version: str) -> "SystemGraph":
+    """``SystemGraph.load(system, date)``, reused for every date with the same change key while ``version`` holds.
+
+    The structure changes on few days: the graph built on the last change on or before ``date``
+    serves every day up to the next change. Only its date is the one asked.
+    """
+    key = as_of.england(version).change_key(system, date)
+    if key == datetime.date.min:  # nothing in the system had begun: nothing worth keeping
+        return SystemGraph.load(system, date, version=version)
+    return _graph_at_change(system, key, version).on(date)
+
+
+def graph_for(pk: int, date: datetime.date, version: str) -> "SystemGraph":
+    """The graph of the system organisation ``pk`` was in on ``date`` (if in none, of its tree today)."""
+    return cached_graph(as_of.england(version).system_or_root(pk, date), date, version)
+
+
+# A compiled graph depends only on its system, the system's last change on or before the date
+# and the data version (which every write bumps), and so does an organisation's lookup by code:
+# a process keeps the ones it used last (version-keyed memos; a new version's entries push the
+# old ones out) and skips the queries and the graph building. Bounded: every system of a tenfold
+# England at a few dates; the organisations of an England. ``governance.caching.reset()`` empties both.
+@functools.lru_cache(maxsize=1024)
+def _graph_at_change(system: int, key: datetime.date, version: str) -> "SystemGraph":
+    """The graph of ``system`` on the day ``key`` on which it last changed."""
+    return SystemGraph.load(system, key, version=version)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -314,88 +366,69 @@ def cached_organisation(code: str, version: str) -> Organisation | None:
 
 
 def representation_paths(organisations, date: datetime.date, *, version: str | None = None) -> list[dict]:
-    """The paths of many ``organisations`` (each open on ``date``), in the order given.
+    """The paths of many ``organisations`` (each open on ``date`` and in an open system), in the order given.
 
     Each system's graph is loaded once (or taken from the cache, given the data
     ``version``), so the queries grow with the number of systems, never with the
     number of organisations.
     """
+    structure = as_of.england(version)
     graphs: dict[int, SystemGraph] = {}
     paths = []
     for org in organisations:
-        if org.tree_id not in graphs:
-            graphs[org.tree_id] = (
-                SystemGraph.load(org.tree_id, date) if version is None else cached_graph(org.tree_id, date, version)
+        system = system_on(org, date, structure)
+        if system not in graphs:
+            graphs[system] = (
+                load_graphs([system], date, structure=structure)[system]
+                if version is None
+                else cached_graph(system, date, version)
             )
-        paths.append(graphs[org.tree_id].path(org.pk))
+        paths.append(graphs[system].path(org.pk))
     return paths
 
 
-def load_graphs(tree_ids, date: datetime.date) -> dict[int, SystemGraph]:
-    """The graphs of the systems with ``tree_ids`` at ``date``, by tree id, in three queries in all.
+def load_graphs(
+    systems, date: datetime.date, *, version: str | None = None, structure: as_of.Structure | None = None
+) -> dict[int, SystemGraph]:
+    """The graphs of the ``systems`` (ICB pks) as they stood on ``date``, by pk: no query beyond the structure's.
 
-    Pages that compare systems stay at a fixed number of queries however many there are.
+    Which organisations each holds, and under which parent, is the structure of that date
+    (``as_of``); seats are those of its bodies, holders those current that day. Pages that
+    compare systems stay at a fixed number of queries however many there are.
     """
-    tree_ids = sorted(set(tree_ids))
-    if not tree_ids:
+    systems = sorted(set(systems))
+    if not systems:
         return {}
-    nodes: dict[int, dict[int, Node]] = {tree_id: {} for tree_id in tree_ids}
-    top_boards: dict[int, int | None] = dict.fromkeys(tree_ids)
-    provenance: dict[int, Provenance] = {}
-    rows = (
-        Organisation.objects.open_on(date)
-        .filter(tree_id__in=tree_ids)
-        .order_by()
-        .values_list(
-            "tree_id", "pk", "code", "name", "kind", "parent_id", "top_board_id",
-            "illustrative", "governance_source", "verified_on",
-        )
-    )  # fmt: skip
-    for tree_id, pk, code, name, kind, parent_id, top, illustrative, source, verified in rows:
-        nodes[tree_id][pk] = Node(pk, code, name, kind, parent_id)
-        if parent_id is None:
-            top_boards[tree_id] = top
-            provenance[tree_id] = Provenance(illustrative, source, verified)
+    structure = structure or as_of.england(version)
+    members = {system: structure.members_on(system, date) for system in systems}
+    system_of_body: dict[int, int] = {}
+    nodes: dict[int, dict[int, Node]] = {}
+    for system, parents in members.items():
+        nodes[system] = {}
+        for pk, parent in parents.items():
+            unit = structure.units[pk]
+            nodes[system][pk] = Node(pk, unit.code, unit.name, unit.kind, parent)
+            if unit.kind in BODY_KINDS:
+                system_of_body[pk] = system
     seats: dict[int, SeatView] = {}
-    seat_tree: dict[int, int] = {}
-    for row in (
-        Seat.objects.filter(body__tree_id__in=tree_ids)
-        .order_by("label")
-        .values(
-            "body__tree_id",
-            "pk",
-            "body_id",
-            "label",
-            "role",
-            "sector",
-            "represents_id",
-            "selection",
-            "delegate",
-            "voting",
-            "max_holders",
-            "portfolio",
-            "holders_recorded",
-        )
-    ):
-        seat_tree[row["pk"]] = row.pop("body__tree_id")
-        seats[row["pk"]] = SeatView(**row)
-    current = (
-        Appointment.objects.current_on(date)
-        .filter(seat__body__tree_id__in=tree_ids)
-        .order_by("start", "person__name")
-        .values_list("seat_id", "person_id", "person__name", "start", "end", "source")
-    )
-    for seat_id, person_id, name, start, end, source in current:
-        if not seats[seat_id].holders_recorded:
-            continue  # none should exist (rules.check_holders_not_recorded); unknown stays unknown
-        seats[seat_id].holders.append(
-            {"name": name, "person_id": person_id, "from": start.isoformat(), "to": end and end.isoformat()}
-            | {"source": source}
-        )
-    by_tree: dict[int, list[SeatView]] = {tree_id: [] for tree_id in tree_ids}
-    for pk, seat in seats.items():
-        by_tree[seat_tree[pk]].append(seat)
-    return {
-        tree_id: SystemGraph(date, nodes[tree_id], by_tree[tree_id], top_boards[tree_id], provenance.get(tree_id))
-        for tree_id in tree_ids
-    }
+    for body in system_of_body:
+        for row in structure.seats.get(body, ()):
+            seat = seats[row["pk"]] = SeatView(**row)
+            if not seat.holders_recorded:
+                continue  # none should exist (rules.check_holders_not_recorded); unknown stays unknown
+            for person_id, name, start, end, source in structure.appointments.get(seat.pk, ()):
+                if start <= date and (end is None or end >= date):  # Appointment.is_current_on
+                    seat.holders.append(
+                        {"name": name, "person_id": person_id, "from": start.isoformat(), "to": end and end.isoformat()}
+                        | {"source": source}
+                    )
+    by_system: dict[int, list[SeatView]] = {system: [] for system in systems}
+    for seat in sorted(seats.values(), key=lambda seat: (seat.label, seat.pk)):
+        by_system[system_of_body[seat.body_id]].append(seat)
+    graphs = {}
+    for system in systems:
+        root = structure.units.get(system)
+        top = root.top_board if root and system in members[system] else None
+        provenance = Provenance(root.illustrative, root.governance_source, root.verified_on) if root else None
+        graphs[system] = SystemGraph(date, nodes[system], by_system[system], top, provenance)
+    return graphs

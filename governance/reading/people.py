@@ -10,6 +10,7 @@ another body they also sit on (``kind: "path"``), or seats in more than one syst
 import datetime
 
 from governance.models import Person
+from governance.reading import as_of
 from governance.reading.paths import load_graphs
 
 
@@ -29,10 +30,10 @@ def person_record(person: Person, date: datetime.date) -> dict:
     appointments = list(
         person.appointments.select_related("seat__body", "seat__represents").order_by("-start", "seat__label")
     )
-    graphs = load_graphs({a.seat.body.tree_id for a in appointments}, date)
+    graphs = _graphs_of_bodies(appointments, date)
     rows = []
     for a in appointments:
-        graph = graphs[a.seat.body.tree_id]
+        graph = graphs[a.seat.body_id]
         status = "current" if a.is_current_on(date) else ("future" if a.start > date else "ended")
         rows.append(
             {
@@ -56,7 +57,10 @@ def person_record(person: Person, date: datetime.date) -> dict:
     current = [a for a in appointments if a.is_current_on(date)]
     provenances = [
         {"system": graph.root, "provenance": graph.provenance, "show_source": True}
-        for graph in sorted(graphs.values(), key=lambda graph: graph.root.name if graph.root else "")
+        for graph in sorted(
+            {id(graph): graph for graph in graphs.values()}.values(),
+            key=lambda graph: graph.root.name if graph.root else "",
+        )
         if graph.root
     ]
     return {
@@ -75,18 +79,26 @@ def current_interlocks(person: Person, date: datetime.date) -> list[dict]:
         .select_related("seat__body", "seat__represents")
         .order_by("-start", "seat__label")
     )
-    return _interlocks(current, load_graphs({a.seat.body.tree_id for a in current}, date))
+    return _interlocks(current, _graphs_of_bodies(current, date))
+
+
+def _graphs_of_bodies(appointments, date: datetime.date) -> dict:
+    """Body pk → the graph of the system the body was in on ``date`` (or, if none, of its tree today)."""
+    structure = as_of.england()
+    system_of = {a.seat.body_id: structure.system_or_root(a.seat.body_id, date) for a in appointments}
+    graphs = load_graphs(set(system_of.values()), date)
+    return {body: graphs[system] for body, system in system_of.items()}
 
 
 def _interlocks(current, graphs) -> list[dict]:
     interlocks = []
-    by_tree: dict[int, list] = {}
+    by_system: dict[int, list] = {}
     for a in current:
-        by_tree.setdefault(a.seat.body.tree_id, []).append(a)
-    if len(by_tree) > 1:
+        by_system.setdefault(id(graphs[a.seat.body_id]), []).append(a)
+    if len(by_system) > 1:
         systems = []
-        for tree_id, held in by_tree.items():
-            root = graphs[tree_id].root
+        for held in by_system.values():
+            root = graphs[held[0].seat.body_id].root
             bodies = {a.seat.body.code: a.seat.body.name for a in held}
             systems.append(
                 {
@@ -96,8 +108,8 @@ def _interlocks(current, graphs) -> list[dict]:
             )
         systems.sort(key=lambda s: (s["system"] or {}).get("name", ""))
         interlocks.append({"kind": "systems", "system": None, "systems": systems})
-    for tree_id, held in sorted(by_tree.items()):
-        graph = graphs[tree_id]
+    for held in sorted(by_system.values(), key=lambda held: graphs[held[0].seat.body_id].root.code):
+        graph = graphs[held[0].seat.body_id]
         system = {"code": graph.root.code, "name": graph.root.name} if graph.root else None
         bodies = {a.seat.body_id: a.seat.body for a in held}
         if len(bodies) > 1:

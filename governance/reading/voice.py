@@ -196,7 +196,7 @@ def summarise(graph: SystemGraph) -> dict:
 
 def system_summary(code: str, date: datetime.date) -> dict | None:
     """The summary of the system (ICB) with ``code`` at ``date``, or None if there is no such system."""
-    root = Organisation.objects.filter(code=code, parent__isnull=True).only("tree_id").first()
+    root = Organisation.objects.filter(code=code, parent__isnull=True).only("pk").first()
     if root is None:
         return None
-    return summarise(SystemGraph.load(root.tree_id, date))
+    return summarise(SystemGraph.load(root.pk, date))

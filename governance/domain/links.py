@@ -1,0 +1,148 @@
+"""Dated links between units: the one rule they keep, which one makes a unit's parent on a day,
+and bringing today's tree into line with them.
+
+A unit has at most one link of a relation on any one day (``check_links``): the importer
+checks what it is about to write, and the admin through ``Link.clean``. The link that makes
+a unit's parent on a day is the first, in ``PARENT_RELATIONS`` order, in force that day whose
+parent is open that day (``parent_link_on``): a practice sits in its PCN while that PCN is
+open, else in its sub-ICB location.
+
+The MPTT tree is the structure of today. A dated change that falls due later (a practice
+joining another PCN on 1 April) is applied on its day by ``apply_due_changes``: run daily by
+``python manage.py apply_due_changes`` and by every import. It moves only what differs, so a
+second run the same day changes nothing.
+"""
+
+import datetime
+import itertools
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from governance.domain import rules, tree
+from governance.models import PARENT_RELATIONS, RELATION_KINDS, Link, Organisation, Source
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One link as the rules see it: parent by key (pk or code), dates inclusive, None open-ended."""
+
+    child: object
+    relation: str
+    parent: object
+    start: datetime.date | None
+    end: datetime.date | None
+
+    def holds_on(self, date: datetime.date) -> bool:
+        return (self.start is None or self.start <= date) and (self.end is None or self.end >= date)
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    """Whether two spans share a day (both ends inclusive; None reaches out for ever)."""
+    a_start, b_start = a.start or datetime.date.min, b.start or datetime.date.min
+    a_end, b_end = a.end or datetime.date.max, b.end or datetime.date.max
+    return a_start <= b_end and b_start <= a_end
+
+
+def overlaps(spans: Iterable[Span]) -> list[tuple[Span, Span]]:
+    """Pairs of spans of one child and relation that share a day, in order of start."""
+    by_key: dict[tuple, list[Span]] = defaultdict(list)
+    for span in spans:
+        by_key[(span.child, span.relation)].append(span)
+    found = []
+    for group in by_key.values():
+        group.sort(key=lambda s: (s.start or datetime.date.min, s.end or datetime.date.max))
+        for earlier, later in itertools.pairwise(group):
+            if _overlap(earlier, later):
+                found.append((earlier, later))
+    return found
+
+
+def _days(span: Span) -> str:
+    return f"{span.start or 'the start of the record'} to {span.end or 'now'}"
+
+
+def check_links(spans: Iterable[Span]) -> None:
+    """Refuse links of one child and relation that overlap: a unit has one parent of a kind on any day."""
+    clashes = overlaps(spans)
+    if clashes:
+        first, second = clashes[0]
+        more = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
+        raise rules.RuleError(
+            f"{first.child} would have two links '{first.relation}' on the same days: to {first.parent} "
+            f"({_days(first)}) and to {second.parent} ({_days(second)}){more}. End one before the other starts."
+        )
+
+
+def check_link(link: Link) -> None:
+    """The rules for one link as saved by hand (admin, API): kinds that fit, no overlap with the child's others."""
+    child_kind, parent_kind = RELATION_KINDS[link.relation]
+    if link.child.kind != child_kind or link.parent.kind != parent_kind:
+        raise rules.RuleError(
+            f"A link '{link.get_relation_display()}' joins a {child_kind} to a {parent_kind}, "
+            f"not a {link.child.kind} to a {link.parent.kind}."
+        )
+    others = Link.objects.filter(child_id=link.child_id, relation=link.relation).exclude(pk=link.pk)
+    spans = [Span(link.child.code, o.relation, o.parent_id, o.start, o.end) for o in others]
+    check_links([*spans, Span(link.child.code, link.relation, link.parent.code, link.start, link.end)])
+
+
+def parent_link_on(
+    kind: str, spans: Sequence[Span], date: datetime.date, is_open: Callable[[object], bool]
+) -> Span | None:
+    """The link that makes a unit of ``kind`` a child of its parent on ``date``, or None.
+
+    ``spans`` are the unit's links; ``is_open(parent)`` says whether a parent is open that day.
+    """
+    for relation in PARENT_RELATIONS.get(kind, ()):
+        for span in spans:
+            if span.relation == relation and span.holds_on(date) and is_open(span.parent):
+                return span
+    return None
+
+
+def due_moves(today: datetime.date) -> list[tuple[Organisation, Organisation]]:
+    """(unit, parent today) for every unit the import keeps whose tree parent is not its link parent today."""
+    spans: dict[int, list[Span]] = defaultdict(list)
+    for child, relation, parent, start, end in Link.objects.order_by("start").values_list(
+        "child_id", "relation", "parent_id", "start", "end"
+    ):
+        spans[child].append(Span(child, relation, parent, start, end))
+    if not spans:
+        return []
+    rows = {
+        org.pk: org
+        for org in Organisation.objects.only(
+            "pk", "code", "kind", "parent_id", "opened", "closed", "source", "tree_id", "lft", "rght"
+        )
+    }
+    moves = []
+    for pk, unit_spans in spans.items():
+        org = rows[pk]
+        if org.source != Source.ODS:
+            continue  # governance keeps its own rows where it put them
+        link = parent_link_on(org.kind, unit_spans, today, lambda parent: rows[parent].is_active_on(today))
+        if link is None and not org.is_active_on(today):
+            # A closed unit stays under its last parent: the link in force on its last day.
+            last_day = org.closed or today
+            link = parent_link_on(org.kind, unit_spans, last_day, lambda parent: True)
+        if link is not None and link.parent != org.parent_id:
+            moves.append((org, rows[link.parent]))
+    return moves
+
+
+def apply_due_changes(today: datetime.date | None = None) -> list[tuple[str, str | None, str]]:
+    """Move every unit whose link parent today is not its tree parent; return (code, from, to) per move.
+
+    Idempotent: a second run the same day finds nothing to move. Runs under the tree lock.
+    """
+    today = today or timezone.localdate()
+    moved = []
+    with tree.structural_write():
+        for org, new_parent in due_moves(today):
+            old = org.parent.code if org.parent_id else None
+            tree.move_organisation(org, new_parent, following_links=True)
+            moved.append((org.code, old, new_parent.code))
+    return moved

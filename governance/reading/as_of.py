@@ -1,0 +1,265 @@
+"""The structure as it stood on a date: which units were open, their parents and their systems.
+
+The MPTT tree is the structure of today. The past (and a change falling due tomorrow) is in
+the dated links (``Link``) and the organisations' opening and closing dates. ``england()``
+reads all of them, with every seat and appointment, once per data version (four queries) and answers in memory:
+
+- ``parent_on(pk, d)``: a unit the ODS import keeps, with links, sits under its link parent of
+  that day (``domain.links.parent_link_on``); anything else (bodies, rows governance keeps)
+  under its tree parent;
+- ``system_on(pk, d)``: the ICB its parents reach that day (None: in no system that day);
+- ``members_on(system, d)``: every organisation open that day whose system that day it is;
+- seats and appointments by body and seat, so a system's graph is built without a query;
+- ``change_key(system, d)``: the last day on or before ``d`` on which anything in that system
+  changed (a unit opened or closed, a link began or ended, an appointment began or ended). Two
+  dates with the same key see the same system, so caches key by it, not by the date: the
+  structure changes on few days.
+"""
+
+import bisect
+import datetime
+import functools
+from collections import defaultdict
+from dataclasses import dataclass
+
+from governance.domain.links import Span, parent_link_on
+from governance.models import Appointment, Kind, Link, Organisation, Seat, Source
+
+# How far up a chain of parents can go (practice → PCN → place → ICB, bodies a few more).
+MAX_DEPTH = 64
+ONE_DAY = datetime.timedelta(days=1)
+# What the structure keeps of each seat: the fields of ``paths.SeatView``.
+SEAT_FIELDS = (
+    "pk", "body_id", "label", "role", "sector", "represents_id", "selection", "delegate", "voting",
+    "max_holders", "portfolio", "holders_recorded",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One organisation as the structure needs it (units and bodies alike)."""
+
+    pk: int
+    code: str
+    name: str
+    kind: str
+    opened: datetime.date | None
+    closed: datetime.date | None
+    tree_parent: int | None
+    follows_links: bool  # kept by the ODS import: its links, not its tree parent, say where it was
+    top_board: int | None
+    illustrative: bool
+    governance_source: str
+    verified_on: datetime.date | None
+
+    def is_open_on(self, date: datetime.date) -> bool:
+        return (self.opened is None or self.opened <= date) and (self.closed is None or self.closed >= date)
+
+    @property
+    def is_system(self) -> bool:
+        return self.kind == Kind.ICB and self.tree_parent is None
+
+
+class Structure:
+    """Every organisation and link of one data version, asked about any date."""
+
+    def __init__(
+        self,
+        units: dict[int, Unit],
+        spans: dict[int, list[Span]],
+        seats: dict[int, list[dict]] | None = None,
+        appointments: dict[int, list[tuple]] | None = None,
+    ):
+        self.units = units
+        self.spans = spans
+        self.seats = seats or {}  # body pk → its seats (dicts of SeatView's fields), by label
+        self.appointments = appointments or {}  # seat pk → (person pk, name, start, end, source), by start, name
+        self._appointment_days: dict[int, set] = defaultdict(set)  # body pk → days its holders changed
+        for body, body_seats in self.seats.items():
+            for seat in body_seats:
+                for _person, _name, start, end, _source in self.appointments.get(seat["pk"], ()):
+                    self._appointment_days[body].add(start)
+                    if end is not None:
+                        self._appointment_days[body].add(end + ONE_DAY)
+        self.children_ever: dict[int, set[int]] = defaultdict(set)
+        for unit in units.values():
+            if unit.tree_parent is not None:
+                self.children_ever[unit.tree_parent].add(unit.pk)
+        for child, child_spans in spans.items():
+            for span in child_spans:
+                self.children_ever[span.parent].add(child)
+        self._candidates: dict[int, frozenset[int]] = {}
+        self._days: dict[int, list[datetime.date]] = {}
+
+    @classmethod
+    def load(cls) -> "Structure":
+        """Read every organisation, link, seat and appointment (four queries)."""
+        units = {
+            row[0]: Unit(
+                pk=row[0],
+                code=row[1],
+                name=row[2],
+                kind=row[3],
+                opened=row[4],
+                closed=row[5],
+                tree_parent=row[6],
+                follows_links=row[7] == Source.ODS,
+                top_board=row[8],
+                illustrative=row[9],
+                governance_source=row[10],
+                verified_on=row[11],
+            )
+            for row in Organisation.objects.order_by().values_list(
+                "pk", "code", "name", "kind", "opened", "closed", "parent_id", "source",
+                "top_board_id", "illustrative", "governance_source", "verified_on",
+            )
+        }  # fmt: skip
+        spans: dict[int, list[Span]] = defaultdict(list)
+        for child, relation, parent, start, end in Link.objects.order_by("child_id", "start").values_list(
+            "child_id", "relation", "parent_id", "start", "end"
+        ):
+            spans[child].append(Span(child, relation, parent, start, end))
+        seats: dict[int, list[dict]] = defaultdict(list)
+        for row in Seat.objects.order_by("label", "pk").values(*SEAT_FIELDS):
+            seats[row["body_id"]].append(row)
+        appointments: dict[int, list[tuple]] = defaultdict(list)
+        for seat, *holder in Appointment.objects.order_by("start", "person__name", "pk").values_list(
+            "seat_id", "person_id", "person__name", "start", "end", "source"
+        ):
+            appointments[seat].append(tuple(holder))
+        return cls(units, dict(spans), dict(seats), dict(appointments))
+
+    # --- one organisation -------------------------------------------------------------
+
+    def is_open(self, pk: int, date: datetime.date) -> bool:
+        return self.units[pk].is_open_on(date)
+
+    def parent_on(self, pk: int, date: datetime.date) -> int | None:
+        """The parent of organisation ``pk`` on ``date`` (None: a root, or in nothing that day)."""
+        unit = self.units[pk]
+        spans = self.spans.get(pk)
+        if not (spans and unit.follows_links):
+            return unit.tree_parent
+        link = parent_link_on(unit.kind, spans, date, lambda parent: self.units[parent].is_open_on(date))
+        return link.parent if link else None
+
+    def system_on(self, pk: int, date: datetime.date) -> int | None:
+        """The pk of the ICB that ``pk``'s parents reach on ``date``, or None."""
+        node = pk
+        for _ in range(MAX_DEPTH):
+            parent = self.parent_on(node, date)
+            if parent is None:
+                return node if self.units[node].is_system else None
+            node = parent
+        return None  # a cycle: the tree check reports it; here it is in no system
+
+    def tree_root(self, pk: int) -> int:
+        """The root of ``pk``'s tree today (its system today, or itself)."""
+        node = pk
+        for _ in range(MAX_DEPTH):
+            parent = self.units[node].tree_parent
+            if parent is None:
+                return node
+            node = parent
+        return node
+
+    def system_or_root(self, pk: int, date: datetime.date) -> int:
+        """The system ``pk`` was in on ``date``; if in none, the root of its tree today."""
+        return self.system_on(pk, date) or self.tree_root(pk)
+
+    # --- one system ---------------------------------------------------------------------
+
+    def _ever_under(self, system: int) -> frozenset[int]:
+        """Every organisation that is, was or will be under ``system`` on some day (a superset)."""
+        if system not in self._candidates:
+            seen, frontier = {system}, [system]
+            while frontier:
+                node = frontier.pop()
+                for child in self.children_ever.get(node, ()):
+                    if child not in seen:
+                        seen.add(child)
+                        frontier.append(child)
+            self._candidates[system] = frozenset(seen)
+        return self._candidates[system]
+
+    def members_on(self, system: int, date: datetime.date) -> dict[int, int | None]:
+        """Every organisation open on ``date`` in ``system`` that day, with its parent that day (pk → parent pk)."""
+        if system not in self.units or not self.is_open(system, date):
+            return {}
+        members: dict[int, int | None] = {system: None}
+        verdict: dict[int, bool] = {system: True}
+
+        def inside(pk: int) -> bool:
+            chain = []
+            node = pk
+            while node not in verdict and len(chain) < MAX_DEPTH:
+                chain.append(node)
+                parent = self.parent_on(node, date) if self.is_open(node, date) else None
+                if parent is None:
+                    node = None
+                    break
+                node = parent
+            answer = verdict.get(node, False) if node is not None else False
+            for link in chain:
+                verdict[link] = answer
+            return answer
+
+        for pk in self._ever_under(system):
+            if pk != system and self.is_open(pk, date) and inside(pk):
+                members[pk] = self.parent_on(pk, date)
+        return members
+
+    def change_days(self, system: int) -> list[datetime.date]:
+        """The days on which something in ``system`` changed, in order."""
+        if system not in self._days:
+            days = set()
+            for pk in self._ever_under(system):
+                unit = self.units[pk]
+                if unit.opened:
+                    days.add(unit.opened)
+                if unit.closed:
+                    days.add(unit.closed + ONE_DAY)
+                for span in self.spans.get(pk, ()):
+                    if span.start:
+                        days.add(span.start)
+                    if span.end:
+                        days.add(span.end + ONE_DAY)
+                days.update(self._appointment_days.get(pk, ()))
+            self._days[system] = sorted(days)
+        return self._days[system]
+
+    def change_key(self, system: int, date: datetime.date) -> datetime.date:
+        """The last day on or before ``date`` on which ``system`` changed (date.min if none)."""
+        days = self.change_days(system)
+        index = bisect.bisect_right(days, date)
+        return days[index - 1] if index else datetime.date.min
+
+    # --- England ------------------------------------------------------------------------
+
+    def systems_on(self, date: datetime.date) -> list[Unit]:
+        """The ICBs open on ``date``, by name."""
+        return sorted(
+            (unit for unit in self.units.values() if unit.is_system and unit.is_open_on(date)),
+            key=lambda unit: (unit.name, unit.code),
+        )
+
+    def when_open(self, system: int) -> str:
+        """When a system existed, in words: "from 1 July 2022 to 31 March 2026"."""
+        unit = self.units[system]
+        opened = f"from {_words(unit.opened)}" if unit.opened else ""
+        closed = f"to {_words(unit.closed)}" if unit.closed else "and is open"
+        return " ".join(part for part in (opened, closed) if part)
+
+
+def _words(date: datetime.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def england(version: str | None = None) -> Structure:
+    """The structure of England: read afresh, or given the data ``version``, once per version per process."""
+    return Structure.load() if version is None else _england(version)
+
+
+@functools.lru_cache(maxsize=2)
+def _england(version: str) -> Structure:
+    return Structure.load()
