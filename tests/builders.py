@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from governance.caching import versioning
 from governance.domain import tree
 from governance.ingest.ods.importer import OdsFiles
-from governance.models import Appointment, Organisation, Person, Seat
+from governance.models import Appointment, Link, Organisation, Person, Seat, Source, Succession
 
 D = datetime.date
 DEFAULT_START = D(2023, 4, 1)
@@ -29,6 +29,20 @@ def org(code: str, kind: str, parent: Organisation | None = None, **fields) -> O
     return tree.create_organisation(
         code=code, name=fields.pop("name", code.upper()), kind=kind, parent=parent, **fields
     )
+
+
+def link(child: Organisation, parent: Organisation, relation: str, start=None, end=None, **fields) -> Link:
+    """A dated link ``child`` → ``parent`` (a ``Relation``), inclusive dates, None open-ended."""
+    return Link.objects.create(child=child, parent=parent, relation=relation, start=start, end=end, **fields)
+
+
+def succession(predecessor: Organisation, successor: Organisation, date: datetime.date, type="merger") -> Succession:
+    return Succession.objects.create(predecessor=predecessor, successor=successor, date=date, type=type)
+
+
+def ods(code: str, kind: str, parent: Organisation | None = None, **fields) -> Organisation:
+    """An organisation the ODS import keeps (its links, not its tree parent, say where it was)."""
+    return org(code, kind, parent, source=Source.ODS, **fields)
 
 
 def seat(body: Organisation, label: str, *, role="representative", selection="elected", **fields) -> Seat:
