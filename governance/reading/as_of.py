@@ -243,15 +243,21 @@ class Structure:
             key=lambda unit: (unit.name, unit.code),
         )
 
+    def first_opening(self) -> datetime.date | None:
+        """The day the first system opened (1 July 2022 for England's ICBs)."""
+        return min((unit.opened for unit in self.units.values() if unit.is_system and unit.opened), default=None)
+
     def when_open(self, system: int) -> str:
-        """When a system existed, in words: "from 1 July 2022 to 31 March 2026"."""
+        """When a system existed, in words: "existed from 1 July 2022 to 31 March 2026", "has existed since …"."""
         unit = self.units[system]
-        opened = f"from {_words(unit.opened)}" if unit.opened else ""
-        closed = f"to {_words(unit.closed)}" if unit.closed else "and is open"
-        return " ".join(part for part in (opened, closed) if part)
+        if unit.closed:
+            since = f"from {in_words(unit.opened)} " if unit.opened else ""
+            return f"existed {since}to {in_words(unit.closed)}"
+        return f"has existed since {in_words(unit.opened)}" if unit.opened else "is open"
 
 
-def _words(date: datetime.date) -> str:
+def in_words(date: datetime.date) -> str:
+    """A date as people write it: 1 July 2022."""
     return f"{date.day} {date:%B %Y}"
 
 

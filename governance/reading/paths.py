@@ -298,19 +298,27 @@ def find_organisation(code: str, date: datetime.date, *, version: str | None = N
 def system_on(org: Organisation, date: datetime.date, structure: as_of.Structure) -> int:
     """The pk of the system ``org`` was in on ``date``; SystemNotOpen when it was in no open one.
 
-    The message says when the system it belongs to (on its last day open, or today) existed.
+    The message says when the system existed: before the first ICBs opened, the one it joined
+    then; otherwise the one it was in on its last day open (or today).
     """
     system = structure.system_on(org.pk, date)
     if system is not None and structure.is_open(system, date):
         return system
-    last_day = min(org.closed or timezone.localdate(), timezone.localdate())
-    other = system or structure.system_on(org.pk, last_day) or structure.system_on(org.pk, org.opened or last_day)
+    today = timezone.localdate()
+    first = structure.first_opening()
+    if first is not None and date < first:
+        other = structure.system_on(org.pk, max(first, org.opened or first))
+        then = f"integrated care boards were established on {as_of.in_words(first)}"
+    else:
+        other = system or structure.system_on(org.pk, min(org.closed or today, today))
+        then = None
     if other is None:
         raise SystemNotOpen(f"{org.name} ({org.code}) was in no integrated care system on {date}.")
     unit = structure.units[other]
+    existed = f"its system, {unit.name} ({unit.code}), {structure.when_open(other)}"
     raise SystemNotOpen(
         f"{org.name} ({org.code}) was in no open integrated care system on {date}: "
-        f"its system, {unit.name} ({unit.code}), existed {structure.when_open(other)}."
+        + (f"{then}; {existed}." if then else f"{existed}.")
     )
 
 
