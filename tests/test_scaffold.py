@@ -24,7 +24,7 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 
 @pytest.fixture
 def systems():
-    """QOP with a top board already; Kent (open, none); a closed ICB (none)."""
+    """QOP with a top board already; Kent (open, none); a closed ICB (none: scaffolded, dated like it)."""
     gm = greater_manchester(complete=True)
     kent = org("QKS", "icb", name="NHS Kent and Medway Integrated Care Board", opened=D(2022, 7, 1))
     org("U99999", "pcn", org("91Q", "place", kent, name="Kent and Medway"))
@@ -46,9 +46,9 @@ def check(code: str) -> dict:
 def test_an_open_icb_without_a_board_gets_the_statutory_board_and_its_icp(systems):
     before = list(Seat.objects.filter(body__tree_id=systems["icb"].tree_id).values_list("pk", "label"))
 
-    report = scaffold_governance(today=TODAY)
+    report = scaffold_governance()
 
-    assert report.scaffolded == ["QKS"]
+    assert report.scaffolded == ["QJX", "QKS"]
     kent = Organisation.objects.get(code="QKS")
     assert kent.top_board.code == "qks-board" and kent.top_board.name == "NHS Kent and Medway ICB Board"
     assert kent.top_board.opened == D(2022, 7, 1)
@@ -61,18 +61,19 @@ def test_an_open_icb_without_a_board_gets_the_statutory_board_and_its_icp(system
     assert [r["requirement"] for r in result["requirements"]] == [r.key for r in composition.REQUIREMENTS]
     assert {r["status"] for r in result["requirements"]} == {"unrecorded"} and result["met"] is None
     assert list(Seat.objects.filter(body__tree_id=systems["icb"].tree_id).values_list("pk", "label")) == before
-    assert not Organisation.objects.get(code="QJX").get_children().exists()  # closed: left alone
+    closed = Organisation.objects.get(code="QJX")  # closed: its board is dated like it, for the past
+    assert (closed.top_board.opened, closed.top_board.closed) == (D(2022, 7, 1), D(2026, 3, 31))
     assert tree_check.diagnose().ok
 
 
 def test_a_second_run_writes_nothing(systems):
-    scaffold_governance(today=TODAY)
+    scaffold_governance()
 
     report = None
 
     def again():
         nonlocal report
-        report = scaffold_governance(today=TODAY)
+        report = scaffold_governance()
 
     assert writes_while(again) == []
     assert report.scaffolded == [] and report.load is None
@@ -83,7 +84,7 @@ def test_out_writes_governance_files_that_load_governance_reads(systems, tmp_pat
     call_command("scaffold_governance", "--out", str(tmp_path), stdout=out)
 
     path = tmp_path / "QKS.yaml"
-    assert [p.name for p in tmp_path.iterdir()] == ["QKS.yaml"] and f"Wrote {path}" in out.getvalue()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["QJX.yaml", "QKS.yaml"] and f"Wrote {path}" in out.getvalue()
     assert "holders: unknown" in path.read_text() and not Organisation.objects.filter(code="qks-board").exists()
     call_command("load_governance", str(path), stdout=io.StringIO())
     assert {r["status"] for r in check("QKS")["requirements"]} == {"unrecorded"}
@@ -103,9 +104,9 @@ def test_codes_choose_systems_and_a_system_with_a_top_board_is_skipped(systems):
 def test_a_board_code_already_in_use_is_skipped_not_taken_over(systems):
     org("qks-board", "board", Organisation.objects.get(code="QKS"), name="Someone's board")
 
-    report = scaffold_governance(today=TODAY)
+    report = scaffold_governance()
 
-    assert report.scaffolded == [] and "qks-board or qks-icp exists already" in report.skipped[0]
+    assert report.scaffolded == ["QJX"] and "qks-board or qks-icp exists already" in report.skipped[0]
     assert Organisation.objects.get(code="qks-board").name == "Someone's board"
 
 
@@ -117,7 +118,7 @@ def test_every_open_icb_has_the_nine_requirements_after_the_shipped_data_and_the
     call_command("scaffold_governance", verbosity=0)
 
     roots = [root for root in Organisation.objects.filter(parent__isnull=True) if root.is_active_on(TODAY)]
-    assert len(roots) == 42 and all(root.top_board_id for root in roots)
+    assert len(roots) == 36 and all(root.top_board_id for root in Organisation.objects.filter(parent__isnull=True))
     for root in roots:
         result = composition.composition(SystemGraph.load(root.pk, TODAY))
         assert len(result["requirements"]) == 9, root.code

@@ -1,20 +1,20 @@
 """The statutory board of every ICB that has none yet, as governance files: loaded, or written out.
 
-``scaffold_governance`` gives each open ICB without a top board its unitary board, with
+``scaffold_governance`` gives each ICB without a top board its unitary board, with
 one seat per place of ``governance.domain.composition.REQUIREMENTS`` (holders not
 recorded), and its integrated care partnership. It writes governance files' content
 (``statutory_file``) and loads them through the loader (``load_specs``), so that checks,
 history and the all-or-nothing rule are the loader's; or, given a folder, writes the files
 there for a person to complete and load.
 
-It never touches a system that has a top board, so a second run changes nothing.
+A closed ICB is given its board too, dated like it (opened and closed with it), so that
+the structure of a date before it closed can be drawn to its top; an ICB not yet open gets
+one that opens with it. It never touches a system that has a top board, so a second run
+changes nothing.
 """
 
-import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from django.utils import timezone
 
 from governance.domain.composition import REQUIREMENTS
 from governance.ingest.governance_file import load_specs, parse_governance
@@ -68,7 +68,7 @@ def statutory_file(root: Organisation) -> dict:
     """The governance file (as data) that gives ``root``'s system its statutory board and its ICP."""
     area = _area(root.name)
     system = system_entry(root, region=False)
-    dates = {"opened": root.opened} if root.opened else {}
+    dates = {name: getattr(root, name) for name in ("opened", "closed") if getattr(root, name)}
     board = {"code": board_code(root), "name": f"NHS {area} ICB Board", "kind": str(Kind.BOARD), "parent": root.code}
     icp = {"code": icp_code(root), "name": f"{area} Integrated Care Partnership", "kind": str(Kind.ICP)}
     seats = []
@@ -88,8 +88,8 @@ def statutory_file(root: Organisation) -> dict:
     }
 
 
-def _systems(codes, today: datetime.date, report: ScaffoldReport) -> list[Organisation]:
-    """The open ICBs to scaffold: those named (all open ones if none), without a top board or a board of that code."""
+def _systems(codes, report: ScaffoldReport) -> list[Organisation]:
+    """The ICBs to scaffold: those named (all if none), without a top board or a board of that code."""
     roots = Organisation.objects.filter(parent__isnull=True, kind=Kind.ICB).order_by("code")
     if codes:
         roots = roots.filter(code__in=codes)
@@ -102,10 +102,8 @@ def _systems(codes, today: datetime.date, report: ScaffoldReport) -> list[Organi
             "code", flat=True
         )
     )
-    for root in roots.open_on(today) if not codes else roots:
-        if not root.is_active_on(today):
-            report.skipped.append(f"{root.code}: not open on {today} (closed {root.closed})")
-        elif root.top_board_id is not None:
+    for root in roots:
+        if root.top_board_id is not None:
             if codes:
                 report.skipped.append(f"{root.code}: it has a top board already")
         elif board_code(root) in taken or icp_code(root) in taken:
@@ -118,15 +116,15 @@ def _systems(codes, today: datetime.date, report: ScaffoldReport) -> list[Organi
     return chosen
 
 
-def scaffold_governance(codes=(), *, out: Path | None = None, today: datetime.date | None = None) -> ScaffoldReport:
-    """Give every open ICB without a top board (or those of ``codes``) its statutory board and ICP.
+def scaffold_governance(codes=(), *, out: Path | None = None) -> ScaffoldReport:
+    """Give every ICB without a top board (or those of ``codes``) its statutory board and ICP, dated like it.
 
     Loaded through the loader in one transaction (all or nothing), or with ``out`` written
     there as ``<CODE>.yaml`` governance files instead. Raises ``ScaffoldError`` for an
     unknown code and ``GovernanceFileError`` if the loader refuses a generated file.
     """
     report = ScaffoldReport()
-    roots = _systems(list(codes), today or timezone.localdate(), report)
+    roots = _systems(list(codes), report)
     report.scaffolded = [root.code for root in roots]
     files = {root.code: statutory_file(root) for root in roots}
     if out is not None:
