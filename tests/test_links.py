@@ -12,7 +12,7 @@ from governance.domain.links import Span
 from governance.models import Organisation, Relation
 from governance.reading import as_of, paths
 from governance.reading.paths import SystemNotOpen, representation_path
-from tests.builders import ICBS_ESTABLISHED, D, link, ods, org, seat, set_top_board
+from tests.builders import ICBS_ESTABLISHED, D, change_url, link, ods, org, seat, set_top_board
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +187,11 @@ def test_rows_governance_keeps_stay_where_governance_put_them(essex):
 
     assert all(org.code != "F81001" for org, _parent in links.due_moves(D(2020, 1, 1)))  # its links say U11111
     assert as_of.england().parent_on(practice.pk, D(2020, 1, 1)) == essex["second"].pk  # its tree parent
+
+
+def test_the_admin_shows_an_organisations_links_and_offers_no_change(admin_client, essex):
+    page = admin_client.get(change_url(essex["practice"])).content.decode().lower()
+
+    assert "dated links (where it belonged, and when; kept by the ods import)" in page
+    assert "first pcn" in page and "second pcn" in page and "march 31, 2024" in page
+    assert 'name="links_up-0-start"' not in page  # read-only: no inputs

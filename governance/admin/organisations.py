@@ -16,6 +16,7 @@ from mptt.admin import DraggableMPTTAdmin, MPTTAdminForm
 from governance.admin import history as history_admin
 from governance.admin.base import SCOPED_ORGANISATION_FIELDS, SystemFilter, SystemScopedAdmin, is_autocomplete
 from governance.admin.coverage import CoverageInline
+from governance.admin.links import LinkInline
 from governance.admin.seats import SeatInline
 from governance.domain import edit_conflicts, permissions, rules, tree
 from governance.models import BODY_KINDS, Kind, Organisation
@@ -86,6 +87,8 @@ class OrganisationAdmin(history_admin.RecentChangesAdmin, SystemScopedAdmin, Dra
         # Seats belong on bodies only (rules.check_seat_body); coverage on LMCs only (rules.check_coverage).
         if obj is not None and obj.kind == Kind.LMC:
             return [CoverageInline]
+        if obj is not None and obj.links_up.exists():
+            return [LinkInline]
         return [SeatInline] if obj is not None and obj.is_body else []
 
     def get_form(self, request, obj=None, change=False, **kwargs):
