@@ -271,8 +271,7 @@ class Link(models.Model):
         indexes = [models.Index(fields=["parent", "relation"], name="link_parent_relation")]
 
     def __str__(self):
-        span = f"{self.start or '…'} to {self.end or 'now'}"
-        return f"{self.child_id} {self.get_relation_display().lower()} {self.parent_id} ({span})"
+        return f"{self.get_relation_display()}, {self.start or 'since before the records'} to {self.end or 'now'}"
 
     def is_current_on(self, date: datetime.date) -> bool:
         """In force on ``date`` (``objects.current_on`` in SQL)."""
