@@ -195,3 +195,14 @@ def test_the_admin_shows_an_organisations_links_and_offers_no_change(admin_clien
     assert "dated links (where it belonged, and when; kept by the ods import)" in page
     assert "first pcn" in page and "second pcn" in page and "31 mar 2024" in page
     assert 'name="links_up-0-start"' not in page  # read-only: no inputs
+
+
+def test_check_tree_says_when_todays_tree_does_not_follow_todays_links_and_fix_applies_them(essex):
+    tree.move_organisation(Organisation.objects.get(code="F81001"), essex["first"], following_links=True)
+
+    with pytest.raises(CommandError, match="1 organisation\\(s\\) are not where today's links put them"):
+        call_command("check_tree", stdout=io.StringIO())
+    call_command("check_tree", "--fix", stdout=io.StringIO())
+
+    assert Organisation.objects.get(code="F81001").parent.code == "U22222"
+    call_command("check_tree", stdout=io.StringIO())
