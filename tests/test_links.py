@@ -206,3 +206,20 @@ def test_check_tree_says_when_todays_tree_does_not_follow_todays_links_and_fix_a
 
     assert Organisation.objects.get(code="F81001").parent.code == "U22222"
     call_command("check_tree", stdout=io.StringIO())
+
+
+def test_a_pcn_closing_in_another_system_is_a_change_of_this_one(essex):
+    """The practice falls back to its own place when its PCN, run from elsewhere, closes: a change day here."""
+    elsewhere = ods("QXX", "icb", name="Elsewhere ICB", opened=ICBS_ESTABLISHED)
+    far = ods("99X", "place", elsewhere)
+    link(far, elsewhere, Relation.SUB_ICB_ICB, ICBS_ESTABLISHED)
+    closing = ods("U99999", "pcn", far, opened=D(2019, 7, 1), closed=D(2026, 8, 31))
+    link(closing, far, Relation.PCN_SUB_ICB, closing.opened, closing.closed)
+    practice = essex["practice"]
+    practice.links_up.filter(relation=Relation.PCN_MEMBER, end__isnull=True).update(end=D(2026, 5, 31))
+    link(practice, closing, Relation.PCN_MEMBER, D(2026, 6, 1))
+    structure = as_of.england()
+
+    assert structure.system_on(practice.pk, D(2026, 8, 31)) == elsewhere.pk
+    assert structure.system_on(practice.pk, D(2026, 9, 1)) == essex["new"].pk  # back under 99E
+    assert structure.change_key(essex["new"].pk, D(2026, 9, 15)) == D(2026, 9, 1)

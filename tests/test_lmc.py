@@ -35,7 +35,7 @@ def covered_codes(code="qop-lmc") -> list[str]:
 
 def footprint(date):
     gm_lmc = Organisation.objects.get(code="qop-lmc")
-    return lmc.footprint(gm_lmc, SystemGraph.load(gm_lmc.pk, date))
+    return lmc.footprint(gm_lmc, SystemGraph.load(gm_lmc.get_root().pk, date))
 
 
 def test_the_demo_lmc_covers_the_ten_gm_localities(demo):
@@ -57,7 +57,7 @@ def test_footprint_as_of_two_dates(demo):
 
 def test_footprint_costs_one_query_beyond_the_graph(demo, django_assert_num_queries):
     gm_lmc = Organisation.objects.get(code="qop-lmc")
-    graph = SystemGraph.load(gm_lmc.pk, TODAY)
+    graph = SystemGraph.load(gm_lmc.get_root().pk, TODAY)
     with django_assert_num_queries(1):
         lmc.footprint(gm_lmc, graph)
 

@@ -224,6 +224,13 @@ class Structure:
                         days.add(span.start)
                     if span.end:
                         days.add(span.end + ONE_DAY)
+                    # A parent's opening and closing move the unit too (a practice whose PCN closes
+                    # falls back to its sub-ICB), even when that parent is in another system.
+                    parent = self.units[span.parent]
+                    if parent.opened:
+                        days.add(parent.opened)
+                    if parent.closed:
+                        days.add(parent.closed + ONE_DAY)
                 days.update(self._appointment_days.get(pk, ()))
             self._days[system] = sorted(days)
         return self._days[system]
