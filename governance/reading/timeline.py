@@ -37,6 +37,7 @@ from django.utils import timezone
 from governance.domain import dates
 from governance.models import Kind, Succession, SuccessionType
 from governance.reading import as_of
+from governance.reading.as_of import in_words
 
 ONE_DAY = datetime.timedelta(days=1)
 # Every kind of event, in the order they are told on one day: the system's own news first, a
@@ -189,10 +190,6 @@ def by_month(events: list[dict]) -> list[dict]:
 def tally(counts: dict[str, int]) -> list[dict]:
     """A timeline's ``counts`` as ``[{"kind", "label", "count"}]``, in the order of KINDS."""
     return [{"kind": kind, "label": label, "count": counts[kind]} for kind, label in KINDS.items() if kind in counts]
-
-
-def _day(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _after(day: datetime.date | None) -> datetime.date | None:
@@ -406,7 +403,7 @@ class _Reader:
                 if pk == self.system and succeeded:
                     continue  # the successions say it: "… closed; merged into …"
                 where = f" (in {self.named(parent)})" if parent is not None else ""
-                text = f"{self.named(pk)} closed{where}: its last day was {_day(last_day)}{with_}."
+                text = f"{self.named(pk)} closed{where}: its last day was {in_words(last_day)}{with_}."
                 fields = {"parent": self.ref(parent), "last_day": last_day.isoformat(), "includes": includes}
                 events.append(self.event(day, "closed", pk, text, **fields))
                 continue
@@ -467,11 +464,11 @@ class _Reader:
             old, new = self.named(predecessor), self.named(successor)
             closed = "closed; " if self.units[predecessor].closed == day - ONE_DAY else ""
             if type_ == SuccessionType.MERGER:
-                text = f"{old} {closed}merged into {new} on {_day(day)}."
+                text = f"{old} {closed}merged into {new} on {in_words(day)}."
             elif type_ == SuccessionType.SPLIT:
-                text = f"{old} {closed}divided: part of it went to {new} on {_day(day)}."
+                text = f"{old} {closed}divided: part of it went to {new} on {in_words(day)}."
             else:
-                text = f"{new} took over part of {old} on {_day(day)} ({type_})."
+                text = f"{new} took over part of {old} on {in_words(day)} ({type_})."
             events.append(
                 self.event(
                     day,
@@ -495,7 +492,7 @@ class _Reader:
                 f <= day and (la is None or la >= day) for _p, _n, f, la, _s in self.structure.appointments[seat["pk"]]
             )
             body = seat["body_id"]
-            text = f"{name} left the seat “{seat['label']}” on {self.named(body)}: their last day was {_day(last)}."
+            text = f"{name} left the seat “{seat['label']}” on {self.named(body)}: their last day was {in_words(last)}."
             events.append(
                 self.event(
                     day,
