@@ -85,6 +85,9 @@ def england():
     s["U3"] = pcn("U3", s["99E"], "Essex PCN")
     s["F81001"] = practice("F81001", s["U3"], "Basildon Surgery")
     succession(s["QH8"], s["D7T5G"], MERGED, "merger")
+    # Each ICB's board opens and closes with it (as scaffold_governance dates them).
+    org("qh8-board", "board", s["QH8"], name="QH8 board", opened=D(2022, 7, 1), closed=D(2026, 3, 31))
+    org("d7t5g-board", "board", s["D7T5G"], name="D7T5G board", opened=MERGED)
     return s
 
 
@@ -161,6 +164,7 @@ def test_a_succession_appears_for_the_closing_and_the_new_icb(england):
     }
     assert old[0] == {**succession, "organisation": ref(england["QH8"])}
     assert new[0]["kind"] == "opened" and new[0]["organisation"] == ref(england["D7T5G"])
+    assert new[0]["includes"] == {"board": 1} and new[0]["text"] == "NHS Essex ICB (D7T5G) opened, with 1 board."
     assert new[1] == {**succession, "organisation": ref(england["D7T5G"])}
     # The place leaves one and joins the other, its PCN and practice with it; the closing ICB
     # is not told twice (its succession says it closed).
@@ -258,6 +262,19 @@ def test_a_practice_leaves_its_pcn_when_the_pcn_closes(england):
     assert day[1]["from"] == ref(closing) and day[1]["to"] == ref(england["00A"])
     assert day[1]["text"] == "Orphan Surgery (P84009) left Closing PCN (U9); it sits in Alpha place (00A) directly."
     assert member.pk  # still open, still in the system
+
+
+def test_a_pcn_closing_with_its_last_practice_is_one_event(england):
+    closing = pcn("U8", england["00A"], "Last PCN")
+    practice("P84008", closing, "Last Surgery", closed=D(2025, 12, 31))
+    closing.closed = D(2025, 12, 31)
+    closing.save()
+
+    [closed] = events("QAA", date="2026-01-01")
+    assert closed["organisation"] == ref(closing) and closed["includes"] == {"practice": 1}
+    assert closed["text"] == (
+        "Last PCN (U8) closed (in Alpha place (00A)): its last day was 31 December 2025, with 1 practice."
+    )
 
 
 def test_a_pcn_moving_place_within_the_system(england):

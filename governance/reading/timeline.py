@@ -6,8 +6,9 @@ included), each change on the day it took effect, in date order:
 - ``succession``: the system's ICB (or a unit of it) succeeded another or was succeeded, as ODS
   records it ("NHS Mid and South Essex closed; merged into NHS Essex on 1 April 2026");
 - ``opened`` / ``closed``: an organisation of the system opened (its first day) or closed (the
-  day after its last: the first day without it). What opened with it, and came from no other
-  system, is counted in ``includes`` (an ICB opening with its places, PCNs and practices);
+  day after its last: the first day without it). What opened (closed) under it the same day,
+  or came from (went to) no other system, is counted in ``includes`` (a PCN closing with its
+  last practice, an ICB opening with its board); a place opening with its ICB is told;
 - ``joined`` / ``left``: a unit came from another system or went to one (a sub-ICB location
   changing ICB, a PCN changing place, the successions of April 2026). What moved with it is
   counted in ``includes``, not listed: a place that joins with its PCNs and practices is one change;
@@ -35,7 +36,7 @@ from collections import Counter, defaultdict
 from django.utils import timezone
 
 from governance.domain import dates
-from governance.models import Kind, Succession, SuccessionType
+from governance.models import BODY_KINDS, Kind, Succession, SuccessionType
 from governance.reading import as_of
 from governance.reading.as_of import in_words
 
@@ -280,8 +281,11 @@ class _Reader:
         """Which moving units are told as their own event, and what each carries with it.
 
         A unit is carried by its parent (counted in the parent's ``includes``) when the parent
-        moves the same day the same way: from (or to) the same system, or from (to) none. A unit
-        that opens or closes itself is always told.
+        moves the same day the same way: from (or to) the same system, or both open (close) that
+        day, though a system carries only its bodies so (a place that closes with its ICB is
+        told); a unit from (to) no system goes with a parent that opens (closes). So a place
+        joins with its PCNs and practices, an ICB opens with its board, and a PCN from another
+        system arriving in a place that opens that day is told on its own.
         """
         told: dict[int, Counter] = {}
         carried_by: dict[int, int] = {}
@@ -291,11 +295,13 @@ class _Reader:
                 return carried_by[pk]
             parent = parents.get(pk)
             way = moving[pk]
-            if parent in moving and way not in (_OPENED, _CLOSED):
+            if parent in moving:
                 parent_way = moving[parent]
-                if parent_way in (_OPENED, _CLOSED):
-                    parent_way = None
-                if way == parent_way:
+                ends = (_OPENED, _CLOSED)
+                same = way == parent_way and (
+                    way not in ends or parent != self.system or self.units[pk].kind in BODY_KINDS
+                )
+                if same or (way is None and parent_way in ends):
                     carried_by[pk] = carrier(parent)
                     return carried_by[pk]
             carried_by[pk] = pk
@@ -400,8 +406,8 @@ class _Reader:
             includes, with_ = self._includes(counts)
             parent = before[pk]
             if went[pk] == _CLOSED:
-                if pk == self.system and succeeded:
-                    continue  # the successions say it: "… closed; merged into …"
+                if pk == self.system and succeeded and all(kind in BODY_KINDS for kind in counts):
+                    continue  # the successions say it ("… closed; merged into …"), and its bodies went with it
                 where = f" (in {self.named(parent)})" if parent is not None else ""
                 text = f"{self.named(pk)} closed{where}: its last day was {in_words(last_day)}{with_}."
                 fields = {"parent": self.ref(parent), "last_day": last_day.isoformat(), "includes": includes}
