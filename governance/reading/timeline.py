@@ -269,7 +269,8 @@ class _Reader:
             told = self.successions(day, by_day.get(day, ()), before, today)
             found += told
             found += self.arrivals(day, before, today)
-            found += self.departures(day, before, today, succeeded=any(e["kind"] == "succession" for e in told))
+            succeeded = any(predecessor == self.system for predecessor, _s, _t in by_day.get(day, ()))
+            found += self.departures(day, before, today, succeeded=succeeded)
             found += self.moves(day, before, today)
             found += self.appointments(day, started.get(day, ()), ended.get(day, ()), before, today)
             before = today
