@@ -172,6 +172,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets are called ``kind``: an organisation's and a timeline event's. Each is named.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "governance.models.Kind",
+        "TimelineKindEnum": "governance.reading.timeline.KINDS",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "governance.api.errors.document_common_errors",

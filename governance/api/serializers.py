@@ -14,9 +14,21 @@ from rest_framework import serializers
 from governance.domain.composition import REQUIREMENTS, STATUSES
 from governance.domain.dates import BadDate, parse_date
 from governance.domain.lookups import can_match
-from governance.models import Appointment, Kind, Organisation, Person, Role, Seat, Sector, Selection, code_problem
+from governance.models import (
+    Appointment,
+    Kind,
+    Organisation,
+    Person,
+    Role,
+    Seat,
+    Sector,
+    Selection,
+    SuccessionType,
+    code_problem,
+)
 from governance.reading.paths import MEMBER_OF, REPORTS_TO, SEAT
 from governance.reading.people import current_interlocks
+from governance.reading.timeline import KINDS as TIMELINE_KINDS
 
 
 class FromTo:
@@ -445,3 +457,67 @@ class ChangesSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     truncated = serializers.BooleanField(help_text="More changes follow: ask again from `until`.")
     results = ChangeSerializer(many=True)
+
+
+# The timeline (``systems/<code>/timeline/``): the shape of ``governance.reading.timeline``, for the schema.
+
+
+class TimelineSeatSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+
+
+class TimelinePersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class TimelineEventSerializer(FromTo, serializers.Serializer):
+    """One change, on the day it took effect; the fields after ``organisation`` come with some kinds only."""
+
+    date = serializers.DateField(help_text="The day it took effect (for an ending: the first day without).")
+    kind = serializers.ChoiceField(choices=list(TIMELINE_KINDS))
+    text = serializers.CharField(help_text="The change in one sentence, for people.")
+    organisation = OrganisationRefSerializer(
+        help_text="What changed: the unit; the body of an appointment's seat; the system's side of a succession."
+    )
+    parent = OrganisationRefSerializer(
+        required=False, allow_null=True, help_text="opened, closed: its parent that day (the last day, if closed)."
+    )
+    includes = serializers.DictField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="opened, closed, joined, left: what opened, closed or moved with it, counted by kind.",
+    )
+    start = OrganisationRefSerializer(
+        required=False, allow_null=True, help_text="joined, left, moved, pcn_*: its parent the day before."
+    )
+    end = OrganisationRefSerializer(
+        required=False, allow_null=True, help_text="joined, left, moved, pcn_*: its parent on the day."
+    )
+    from_system = SystemRefSerializer(
+        required=False, allow_null=True, help_text="joined, pcn_move: the system it came from (null: none)."
+    )
+    to_system = SystemRefSerializer(
+        required=False, allow_null=True, help_text="left, pcn_move: the system it went to (null: none)."
+    )
+    predecessor = OrganisationRefSerializer(required=False, help_text="succession: the one that closed or gave way.")
+    successor = OrganisationRefSerializer(required=False, help_text="succession: the one that took over.")
+    type = serializers.ChoiceField(choices=SuccessionType.choices, required=False, help_text="succession")
+    seat = TimelineSeatSerializer(required=False, help_text="appointment_started, appointment_ended")
+    person = TimelinePersonSerializer(required=False, help_text="appointment_started, appointment_ended")
+    last_day = serializers.DateField(required=False, help_text="closed, appointment_ended: the last day.")
+    vacant = serializers.BooleanField(
+        required=False, help_text="appointment_ended: nobody held the seat on the event's day."
+    )
+
+
+class TimelineSerializer(FromTo, serializers.Serializer):
+    """What changed in a system from one date to another (both included), in date order."""
+
+    system = SystemRefSerializer()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    count = serializers.IntegerField()
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text="How many of each kind.")
+    events = TimelineEventSerializer(many=True)

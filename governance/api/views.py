@@ -35,6 +35,7 @@ from governance.domain.dates import BadDate
 from governance.domain.lookups import can_match
 from governance.models import Appointment, Kind, Organisation, Person, Seat
 from governance.reading import export, voice
+from governance.reading import timeline as timelines
 from governance.reading.paths import cached_graph, representation_path, representation_paths
 
 DATE_PARAMETER = OpenApiParameter(
@@ -499,12 +500,52 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
         root = generics.get_object_or_404(self.get_queryset().only("pk", "tree_id"), code=code)
         return Response(composition.composition(cached_graph(root.pk, date, self._version())))
 
+    @extend_schema(
+        summary="What changed in a system, and when",
+        description="What an LMC officer briefs their committee on, each change on the day it took effect "
+        "(`governance.reading.timeline`; the page `/systems/<code>/timeline/` shows the same): practices and "
+        "other organisations `opened` and `closed`, units that `joined` or `left` the system (what moved with "
+        "them counted in `includes`), `moved` within it, a practice's `pcn_move` (and `pcn_joined`, `pcn_left`), "
+        "the ICB's `succession`s, and appointments on its bodies (`appointment_started`, `appointment_ended`). "
+        "A change belongs to the system its organisation was in that day (a departure: the day before). "
+        "Not the database's history: for what was written when, see `changes/?since=`.",
+        parameters=[
+            OpenApiParameter(
+                "from", OpenApiTypes.DATE, description="First day, YYYY-MM-DD (default: twelve months before `to`)."
+            ),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, YYYY-MM-DD (default: today)."),
+        ],
+        responses={
+            200: serializers.TimelineSerializer,
+            400: bad_parameters(
+                ("from", timelines.BACKWARDS % {"start": "2026-05-01", "end": "2026-04-01"}),
+                ("to", str(BadDate("2023-02-30"))),
+            ),
+            404: SYSTEM_NOT_FOUND,
+        },
+    )
+    @action(detail=True, renderer_classes=[JSONRenderer])
+    def timeline(self, request, code=None):
+        try:
+            start, end = timelines.period(request.query_params.get("from"), request.query_params.get("to"))
+        except timelines.BadPeriod as error:
+            raise ValidationError({error.parameter: [str(error)]}) from None
+        if not can_match(code):
+            raise NotFound("No system has that code.")
+        try:
+            return Response(timelines.timeline(code, start, end, version=self._version()))
+        except timelines.UnknownSystem as error:
+            raise NotFound(str(error)) from None
+
 
 MAX_CHANGES = 5000
 
 
 class ChangesView(ApiView, generics.GenericAPIView):
-    """What changed since a moment, oldest first, for clients that keep a copy in sync."""
+    """What was written to the database since a moment, oldest first, for clients that keep a copy in sync.
+
+    Not what changed in the NHS on which day: that is a system's timeline (``SystemViewSet.timeline``).
+    """
 
     queryset = Organisation.objects.none()  # for the schema; the changes come from history
     serializer_class = serializers.ChangesSerializer
@@ -519,7 +560,10 @@ class ChangesView(ApiView, generics.GenericAPIView):
         "Changes made at the same instant are never split between two answers: an answer may hold fewer than "
         "`limit` for that reason, or more when over `limit` changes share one instant (an ODS import records all "
         "its rows at one). With `system`, only that system's organisations, seats and appointments (people are "
-        "shared between systems: only listed without `system`).",
+        "shared between systems: only listed without `system`). These are writes to this database, at the time "
+        "they were made (an import, an edit), not changes in the NHS: for what changed in a system and on which "
+        "day it took effect (practices opened and closed, PCN moves, successions, appointments), see "
+        "`systems/<code>/timeline/`.",
         parameters=[
             OpenApiParameter(
                 "since",

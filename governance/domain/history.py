@@ -295,6 +295,9 @@ def recent_changes(system=None, *, limit: int = 100) -> list[Change]:
 def changes_since(when: datetime.datetime, system=None, *, limit: int | None = None) -> list[dict]:
     """Every change after ``when``, oldest first, as JSON-ready dicts (for ``changes/?since=``).
 
+    Writes to this database, at the time they were made: not what changed in the NHS on which
+    day (that is ``governance.reading.timeline``).
+
     Each: ``model``, ``id``, ``key`` (the governance file's keys: organisation ``code``; seat
     ``board`` and ``label``; person ``name``; appointment ``board``, ``label``, ``name``,
     ``from``), ``change`` (created, changed, deleted), ``time``, ``user``, ``reason``,

@@ -22,6 +22,7 @@ app_name = "governance"
 urlpatterns = [
     path("", views.home, name="home"),
     path("systems/compare/", views.compare, name="compare"),
+    path("systems/<str:code>/timeline/", views.system_timeline, name="timeline"),
     path("feed/", cached_page(feeds.ChangesFeed()), name="feed"),
     path("organisations/<str:code>/feed/", cached_page(feeds.SystemChangesFeed()), name="system-feed"),
     path("organisations/<str:code>/diagram.<picture:fmt>", views.diagram, name="diagram"),

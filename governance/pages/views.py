@@ -2,7 +2,8 @@
 
 ``directory`` (search, systems by region), ``structure`` (an organisation's contents,
 seats, ladder and governance tree), ``voice`` (a system's voice of general practice),
-``people`` (a person's seats and interlocks), ``comparison`` (systems side by side).
+``people`` (a person's seats and interlocks), ``comparison`` (systems side by side),
+``timeline`` (what changed in a system, and when).
 Everything date-dependent takes ``?date=YYYY-MM-DD`` (default today); a malformed
 date is a 400 page that says so.
 """
@@ -17,7 +18,7 @@ from governance.caching.pages import cached_page, data_version
 from governance.domain import composition, dates
 from governance.domain.lookups import can_match
 from governance.models import BODY_KINDS, Kind, Organisation, Person, Seat
-from governance.reading import comparison, directory, lmc, pictures, search, structure, voice
+from governance.reading import comparison, directory, lmc, pictures, search, structure, timeline, voice
 from governance.reading.paths import graph_for
 from governance.reading.people import person_record
 
@@ -194,3 +195,42 @@ def compare(request):
     sort = request.GET.get("sort")
     context = {**comparison.compare_systems(date, sort), "date": date, "keep": {"sort": sort} if sort else {}}
     return render(request, "governance/compare.html", context)
+
+
+@cached_page
+def system_timeline(request, code):
+    """``/systems/<code>/timeline/?from=&to=``: what changed in a system, by month (default: the last 12 months)."""
+    if not can_match(code):
+        raise Http404("No system has that code.")
+    version = data_version(request).key
+    try:
+        system = timeline.find_system(code, version=version)
+    except timeline.UnknownSystem as error:
+        raise Http404(str(error)) from None
+    texts = {name: request.GET.get(name, "").strip() for name in ("from", "to")}
+    try:
+        start, end = timeline.period(texts["from"], texts["to"])
+    except timeline.BadPeriod as error:
+        fields = _period_fields(texts, error)
+        context = {"system": system, "fields": fields, "error": error}
+        return render(request, "governance/timeline.html", context, status=400)
+    answer = timeline.timeline(system.pk, start, end, version=version)
+    context = {
+        "system": system,
+        "start": start,
+        "end": end,
+        "fields": _period_fields({"from": start.isoformat(), "to": end.isoformat()}),
+        "timeline": answer,
+        "tally": timeline.tally(answer["counts"]),
+        "months": timeline.by_month(answer["events"]),
+    }
+    return render(request, "governance/timeline.html", context)
+
+
+def _period_fields(values: dict, error: "timeline.BadPeriod | None" = None) -> list[dict]:
+    """The timeline's from/to inputs as typed, the one at fault carrying the error."""
+    fields = []
+    for name, label in (("from", "From"), ("to", "To")):
+        at_fault = error is not None and error.parameter == name
+        fields.append({"name": name, "label": label, "value": values[name], "error": str(error) if at_fault else None})
+    return fields

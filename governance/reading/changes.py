@@ -10,6 +10,10 @@ The changes a feed lists (``governance.pages.feeds``):
   loaded today with holders since 2022 adds no "new seat" entries);
 - ``opened`` / ``closed``: an organisation opened, or closed (the day after its last day).
 
+The newest few, for a feed reader. A period's whole account, the structure's changes with
+it (PCN moves, units joining and leaving, successions), is ``timeline``; what was written to
+the database, and when, is ``governance.domain.history.changes_since``.
+
 Only changes that have taken effect by ``until`` (default today) are listed. A fixed number
 of queries (six), whatever the number of changes: each source is read newest first and cut
 at ``limit``.
