@@ -223,6 +223,8 @@ def test_home_ladder_and_system_pages_have_no_serious_accessibility_violations(p
             ("ladder", "/organisations/P00001/"),
             ("ladder-vacant", "/organisations/P00001/?date=2023-01-01"),
             ("system", "/organisations/QOP/"),
+            ("timeline", "/systems/QOP/timeline/?from=2022-07-01"),
+            ("home-as-of", "/?date=2026-03-31"),
         ],
     )
     assert not failures, "axe-core found serious or critical violations:\n" + "\n".join(failures)
