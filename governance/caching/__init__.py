@@ -4,7 +4,8 @@
 - ``pages``: rendered pages and API answers for anonymous readers;
 - England's structure of every date (``governance.reading.as_of``), system graphs by their
   last change (``governance.reading.paths``'s ``cached_graph``) and organisations looked up
-  by code (``cached_organisation``): memos in each process.
+  by code (``cached_organisation``): memos in each process; and the sources' ages
+  (``governance.reading.sources.cached_source_ages``).
 
 Nothing here is invalidated by hand: a committed write bumps the version, and every key
 moves with it. ``reset()`` is for when the database changed behind the version's back.
@@ -20,10 +21,11 @@ def reset() -> None:
     from django.core.cache import caches
 
     from governance.caching import pages, versioning
-    from governance.reading import as_of, paths
+    from governance.reading import as_of, paths, sources
 
     versioning.forget()
     caches[pages.CACHE].clear()
     paths._graph_at_change.cache_clear()
     as_of._england.cache_clear()
     paths.cached_organisation.cache_clear()
+    sources.cached_source_ages.cache_clear()
