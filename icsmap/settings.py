@@ -172,10 +172,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Two choice sets are called ``kind``: an organisation's and a timeline event's. Each is named.
+    # Choice sets of one name are told apart: an organisation's ``kind`` and a timeline event's;
+    # a succession's ``type`` would otherwise be the anonymous "TypeEnum".
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "governance.models.Kind",
         "TimelineKindEnum": "governance.reading.timeline.KINDS",
+        "SuccessionTypeEnum": "governance.models.SuccessionType",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from governance.caching import versioning
 from governance.domain import tree
 from governance.ingest.ods.importer import OdsFiles
-from governance.models import Appointment, Link, Organisation, Person, Seat, Source, Succession
+from governance.models import Appointment, Dataset, Link, Organisation, Person, Relation, Seat, Source, Succession
 
 D = datetime.date
 DEFAULT_START = D(2023, 4, 1)
@@ -133,6 +134,69 @@ def statutory_board(system: Organisation, *, start: datetime.date = ICBS_ESTABLI
             appoint(made, f"Illustrative {label}", start)
             seats[label] = made
     return seats
+
+
+# --- time: ICBs that opened and closed, their successions, the source files ---------------------
+
+ICBS_LAST_DAY = D(2026, 3, 31)  # the twelve ICBs replaced on 1 April 2026 closed at the end of this day
+SUCCESSIONS_DAY = D(2026, 4, 1)
+
+
+def icb(code: str, name: str, *, region="East of England", opened=ICBS_ESTABLISHED, closed=None, **fields):
+    """An ICB (a system's root) open from ``opened`` (1 July 2022 unless given) to ``closed`` (its last day)."""
+    return org(code, "icb", name=name, region=region, opened=opened, closed=closed, **fields)
+
+
+def essex_successions() -> dict:
+    """Three East of England systems around 1 April 2026, linked by date as the import would.
+
+    QUE (Cambridgeshire and Peterborough) is open throughout, with one place (06H), a PCN and
+    a practice. QH8 (Mid and South Essex) closed on 31 March 2026 and merged into D7T5G (NHS
+    Essex), which opened on 1 April 2026: its place Mid Essex (06Q), with a PCN and two
+    practices, was QH8's until 31 March and is NHS Essex's from 1 April. Today's tree has
+    06Q under D7T5G; QH8 stays a (closed) root with nothing under it. The units are kept by the
+    ODS import (``ods``), so their links say where they were.
+    """
+    s = {
+        "que": icb("QUE", "NHS Cambridgeshire and Peterborough"),
+        "qh8": icb("QH8", "NHS Mid and South Essex", closed=ICBS_LAST_DAY),
+        "essex": icb("D7T5G", "NHS Essex", opened=SUCCESSIONS_DAY),
+    }
+    s["06H"] = ods("06H", "place", s["que"], name="Cambridgeshire place", opened=ICBS_ESTABLISHED)
+    s["que_pcn"] = ods("U10001", "pcn", s["06H"], name="Fenland PCN")
+    s["que_practice"] = ods("D81001", "practice", s["que_pcn"], sub_icb=s["06H"], name="Fenland Surgery")
+    s["06Q"] = ods("06Q", "place", s["essex"], name="Mid Essex", opened=ICBS_ESTABLISHED)
+    s["essex_pcn"] = ods("U10002", "pcn", s["06Q"], name="Chelmsford PCN")
+    s["essex_practices"] = [
+        ods(code, "practice", s["essex_pcn"], sub_icb=s["06Q"], name=name)
+        for code, name in (("F81001", "Chelmsford Surgery"), ("F81002", "Maldon Surgery"))
+    ]
+    link(s["06H"], s["que"], Relation.SUB_ICB_ICB, start=ICBS_ESTABLISHED)
+    link(s["06Q"], s["qh8"], Relation.SUB_ICB_ICB, start=ICBS_ESTABLISHED, end=ICBS_LAST_DAY)
+    link(s["06Q"], s["essex"], Relation.SUB_ICB_ICB, start=SUCCESSIONS_DAY)
+    for pcn, place in ((s["que_pcn"], s["06H"]), (s["essex_pcn"], s["06Q"])):
+        link(pcn, place, Relation.PCN_SUB_ICB)
+    for practice, pcn in [(s["que_practice"], s["que_pcn"])] + [(p, s["essex_pcn"]) for p in s["essex_practices"]]:
+        link(practice, pcn, Relation.PCN_MEMBER)
+        link(practice, practice.sub_icb, Relation.PRACTICE_SUB_ICB)
+    s["merger"] = succession(s["qh8"], s["essex"], SUCCESSIONS_DAY, "merger")
+    return s
+
+
+def shipped_datasets() -> list[Dataset]:
+    """``Dataset`` rows as the import of the shipped files records them (their ages as published)."""
+    rows = [
+        ("practices", "epraccur_2026-02.csv.gz", D(2026, 2, 3), "February 2026"),
+        ("pcns", "ePCN_2025-01.xlsx", D(2024, 10, 1), "January 2025"),
+        ("lookup", "LOC22_ICB22_NHSER22_EN_LU.csv", D(2022, 7, 1), ""),
+        ("successions", "icb_successions_2026-04.csv", D(2026, 4, 1), ""),
+    ]
+    return [
+        Dataset.objects.create(
+            role=role, file=file, data_date=data_date, published=published, imported_at=timezone.now()
+        )
+        for role, file, data_date, published in rows
+    ]
 
 
 # --- the API ------------------------------------------------------------------------------------

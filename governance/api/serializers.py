@@ -26,6 +26,7 @@ from governance.models import (
     SuccessionType,
     code_problem,
 )
+from governance.reading import successions
 from governance.reading.paths import MEMBER_OF, REPORTS_TO, SEAT
 from governance.reading.people import current_interlocks
 from governance.reading.timeline import KINDS as TIMELINE_KINDS
@@ -91,8 +92,17 @@ class SeatSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "body", *SEAT_FIELDS]
 
 
+class SuccessionSerializer(serializers.Serializer):
+    """The other side of a succession: who, on which day (the successor's first), and how."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    date = serializers.DateField(help_text="The first day of the successor's responsibility.")
+    type = serializers.ChoiceField(choices=SuccessionType.choices)
+
+
 class OrganisationDetailSerializer(OrganisationSerializer):
-    """One organisation, with where it sits, what is under it and (for a body) its seats."""
+    """One organisation, with where it sits, what is under it, (for a body) its seats, and who succeeded whom."""
 
     ancestors = serializers.SerializerMethodField(help_text="From the system's root down to the parent.")
     child_counts = serializers.SerializerMethodField(help_text="Number of direct children of each kind.")
@@ -100,9 +110,37 @@ class OrganisationDetailSerializer(OrganisationSerializer):
     covers = serializers.SerializerMethodField(
         help_text="An LMC's coverage: the places, PCNs and practices it covers (empty for anything else)."
     )
+    successors = serializers.SerializerMethodField(
+        help_text="Those that took over from it (a closed ICB's successors), by date then name; empty if none."
+    )
+    predecessors = serializers.SerializerMethodField(
+        help_text="Those it took over from, wholly (merger) or in part (split, acquisition), by date then name."
+    )
 
     class Meta(OrganisationSerializer.Meta):
-        fields = [*OrganisationSerializer.Meta.fields, "ancestors", "child_counts", "seats", "covers"]
+        fields = [
+            *OrganisationSerializer.Meta.fields,
+            "ancestors",
+            "child_counts",
+            "seats",
+            "covers",
+            "successors",
+            "predecessors",
+        ]
+
+    def _lineage(self, obj) -> dict:
+        """Both sides of ``obj``'s successions, read once (one query) for the two fields."""
+        if getattr(self, "_lineage_of", (None,))[0] != obj.pk:
+            self._lineage_of = (obj.pk, successions.lineage(obj))
+        return self._lineage_of[1]
+
+    @extend_schema_field(SuccessionSerializer(many=True))
+    def get_successors(self, obj):
+        return SuccessionSerializer(self._lineage(obj)["successors"], many=True).data
+
+    @extend_schema_field(SuccessionSerializer(many=True))
+    def get_predecessors(self, obj):
+        return SuccessionSerializer(self._lineage(obj)["predecessors"], many=True).data
 
     @extend_schema_field(OrganisationRefSerializer(many=True))
     def get_ancestors(self, obj):

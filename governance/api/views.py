@@ -85,7 +85,10 @@ class CsvListsMixin(ApiView):
         },
     ),
     retrieve=extend_schema(
-        summary="One organisation: ancestors, child counts and (for a body) seats",
+        summary="One organisation: ancestors, child counts, (for a body) seats, successors and predecessors",
+        description="`successors` and `predecessors` are `[{code, name, date, type}]`: a closed ICB names those "
+        "that took over from it, a new ICB those it took over from (`type`: merger, split or acquisition; "
+        "`date`: the successor's first day).",
         responses={200: serializers.OrganisationDetailSerializer, 404: NOT_FOUND},
     ),
 )
