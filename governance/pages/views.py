@@ -18,7 +18,18 @@ from governance.caching.pages import cached_page, data_version
 from governance.domain import composition, dates
 from governance.domain.lookups import can_match
 from governance.models import BODY_KINDS, Kind, Organisation, Person, Seat
-from governance.reading import comparison, directory, lmc, pictures, search, structure, timeline, voice
+from governance.reading import (
+    comparison,
+    directory,
+    lmc,
+    pictures,
+    search,
+    sources,
+    structure,
+    successions,
+    timeline,
+    voice,
+)
 from governance.reading.paths import graph_for
 from governance.reading.people import person_record
 
@@ -36,12 +47,17 @@ def _bad_date(request, error: dates.BadDate):
 
 @cached_page
 def home(request):
-    """Search (organisations and people) and every system grouped by NHS region."""
+    """Search (organisations and people) and the systems open on ``?date=`` (default today) by NHS region."""
+    try:
+        date = _as_of(request)
+    except dates.BadDate as error:
+        return _bad_date(request, error)
     today = timezone.localdate()
     query = " ".join(request.GET.get("q", "").split())
     organisations, more_organisations = directory.search_organisations(query, today)
     postcode = search.postcode_summary(query, organisations)
     people, more_people = directory.search_people(query)
+    regions = directory.systems_by_region(date)
     context = {
         "query": query,
         "organisations": organisations,
@@ -49,20 +65,60 @@ def home(request):
         "postcode": postcode,
         "people": people,
         "more_people": more_people,
-        "regions": directory.systems_by_region(today),
-        "today": today,
+        "regions": regions,
+        "systems": sum(len(region["systems"]) for region in regions),
+        "date": date,
+        "keep": {"q": query} if query else {},
+        "sources": _sources(request),
     }
     return render(request, "governance/home.html", context)
 
 
-def _day(date: datetime.date) -> str:
-    return f"{date.day} {date:%B %Y}"
+def _existed(org: Organisation) -> str:
+    """When a system existed, in words: "from 1 July 2022 to 31 March 2026", "from 1 April 2026"."""
+    span = f"from {dates.in_words(org.opened)}" if org.opened else ""
+    if org.closed:
+        span += f" to {dates.in_words(org.closed)}" if span else f"until {dates.in_words(org.closed)}"
+    return span
 
 
 def _not_open(org: Organisation, date: datetime.date) -> str:
+    day = dates.in_words(date)
+    if org.kind == Kind.ICB:
+        tense = "existed" if org.closed else "exists"
+        return f"{org.name} ({org.code}) was not open on {day}: the system {tense} {_existed(org)}."
     if org.opened and org.opened > date:
-        return f"{org.name} ({org.code}) had not opened on {_day(date)}: it opened on {_day(org.opened)}."
-    return f"{org.name} ({org.code}) was closed on {_day(date)}: it closed on {_day(org.closed)}."
+        return f"{org.name} ({org.code}) had not opened on {day}: it opened on {dates.in_words(org.opened)}."
+    return f"{org.name} ({org.code}) was closed on {day}: it closed on {dates.in_words(org.closed)}."
+
+
+def _open_or_closed(org: Organisation, date: datetime.date, today: datetime.date, not_open: str | None) -> dict:
+    """What the top of an organisation's page says about its closing, and whether it was open on ``date``.
+
+    A closed organisation says so at the top whatever the date asked (``closed``: the sentence
+    of that warning), with a link to its last day when the date asked is after it; the
+    "not open" warning is then that same sentence, said once.
+    """
+    if org.closed is None or org.closed >= today:
+        return {"closed": None, "last_day": None, "not_open": not_open}
+    after = org.closed < date
+    if not_open and after:
+        closed = not_open
+    elif org.kind == Kind.ICB:
+        closed = f"{org.name} closed on {dates.in_words(org.closed)}: the system existed {_existed(org)}."
+    else:
+        closed = f"{org.name} closed on {dates.in_words(org.closed)}."
+    return {"closed": closed, "last_day": org.closed if after else None, "not_open": None if after else not_open}
+
+
+def _taken_effect(entries: list[dict], today: datetime.date) -> list[dict]:
+    """Successions, each marked ``done`` once its day has come (the page says "merged" or "merges")."""
+    return [{**entry, "done": entry["date"] <= today} for entry in entries]
+
+
+def _sources(request) -> dict | None:
+    """How old each source is (``reading.sources``), remembered per data version."""
+    return sources.cached_source_ages(data_version(request).key)
 
 
 def _provenance(graph) -> dict:
@@ -83,13 +139,20 @@ def organisation_detail(request, code):
     graph = graph_for(org.pk, date, data_version(request).key)
     is_system = org.parent_id is None
     is_body = org.is_body
+    today = timezone.localdate()
+    lineage = successions.lineage(org)
     context = {
         "org": org,
         "date": date,
+        "opened_by_today": org.opened is None or org.opened <= today,
+        "opened_by_succession": any(p["date"] == org.opened for p in lineage["predecessors"]),
+        "successors": _taken_effect(lineage["successors"], today),
+        "predecessors": _taken_effect(lineage["predecessors"], today),
+        "sources": _sources(request),
         "is_system": is_system,
         "is_body": is_body,
         "open": org.pk in graph.nodes,
-        "not_open": None if org.pk in graph.nodes else _not_open(org, date),
+        **_open_or_closed(org, date, today, None if org.pk in graph.nodes else _not_open(org, date)),
         "system": graph.root,
         "provenance": graph.provenance,
         "provenances": [_provenance(graph)] if graph.root else [],

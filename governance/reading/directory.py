@@ -48,7 +48,9 @@ def search_people(query: str, limit: int = PEOPLE_LIMIT) -> tuple[list[dict], bo
 
 
 def systems_by_region(date: datetime.date) -> list[dict]:
-    """Every system (ICB) with its open places, PCNs and practices, grouped by NHS region (two queries).
+    """The systems (ICBs) open on ``date``, with their places, PCNs and practices open that day, by NHS region.
+
+    Two queries.
 
     ``[{"region": "North West", "systems": [{"code", "name", "places", "pcns", "practices",
     "governance": bool}, …]}, …]``, regions and systems by name.
@@ -65,7 +67,7 @@ def systems_by_region(date: datetime.date) -> list[dict]:
     for tree_id, kind, n in rows:
         counts[tree_id, kind] = n
     regions: dict[str, list[dict]] = {}
-    roots = Organisation.objects.filter(parent__isnull=True).order_by("name")
+    roots = Organisation.objects.filter(parent__isnull=True).open_on(date).order_by("name")
     for root in roots.values("tree_id", "code", "name", "region", "top_board_id", "closed"):
         regions.setdefault(root["region"] or REGION_UNKNOWN, []).append(
             {

@@ -35,6 +35,7 @@ from django.db.models.functions import Concat, Lower, Replace
 
 from governance.domain.lookups import can_match
 from governance.models import Kind, Organisation
+from governance.reading import successions
 
 SEARCH_LIMIT = 50
 
@@ -164,9 +165,10 @@ def _padded_name():
 def search_organisations(text: str, date: datetime.date, limit: int = SEARCH_LIMIT) -> tuple[list[dict], bool]:
     """Organisations matching ``text``, ranked by the rules of the module docstring; and whether more matched.
 
-    One query (two for a postcode's sector). Each result: ``code name kind kind_label
-    postcode open opened closed parent system rank match`` (``match``: how it matched, a
-    value of ``CLOSENESS``).
+    One query (two for a postcode's sector, one more when an organisation found had closed
+    by ``date``). Each result: ``code name kind kind_label postcode open opened closed parent
+    system rank match successors`` (``match``: how it matched, a value of ``CLOSENESS``;
+    ``successors``: a closed organisation's, as ``governance.reading.successions`` gives them).
     """
     typed = read(text)
     if not typed.text or not can_match(typed.text):
@@ -210,6 +212,10 @@ def search_organisations(text: str, date: datetime.date, limit: int = SEARCH_LIM
         .select_related("parent")
         .order_by("rank", "shut", "kind_rank", "sort_name", "code")[: limit + 1]
     )
+    rows = list(rows)
+    # A closed organisation names its successors (one more query, only when one is closed).
+    closed = [org.pk for org in rows if org.closed is not None and org.closed < date]
+    lineage = successions.lineages(closed) if closed else {}
     results = [
         {
             "code": org.code,
@@ -224,6 +230,7 @@ def search_organisations(text: str, date: datetime.date, limit: int = SEARCH_LIM
             "system": {"code": org.system_code, "name": org.system_name} if org.parent_id else None,
             "rank": org.rank,
             "match": CLOSENESS[org.rank],
+            "successors": lineage[org.pk]["successors"] if org.pk in lineage else [],
         }
         for org in rows
     ]
