@@ -68,6 +68,8 @@ def home(request):
         "regions": regions,
         "systems": sum(len(region["systems"]) for region in regions),
         "date": date,
+        # A date chosen here goes on to the systems' pages; without one they stay as of today.
+        "date_query": f"?date={date:%Y-%m-%d}" if request.GET.get("date", "").strip() else "",
         "keep": {"q": query} if query else {},
         "sources": _sources(request),
     }

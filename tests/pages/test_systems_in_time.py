@@ -67,8 +67,10 @@ def test_home_defaults_to_today_and_its_form_keeps_the_search(client):
 
     assert 'id="as-of-date" name="date" type="date" value="2026-03-31"' in html
     assert '<input type="hidden" name="q" value="essex">' in html
-    today = text(page(client, "/"))
-    assert "NHS Essex D7T5G" in today and "QH8" not in today
+    assert 'href="/organisations/QH8/?date=2026-03-31"' in html  # the systems as they stood that day
+    today = page(client, "/")
+    assert "NHS Essex D7T5G" in text(today) and "QH8" not in text(today)
+    assert 'href="/organisations/D7T5G/"' in today
 
 
 def test_home_before_any_system_says_so(client):
