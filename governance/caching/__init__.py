@@ -5,7 +5,8 @@
 - England's structure of every date (``governance.reading.as_of``), system graphs by their
   last change (``governance.reading.paths``'s ``cached_graph``) and organisations looked up
   by code (``cached_organisation``): memos in each process; and the sources' ages
-  (``governance.reading.sources.cached_source_ages``).
+  (``governance.reading.sources.cached_source_ages``) and the home page's counts of a date
+  (``governance.reading.directory``).
 
 Nothing here is invalidated by hand: a committed write bumps the version, and every key
 moves with it. ``reset()`` is for when the database changed behind the version's back.
@@ -21,7 +22,7 @@ def reset() -> None:
     from django.core.cache import caches
 
     from governance.caching import pages, versioning
-    from governance.reading import as_of, paths, sources
+    from governance.reading import as_of, directory, paths, sources
 
     versioning.forget()
     caches[pages.CACHE].clear()
@@ -29,3 +30,4 @@ def reset() -> None:
     as_of._england.cache_clear()
     paths.cached_organisation.cache_clear()
     sources.cached_source_ages.cache_clear()
+    directory._counts_by_system.cache_clear()

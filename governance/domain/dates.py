@@ -1,4 +1,4 @@
-"""As-of dates as people and programs type them (exactly ``YYYY-MM-DD``, and a real day), and as pages say them.
+"""As-of dates as people and programs type them: exactly ``YYYY-MM-DD``, and a real day.
 
 The one parser for pages, the API, commands and governance files, so the same text is
 refused alike everywhere (a 400 page, a 400 naming the parameter, exit 1).
@@ -39,8 +39,3 @@ def as_of(text: str | None) -> datetime.date:
     """An as-of date as given (surrounding spaces ignored): today (local) when blank, else ``parse_date``."""
     text = (text or "").strip()
     return parse_date(text) if text else timezone.localdate()
-
-
-def in_words(date: datetime.date) -> str:
-    """A date as people read it: ``1 April 2026`` (no leading zero, the month in full)."""
-    return f"{date.day} {date:%B %Y}"

@@ -19,6 +19,7 @@ from governance.domain import composition, dates
 from governance.domain.lookups import can_match
 from governance.models import BODY_KINDS, Kind, Organisation, Person, Seat
 from governance.reading import (
+    as_of,
     comparison,
     directory,
     lmc,
@@ -30,7 +31,8 @@ from governance.reading import (
     timeline,
     voice,
 )
-from governance.reading.paths import graph_for
+from governance.reading.as_of import in_words
+from governance.reading.paths import SystemNotOpen, graph_for, system_on
 from governance.reading.people import person_record
 
 
@@ -57,7 +59,7 @@ def home(request):
     organisations, more_organisations = directory.search_organisations(query, today)
     postcode = search.postcode_summary(query, organisations)
     people, more_people = directory.search_people(query)
-    regions = directory.systems_by_region(date)
+    regions = directory.systems_by_region(date, data_version(request).key)
     context = {
         "query": query,
         "organisations": organisations,
@@ -76,40 +78,38 @@ def home(request):
     return render(request, "governance/home.html", context)
 
 
-def _existed(org: Organisation) -> str:
-    """When a system existed, in words: "from 1 July 2022 to 31 March 2026", "from 1 April 2026"."""
-    span = f"from {dates.in_words(org.opened)}" if org.opened else ""
-    if org.closed:
-        span += f" to {dates.in_words(org.closed)}" if span else f"until {dates.in_words(org.closed)}"
-    return span
-
-
-def _not_open(org: Organisation, date: datetime.date) -> str:
-    day = dates.in_words(date)
-    if org.kind == Kind.ICB:
-        tense = "existed" if org.closed else "exists"
-        return f"{org.name} ({org.code}) was not open on {day}: the system {tense} {_existed(org)}."
+def _not_open(org: Organisation, date: datetime.date, england: as_of.Structure) -> str:
+    """Why ``org`` has no place in a system on ``date``: closed, not yet open, or in no open system that day."""
+    day = in_words(date)
+    if org.kind == Kind.ICB and org.parent_id is None:
+        return f"{org.name} ({org.code}) was not open on {day}: the system {england.when_open(org.pk)}."
     if org.opened and org.opened > date:
-        return f"{org.name} ({org.code}) had not opened on {day}: it opened on {dates.in_words(org.opened)}."
-    return f"{org.name} ({org.code}) was closed on {day}: it closed on {dates.in_words(org.closed)}."
+        return f"{org.name} ({org.code}) had not opened on {day}: it opened on {in_words(org.opened)}."
+    if org.closed and org.closed < date:
+        return f"{org.name} ({org.code}) was closed on {day}: it closed on {in_words(org.closed)}."
+    try:  # open that day, but its system was not (before July 2022, or its ICB had closed)
+        system_on(org, date, england)
+    except SystemNotOpen as error:
+        return str(error)
+    return f"{org.name} ({org.code}) was in no system on {day}."
 
 
-def _open_or_closed(org: Organisation, date: datetime.date, today: datetime.date, not_open: str | None) -> dict:
+def _open_or_closed(org: Organisation, date: datetime.date, not_open: str | None, england: as_of.Structure) -> dict:
     """What the top of an organisation's page says about its closing, and whether it was open on ``date``.
 
     A closed organisation says so at the top whatever the date asked (``closed``: the sentence
     of that warning), with a link to its last day when the date asked is after it; the
     "not open" warning is then that same sentence, said once.
     """
-    if org.closed is None or org.closed >= today:
+    if org.closed is None or org.closed >= timezone.localdate():
         return {"closed": None, "last_day": None, "not_open": not_open}
     after = org.closed < date
     if not_open and after:
         closed = not_open
-    elif org.kind == Kind.ICB:
-        closed = f"{org.name} closed on {dates.in_words(org.closed)}: the system existed {_existed(org)}."
+    elif org.kind == Kind.ICB and org.parent_id is None:
+        closed = f"{org.name} closed on {in_words(org.closed)}: the system {england.when_open(org.pk)}."
     else:
-        closed = f"{org.name} closed on {dates.in_words(org.closed)}."
+        closed = f"{org.name} closed on {in_words(org.closed)}."
     return {"closed": closed, "last_day": org.closed if after else None, "not_open": None if after else not_open}
 
 
@@ -138,7 +138,9 @@ def organisation_detail(request, code):
         date = _as_of(request)
     except dates.BadDate as error:
         return _bad_date(request, error)
-    graph = graph_for(org.pk, date, data_version(request).key)
+    version = data_version(request).key
+    graph = graph_for(org.pk, date, version)
+    england = as_of.england(version)
     is_system = org.parent_id is None
     is_body = org.is_body
     today = timezone.localdate()
@@ -154,7 +156,7 @@ def organisation_detail(request, code):
         "is_system": is_system,
         "is_body": is_body,
         "open": org.pk in graph.nodes,
-        **_open_or_closed(org, date, today, None if org.pk in graph.nodes else _not_open(org, date)),
+        **_open_or_closed(org, date, None if org.pk in graph.nodes else _not_open(org, date, england), england),
         "system": graph.root,
         "provenance": graph.provenance,
         "provenances": [_provenance(graph)] if graph.root else [],
@@ -202,9 +204,10 @@ def _picture(request, code: str, draw):
         date = _as_of(request)
     except dates.BadDate as error:
         return _bad_date(request, error)
-    graph = graph_for(org.pk, date, data_version(request).key)
+    version = data_version(request).key
+    graph = graph_for(org.pk, date, version)
     if org.pk not in graph.nodes:
-        raise Http404(_not_open(org, date))
+        raise Http404(_not_open(org, date, as_of.england(version)))
     try:
         dot, title, description = draw(org, graph)
     except pictures.NoPicture as error:

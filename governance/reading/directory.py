@@ -1,19 +1,23 @@
-"""Finding things: the home page's search, and the systems of England by NHS region.
+"""Finding things: the home page's search, and the systems of England open on a date, by NHS region.
 
 Plain functions returning plain data (dicts and lists), for pages and the API alike.
 """
 
 import datetime
+import functools
+from collections import Counter
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Lower
 
 from governance.domain.lookups import can_match
 from governance.models import Kind, Organisation, Person
-from governance.reading import search
+from governance.reading import as_of, search
 
 PEOPLE_LIMIT = 20
 REGION_UNKNOWN = "Region not recorded"
+# What the home page counts in each system.
+COUNTED_KINDS = frozenset({Kind.PLACE, Kind.PCN, Kind.PRACTICE})
 
 
 def search_organisations(query: str, date: datetime.date, **options) -> tuple[list[dict], bool]:
@@ -47,36 +51,30 @@ def search_people(query: str, limit: int = PEOPLE_LIMIT) -> tuple[list[dict], bo
     return people[:limit], len(people) > limit
 
 
-def systems_by_region(date: datetime.date) -> list[dict]:
+def systems_by_region(date: datetime.date, version: str | None = None) -> list[dict]:
     """The systems (ICBs) open on ``date``, with their places, PCNs and practices open that day, by NHS region.
 
-    Two queries.
+    By the structure of ``date`` (``governance.reading.as_of``): a unit counts in the system its
+    links reached that day, so on 31 March 2026 Mid Essex counts in NHS Mid and South Essex, on
+    1 April in NHS Essex. One query for the systems, and England's structure (four queries; given
+    the data ``version``, none once this process has read it, and the counts of a date are
+    remembered too).
 
     ``[{"region": "North West", "systems": [{"code", "name", "places", "pcns", "practices",
     "governance": bool}, …]}, …]``, regions and systems by name.
     """
-    counted = (Kind.PLACE, Kind.PCN, Kind.PRACTICE)
-    counts: dict[tuple[int, str], int] = {}
-    rows = (
-        Organisation.objects.open_on(date)
-        .filter(kind__in=counted)
-        .values_list("tree_id", "kind")
-        .order_by()
-        .annotate(n=Count("pk"))
-    )
-    for tree_id, kind, n in rows:
-        counts[tree_id, kind] = n
+    counts = _counts_by_system(date, version) if version else _count_by_system(as_of.england(), date)
     regions: dict[str, list[dict]] = {}
-    roots = Organisation.objects.filter(parent__isnull=True).open_on(date).order_by("name")
-    for root in roots.values("tree_id", "code", "name", "region", "top_board_id", "closed"):
+    roots = Organisation.objects.filter(parent__isnull=True, kind=Kind.ICB).open_on(date).order_by("name", "code")
+    for root in roots.values("pk", "code", "name", "region", "top_board_id", "closed"):
         regions.setdefault(root["region"] or REGION_UNKNOWN, []).append(
             {
                 "code": root["code"],
                 "name": root["name"],
                 "closed": root["closed"],
-                "places": counts.get((root["tree_id"], Kind.PLACE), 0),
-                "pcns": counts.get((root["tree_id"], Kind.PCN), 0),
-                "practices": counts.get((root["tree_id"], Kind.PRACTICE), 0),
+                "places": counts[root["pk"], Kind.PLACE],
+                "pcns": counts[root["pk"], Kind.PCN],
+                "practices": counts[root["pk"], Kind.PRACTICE],
                 "governance": root["top_board_id"] is not None,
             }
         )
@@ -84,3 +82,28 @@ def systems_by_region(date: datetime.date) -> list[dict]:
         {"region": region, "systems": systems}
         for region, systems in sorted(regions.items(), key=lambda item: (item[0] == REGION_UNKNOWN, item[0]))
     ]
+
+
+def _count_by_system(england: as_of.Structure, date: datetime.date) -> Counter:
+    """(system pk, kind) → how many places, PCNs and practices were open in that system on ``date``.
+
+    A unit's system is its parent's (``Structure.system_on``), so each of the few parents (PCNs,
+    places, ICBs) is followed up once rather than each of the practices under it.
+    """
+    under: Counter[tuple[int, str]] = Counter()
+    for unit in england.units.values():
+        if unit.kind in COUNTED_KINDS and unit.is_open_on(date):
+            parent = england.parent_on(unit.pk, date)
+            if parent is not None:
+                under[parent, unit.kind] += 1
+    system_of = {parent: england.system_on(parent, date) for parent, _kind in under}
+    counts: Counter[tuple[int, str]] = Counter()
+    for (parent, kind), n in under.items():
+        counts[system_of[parent], kind] += n
+    return counts
+
+
+@functools.lru_cache(maxsize=64)
+def _counts_by_system(date: datetime.date, version: str) -> Counter:
+    """``_count_by_system`` remembered per date and data version: each search re-renders the home page."""
+    return _count_by_system(as_of.england(version), date)

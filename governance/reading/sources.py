@@ -18,8 +18,8 @@ Wording rules, one clause per role present, in this order:
 
 import functools
 
-from governance.domain.dates import in_words
 from governance.models import Dataset, DatasetRole
+from governance.reading.as_of import in_words
 
 FIELDS = ("role", "file", "data_date", "published", "source", "imported_at")
 

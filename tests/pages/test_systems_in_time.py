@@ -6,18 +6,20 @@ import pytest
 from django.utils import timezone
 
 from governance import caching
-from governance.domain import dates
-from governance.models import Dataset
-from governance.reading import sources
+from governance.models import Dataset, Relation
+from governance.reading import directory, sources
+from governance.reading.as_of import in_words
 from tests.builders import (
     BAD_DATES,
+    ICBS_ESTABLISHED,
     ICBS_LAST_DAY,
     SUCCESSIONS_DAY,
     D,
     commit_now,
     essex_successions,
     icb,
-    org,
+    link,
+    ods,
     shipped_datasets,
     succession,
 )
@@ -51,13 +53,43 @@ def frimley():
             "QU9", "NHS Buckinghamshire Oxfordshire and Berkshire West", region="South East", closed=ICBS_LAST_DAY
         ),
     }
-    succession(s["qnq"], s["thames"], "split")
-    succession(s["qnq"], s["qrl"], "acquisition")
-    succession(s["qu9"], s["thames"], "merger")
+    succession(s["qnq"], s["thames"], SUCCESSIONS_DAY, "split")
+    succession(s["qnq"], s["qrl"], SUCCESSIONS_DAY, "acquisition")
+    succession(s["qu9"], s["thames"], SUCCESSIONS_DAY, "merger")
     return s
 
 
 # The home page: the systems open on the chosen date
+
+
+def test_home_lists_the_systems_open_on_the_chosen_date_with_that_days_counts(client):
+    essex_successions()
+
+    before = text(page(client, "/", date="2026-03-31"))
+    after = text(page(client, "/", date="2026-04-01"))
+
+    assert "Systems by NHS region on 31 March 2026" in before and "2 systems open on 31 March 2026" in before
+    assert "NHS Mid and South Essex QH8 1 1 2" in before  # Mid Essex was still QH8's
+    assert "NHS Cambridgeshire and Peterborough QUE 1 1 1" in before
+    assert "NHS Essex" not in before.replace("NHS Essex)", "")  # not yet open
+    assert "Systems by NHS region on 1 April 2026" in after and "2 systems open on 1 April 2026" in after
+    assert "NHS Essex D7T5G 1 1 2" in after and "Mid and South Essex" not in after
+    assert "NHS Cambridgeshire and Peterborough QUE 1 1 1" in after
+
+
+def test_home_counts_by_date_as_plain_data():
+    essex_successions()
+
+    def systems(day):
+        return {
+            s["code"]: (s["places"], s["pcns"], s["practices"])
+            for r in directory.systems_by_region(day)
+            for s in r["systems"]
+        }
+
+    assert systems(D(2022, 6, 30)) == {}  # before the ICBs
+    assert systems(ICBS_LAST_DAY) == {"QUE": (1, 1, 1), "QH8": (1, 1, 2)}
+    assert systems(SUCCESSIONS_DAY) == {"QUE": (1, 1, 1), "D7T5G": (1, 1, 2)}
 
 
 def test_home_defaults_to_today_and_its_form_keeps_the_search(client):
@@ -88,24 +120,38 @@ def test_a_bad_as_of_date_on_the_home_page_is_a_400_page_that_says_so(client, ba
     assert f"“{bad}” is not a date. Give the date as YYYY-MM-DD" in html
 
 
+def _more_systems(first: int, last: int) -> None:
+    """Systems ``QZ<first>`` to ``QZ<last - 1>``, each with a place, four PCNs and four practices."""
+    for n in range(first, last):
+        system = icb(f"QZ{n:02}", f"NHS Test {n}", region="North West" if n % 2 else "Midlands")
+        place = ods(f"9{n:02}", "place", system, name=f"Place {n}")
+        link(place, system, Relation.SUB_ICB_ICB, start=ICBS_ESTABLISHED)
+        for p in range(4):
+            pcn = ods(f"U9{n:02}{p}", "pcn", place, name=f"Network {n}{p}")
+            link(pcn, place, Relation.PCN_SUB_ICB)
+            link(ods(f"P9{n:02}{p}", "practice", pcn, name=f"Surgery {n}{p}"), pcn, Relation.PCN_MEMBER)
+
+
+# Cold: the data version, England's structure (four), the systems open that day, the sources.
+HOME_COLD_QUERIES = 7
+
+
 def test_home_runs_the_same_queries_however_many_systems(client, django_assert_max_num_queries):
     essex_successions()
-    for n in range(3):
-        system = icb(f"QZ{n}", f"NHS Test {n}", region="North West")
-        place = org(f"9{n}A", "place", system, name=f"Place {n}")
-        for p in range(4):
-            org(f"P9{n}{p:03}", "practice", org(f"U9{n}{p:03}", "pcn", place), name=f"Surgery {n}{p}")
+    _more_systems(0, 3)
     shipped_datasets()
     for day in ("2026-03-31", "2026-04-01", ""):
         caching.reset()
-        with django_assert_max_num_queries(5) as counted:
+        with django_assert_max_num_queries(HOME_COLD_QUERIES):
             assert client.get("/", {"date": day}).status_code == 200
-    few = len(counted)
-    for n in range(3, 12):
-        icb(f"QZ{n}", f"NHS Test {n}", region="Midlands")
+    with django_assert_max_num_queries(2):  # another date: the structure and the sources are remembered
+        assert client.get("/", {"date": "2025-01-01"}).status_code == 200
+
+    _more_systems(3, 40)
     caching.reset()
-    with django_assert_max_num_queries(few):
-        assert client.get("/").status_code == 200
+    with django_assert_max_num_queries(HOME_COLD_QUERIES):
+        words = text(page(client, "/"))
+    assert "42 systems open on" in words and "NHS Test 39 QZ39 1 4 4" in words
 
 
 # Closed and new ICBs
@@ -119,7 +165,7 @@ def test_a_closed_icb_says_so_at_the_top_and_names_its_successor_with_date_and_t
 
     top = words[: words.index("Code QH8")]  # before the facts: at the top
     assert "Important: Closed on 31 March 2026" in top
-    today = dates.in_words(timezone.localdate())
+    today = in_words(timezone.localdate())
     assert (
         f"NHS Mid and South Essex (QH8) was not open on {today}: the system existed from 1 July 2022 to 31 March 2026."
         in top
@@ -162,7 +208,7 @@ def test_an_icb_before_it_opened_says_when_the_system_exists(client):
     words = text(page(client, "/organisations/D7T5G/", date="2026-03-31"))
 
     assert "Not open on 31 March 2026" in words
-    assert "NHS Essex (D7T5G) was not open on 31 March 2026: the system exists from 1 April 2026." in words
+    assert "NHS Essex (D7T5G) was not open on 31 March 2026: the system has existed since 1 April 2026." in words
     assert "The voice of general practice" not in words  # no system to speak of that day
 
 
@@ -192,7 +238,7 @@ def test_an_icb_closing_later_says_what_will_happen(client):
         icb("QZA", "NHS Closing Soon", closed=D(2099, 3, 31)),
         icb("QZB", "NHS Opening Soon", opened=D(2099, 4, 1)),
     )
-    succession(closing, opening, "merger", D(2099, 4, 1))
+    succession(closing, opening, D(2099, 4, 1), "merger")
 
     closing = text(page(client, "/organisations/QZA/"))
     opening = text(page(client, "/organisations/QZB/", date="2099-04-01"))
