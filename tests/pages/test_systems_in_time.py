@@ -212,6 +212,17 @@ def test_an_icb_before_it_opened_says_when_the_system_exists(client):
     assert "The voice of general practice" not in words  # no system to speak of that day
 
 
+def test_a_practice_on_a_day_its_system_was_not_open_says_when_the_system_existed(client):
+    essex_successions()
+
+    words = text(page(client, "/organisations/F81001/", date="2022-06-30"))
+
+    assert "Not open on 30 June 2022" in words
+    assert "integrated care boards were established on 1 July 2022" in words
+    assert "its system, NHS Mid and South Essex (QH8), existed from 1 July 2022 to 31 March 2026" in words
+    assert "System NHS Mid and South Essex" in text(page(client, "/organisations/F81001/", date="2026-03-31"))
+
+
 def test_split_and_acquisition_are_said_with_their_types(client):
     frimley()
 
