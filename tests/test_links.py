@@ -223,3 +223,16 @@ def test_a_pcn_closing_in_another_system_is_a_change_of_this_one(essex):
     assert structure.system_on(practice.pk, D(2026, 8, 31)) == elsewhere.pk
     assert structure.system_on(practice.pk, D(2026, 9, 1)) == essex["new"].pk  # back under 99E
     assert structure.change_key(essex["new"].pk, D(2026, 9, 15)) == D(2026, 9, 1)
+
+
+def test_a_unit_under_a_parent_not_yet_open_is_in_no_system_that_day(essex):
+    """Placed by its tree parent (no links), under a PCN that opened later: no system before that day."""
+    late = org("U44444", "pcn", essex["place"], name="Late PCN", opened=D(2026, 6, 1))
+    practice = org("F81999", "practice", late, name="Governance Surgery", opened=D(2000, 1, 1))
+    structure = as_of.england()
+
+    assert structure.system_on(practice.pk, D(2026, 5, 31)) is None
+    assert practice.pk not in structure.members_on(essex["new"].pk, D(2026, 5, 31))
+    assert structure.system_on(practice.pk, D(2026, 6, 1)) == essex["new"].pk
+    with pytest.raises(SystemNotOpen):
+        representation_path("F81999", D(2026, 5, 31))

@@ -150,6 +150,8 @@ class Structure:
             parent = self.parent_on(node, date)
             if parent is None:
                 return node if self.units[node].is_system else None
+            if not self.is_open(parent, date):
+                return None  # its parent had not opened, or had closed: in no system that day (as members_on)
             node = parent
         return None  # a cycle: the tree check reports it; here it is in no system
 
