@@ -273,18 +273,21 @@ def main() -> int:
         print("Path in-process, 1,000 random practices…", flush=True)
         in_process = stage("paths", main_db)
         for key in (
+            "structure_read_ms",
             "path_median_ms",
             "queries_per_path",
             "path_cached_median_ms",
             "queries_per_cached_path",
             "dated_path_median_ms",
             "queries_per_dated_path",
-            "most_queries_per_dated_path",
+            "path_alone_median_ms",
+            "queries_per_path_alone",
         ):
             r[key] = in_process[key]
         r["path_inprocess_p99_ms"] = in_process["path_p99_ms"]
         r["path_cached_p99_ms"] = in_process["path_cached_p99_ms"]
         r["dated_path_inprocess_p99_ms"] = in_process["dated_path_p99_ms"]
+        r["inprocess_errors"] = {"count": in_process["errors"], "examples": in_process["error_examples"]}
 
     samples = Path(tempfile.mkdtemp(prefix="icsmap-bench-"))
     codes_file, dated_file = str(samples / "codes.txt"), str(samples / "dated.txt")
@@ -345,11 +348,13 @@ def main() -> int:
         r["scale"] = stage(
             "multiply", scaled_db, "--copies", str(args.copies), "--monthly-moves", str(args.monthly_moves)
         )
-        scaled = stage("paths", scaled_db)
-        for key in ("path_median_ms", "dated_path_median_ms", "queries_per_path", "queries_per_dated_path"):
+        scaled = stage("paths", scaled_db, "--alone", "5")
+        for key in ("structure_read_ms", "path_median_ms", "dated_path_median_ms", "path_alone_median_ms", "links"):
             r["scale"][key] = scaled[key]
+        r["scale"]["inprocess_errors"] = {"count": scaled["errors"], "examples": scaled["error_examples"]}
         r["scale_ratio"] = round(scaled["path_median_ms"] / r["path_median_ms"], 3)
         r["scale_dated_ratio"] = round(scaled["dated_path_median_ms"] / r["dated_path_median_ms"], 3)
+        r["scale_structure_ratio"] = round(scaled["structure_read_ms"] / r["structure_read_ms"], 3)
     r["machine"] = {"cores": os.cpu_count(), "python": platform.python_version(), "database": r["database"]}
     r["gunicorn"] = {"workers": 2, "threads": args.threads}
 
@@ -374,16 +379,17 @@ def print_report(r: dict) -> None:
     for name, run in r["http"].items():
         print(f"{name:<16}{run['rps']:>10}{run['p50_ms']:>10}{run['p95_ms']:>10}{run['p99_ms']:>10}{run['errors']:>8}")
     print(
-        f"\npath in-process, cold: median {r['path_median_ms']} ms, p99 {r['path_inprocess_p99_ms']} ms, "
-        f"{r['queries_per_path']} queries per call; as served (cached graph): median "
-        f"{r['path_cached_median_ms']} ms, p99 {r['path_cached_p99_ms']} ms, "
-        f"{r['queries_per_cached_path']} queries per call"
+        f"\nin-process: England's structure read in {r['structure_read_ms']} ms (once per data version per process); "
+        f"a path with its graph built for the date, structure in memory: median {r['path_median_ms']} ms, "
+        f"p99 {r['path_inprocess_p99_ms']} ms, {r['queries_per_path']} queries; at a random past date: median "
+        f"{r['dated_path_median_ms']} ms, p99 {r['dated_path_inprocess_p99_ms']} ms, {r['queries_per_dated_path']} "
+        f"queries; as served (graph remembered): median {r['path_cached_median_ms']} ms, p99 "
+        f"{r['path_cached_p99_ms']} ms, {r['queries_per_cached_path']} queries; asked alone (nothing in memory): "
+        f"median {r['path_alone_median_ms']} ms, queries {r['queries_per_path_alone']}"
     )
-    print(
-        f"path in-process at a random past date, cold: median {r['dated_path_median_ms']} ms, "
-        f"p99 {r['dated_path_inprocess_p99_ms']} ms, {r['queries_per_dated_path']} queries per call "
-        f"(at most {r['most_queries_per_dated_path']})"
-    )
+    for where, errors in (("England", r["inprocess_errors"]), ("England ×N", r["scale"]["inprocess_errors"])):
+        if errors["count"]:
+            print(f"  WARNING: {errors['count']} in-process paths failed on {where}, e.g. {errors['examples'][0]}")
     england = r["england"]
     print(
         f"England's practices' paths on {england['date']} in bulk: {england['paths']} paths "
@@ -396,8 +402,11 @@ def print_report(r: dict) -> None:
     scale = r["scale"]
     print(
         f"scale ×{scale['copies']} ({scale['systems']} systems, {scale['practices']} practices, "
-        f"{scale['moves']} PCN moves over {scale['months']} months): cold median {scale['path_median_ms']} ms today, "
-        f"{scale['dated_path_median_ms']} ms at a past date ({r['scale_dated_ratio']} × England's)"
+        f"{scale['links']} links, {scale['moves']} PCN moves over {scale['months']} months): "
+        f"structure read in {scale['structure_read_ms']} ms "
+        f"({r['scale_structure_ratio']} × England's); path, graph built: median {scale['path_median_ms']} ms today, "
+        f"{scale['dated_path_median_ms']} ms at a past date ({r['scale_dated_ratio']} × England's); asked alone: "
+        f"median {scale['path_alone_median_ms']} ms"
     )
     print(f"worker peak memory: {r['worker_peak_mb']} MB\n")
     print(f"{'figure':<20}{'value':>10}  target")

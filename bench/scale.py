@@ -62,17 +62,29 @@ def month_starts(until: datetime.date, months: int) -> list[datetime.date]:
 
 
 def pcn_moves(
-    memberships: list[Membership], months: list[datetime.date], per_month: int, rng: random.Random
+    memberships: list[Membership],
+    months: list[datetime.date],
+    per_month: int,
+    rng: random.Random,
+    pcn_days: dict[int, tuple[datetime.date | None, datetime.date | None]] | None = None,
 ) -> dict[Membership, list[Segment]]:
     """On the first day of each month, ``per_month`` practices (fewer if fewer can) change PCN.
 
     The moves are written into the past: a practice keeps today's PCN from its last move on,
-    and before each move it was in another PCN of its place. Today's structure (and so the
-    tree) stays as it is. A practice can move in a month if its membership began before that
-    month and its place has another open PCN. Returns, for each practice that moved, its
+    and before each move it was in another PCN of its place, open the day before the move
+    (``pcn_days``: each PCN's opening and closing days; absent, always open). Today's
+    structure (and so the tree) stays as it is. A practice can move in a month if its
+    membership began before that month and its place has another PCN; a move for which no
+    PCN was open the day before does not happen. Returns, for each practice that moved, its
     chain of memberships, oldest first and each in another PCN than the next; the last is
     today's, from the last move.
     """
+    pcn_days = pcn_days or {}
+
+    def open_on(pcn: int, day: datetime.date) -> bool:
+        opened, closed = pcn_days.get(pcn, (None, None))
+        return (opened is None or opened <= day) and (closed is None or closed >= day)
+
     # Sorted by start (since-before-records first), those that can move in a month are a prefix.
     movable = sorted(
         (m for m in memberships if m.others), key=lambda m: (m.start is not None, m.start or datetime.date.min)
@@ -89,12 +101,24 @@ def pcn_moves(
         parent, end = membership.parent_id, membership.end
         chain = []
         for day in reversed(days):  # months come oldest first: walk back from today's membership
-            chain.append(Segment(parent, day, end))
-            parent = rng.choice([p for p in (*membership.others, membership.parent_id) if p != parent])
-            end = day - datetime.timedelta(days=1)
-        chain.append(Segment(parent, membership.start, end))
-        chains[membership] = chain[::-1]
+            before = day - datetime.timedelta(days=1)
+            place = (*membership.others, membership.parent_id)
+            choices = [p for p in place if p != parent and open_on(p, before)]
+            if choices:
+                chain.append(Segment(parent, day, end))
+                parent, end = rng.choice(choices), before
+        if chain:
+            chain.append(Segment(parent, membership.start, end))
+            chains[membership] = chain[::-1]
     return chains
+
+
+def pcn_days() -> dict[int, tuple[datetime.date | None, datetime.date | None]]:
+    """Every PCN's opening and closing days, by pk."""
+    return {
+        pk: (opened, closed)
+        for pk, opened, closed in Organisation.objects.filter(kind=Kind.PCN).values_list("pk", "opened", "closed")
+    }
 
 
 def current_memberships(today: datetime.date) -> list[Membership]:
@@ -243,7 +267,7 @@ def multiply(copies: int, *, years: int = 10, monthly_moves: int = 20, seed: int
             for statement in connection.ops.sequence_reset_sql(no_style(), [Organisation]):
                 cursor.execute(statement)
         months = month_starts(today, 12 * years)
-        chains = pcn_moves(current_memberships(today), months, monthly_moves * copies, random.Random(seed))
+        chains = pcn_moves(current_memberships(today), months, monthly_moves * copies, random.Random(seed), pcn_days())
         history_links = write_moves(chains)
         rebuilt = tree_check.rebuild()
         refresh_planner_statistics()  # as the importer does after a bulk write

@@ -2,7 +2,7 @@
 
     DATABASE_URL=… python bench/stages.py reset
     DATABASE_URL=… python bench/stages.py load            # import, re-import, demo governance
-    DATABASE_URL=… python bench/stages.py paths [--n 1000]           # today's and dated paths, in-process
+    DATABASE_URL=… python bench/stages.py paths [--n 1000] [--alone 20]  # today's and dated paths, in-process
     DATABASE_URL=… python bench/stages.py multiply --copies 10       # England ×10 with ten years of moves
     DATABASE_URL=… python bench/stages.py codes FILE DATED_FILE [--england-date D]  # for the load generator
 
@@ -35,8 +35,9 @@ from django.utils import timezone  # noqa: E402
 
 from bench import sampling, scale  # noqa: E402
 from governance.caching import versioning  # noqa: E402
-from governance.models import Kind, Organisation  # noqa: E402
-from governance.reading.paths import representation_path  # noqa: E402
+from governance.models import Kind, Link, Organisation  # noqa: E402
+from governance.reading import as_of  # noqa: E402
+from governance.reading.paths import SystemGraph, find_organisation, representation_path, system_on  # noqa: E402
 
 DEMO = ROOT / "fixtures" / "governance" / "qop.yaml"
 
@@ -80,41 +81,66 @@ def load(_args) -> dict:
     return {"import_s": import_s, "reimport_s": reimport_s, "organisations": Organisation.objects.count()}
 
 
-def _time_calls(items: list, call) -> tuple[list[float], list[int]]:
-    """``call(item)`` for each item: the milliseconds and the queries of each call."""
+def _time_calls(items: list, call, errors: list | None = None) -> tuple[list[float], list[int]]:
+    """``call(item)`` for each item: the milliseconds and the queries of each call that answered.
+
+    A call that raises is left out of the figures and noted in ``errors`` (item and exception):
+    the bench reports what the app does, rather than stopping at the first failure.
+    """
     timings, queries = [], []
     for item in items:
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
-            call(item)
+            try:
+                call(item)
+            except Exception as error:  # any failure is the app's: reported, not fatal
+                if errors is not None:
+                    errors.append(f"{item}: {type(error).__name__}: {error}")
+                    continue
+                raise
             timings.append((time.perf_counter() - start) * 1000)
         queries.append(len(captured))
     return timings, queries
 
 
 def paths(args) -> dict:
-    """Time the path of ``n`` random practices in-process: today's cold and as served, and at past dates cold.
+    """Time the path of ``n`` random practices in-process, today and at random past dates.
 
-    Cold: the system's graph read from the database each time (what any first request
-    costs). Served: as the API answers, reading the data version and reusing the
-    process's cached graph (timed on a second pass, once the cache holds each system).
-    Dated: each practice at a random day on which it was open since ``sampling.SINCE``.
+    Read: England's structure (every unit, link, seat and appointment: ``as_of.england``),
+    which a process reads once per data version. Cold: a path whose system graph is built
+    for its date, the structure in memory (what a request costs that the graph memo misses).
+    Served: as the API answers, the graph remembered by the system's last change (timed on
+    a second pass). First: a path asked alone, nothing in memory (the command line, or the
+    first request after a write), on a few of the dated samples.
     """
-    codes = sampling.open_practice_codes(args.n, args.seed)
-    cold, cold_queries = _time_calls(codes, representation_path)
+    version = versioning.latest().counter
+    reads = []
+    for _ in range(3):
+        start = time.perf_counter()
+        as_of.england()
+        reads.append((time.perf_counter() - start) * 1000)
+    structure = as_of.england(version)  # in memory from here on, as in service
+
+    def built(code, date=None):
+        date = date or timezone.localdate()
+        org = find_organisation(code, date)
+        return SystemGraph.load(system_on(org, date, structure), date, version=version).path(org.pk)
 
     def served(code):
-        return representation_path(code, version=versioning.latest().counter)
+        return representation_path(code, version=version)
 
+    codes = sampling.open_practice_codes(args.n, args.seed)
+    cold, cold_queries = _time_calls(codes, built, errors := [])
     _time_calls(codes, served)  # fills the cache
     warm, warm_queries = _time_calls(codes, served)
     rng = random.Random(args.seed)
-    dated = [
-        (code, sampling.draw_date(rng, first, last)) for code, first, last in sampling.practice_spans(args.n, args.seed)
-    ]
-    past, past_queries = _time_calls(dated, lambda code_date: representation_path(*code_date))
+    spans = sampling.practice_spans(args.n, args.seed)
+    dated = [(code, sampling.draw_date(rng, first, last)) for code, first, last in spans]
+    past, past_queries = _time_calls(dated, lambda code_date: built(*code_date), errors)
+    alone, alone_queries = _time_calls(dated[: args.alone], lambda code_date: representation_path(*code_date), errors)
     return {
         "calls": len(codes),
+        "structure_read_ms": round(statistics.median(reads), 1),
         "path_median_ms": round(statistics.median(cold), 3),
         "path_p99_ms": round(percentile(cold, 99), 3),
         "queries_per_path": round(statistics.mean(cold_queries), 2),
@@ -124,9 +150,13 @@ def paths(args) -> dict:
         "dated_path_median_ms": round(statistics.median(past), 3),
         "dated_path_p99_ms": round(percentile(past, 99), 3),
         "queries_per_dated_path": round(statistics.mean(past_queries), 2),
-        "most_queries_per_dated_path": max(past_queries),
+        "path_alone_median_ms": round(statistics.median(alone), 1),
+        "queries_per_path_alone": sorted(set(alone_queries)),
         "systems": Organisation.objects.filter(parent__isnull=True).count(),
         "practices": Organisation.objects.filter(kind=Kind.PRACTICE).count(),
+        "links": Link.objects.count(),
+        "errors": len(errors),
+        "error_examples": errors[:5],
     }
 
 
@@ -170,6 +200,8 @@ def main() -> None:
         stage = stages.add_parser(name)
         stage.add_argument("--n", type=int, default=1000)
         stage.add_argument("--seed", type=int, default=2026)
+        if name == "paths":
+            stage.add_argument("--alone", type=int, default=20, help="Paths asked alone (each reads England).")
         if name == "codes":
             stage.add_argument("file")
             stage.add_argument("dated_file")

@@ -8,31 +8,23 @@ copies carry their links and whose history has a practice in one PCN at a time.
 import datetime
 import itertools
 import random
-from collections import Counter, defaultdict
+from collections import Counter
 
 import pytest
 
 from bench import sampling, scale
 from governance.domain import tree_check
+from governance.domain.links import Span, overlaps
 from governance.models import Appointment, Link, Organisation, Relation, Seat, Succession
-from tests.builders import appoint, org, seat
+from tests.builders import appoint, link, org, seat, succession
 
 D = datetime.date
 TODAY = D(2026, 12, 2)
 
 
-def overlapping(links) -> list:
-    """Pairs of one child's links of one relation that share a day."""
-    by_child = defaultdict(list)
-    for link in links:
-        by_child[link.child_id, link.relation].append(link)
-    pairs = []
-    for chain in by_child.values():
-        chain.sort(key=lambda link: link.start or D.min)
-        for earlier, later in itertools.pairwise(chain):
-            if earlier.end is None or later.start is None or earlier.end >= later.start:
-                pairs.append((earlier, later))
-    return pairs
+def overlapping(rows) -> list:
+    """Pairs of one child's links of one relation that share a day (the rule ``governance.domain.links`` keeps)."""
+    return overlaps(Span(row.child_id, row.relation, row.parent_id, row.start, row.end) for row in rows)
 
 
 # Sampling -------------------------------------------------------------------------------
@@ -121,6 +113,20 @@ def test_a_practice_moves_only_after_its_membership_began_and_only_where_its_pla
     assert all(chain[0].start == D(2024, 7, 1) for chain in chains.values())
 
 
+def test_a_practice_is_never_moved_out_of_a_pcn_that_had_not_opened():
+    months = scale.month_starts(D(2024, 12, 1), 24)
+    memberships = memberships_of_a_place(12)
+    # PCN 3 opened in April 2024: nobody was in it before, so nobody left it before May.
+    days = {3: (D(2024, 4, 1), None)}
+
+    chains = scale.pcn_moves(memberships, months, per_month=6, rng=random.Random(2), pcn_days=days)
+
+    for chain in chains.values():
+        for segment in chain[:-1]:
+            assert segment.parent_id != 3 or segment.end >= D(2024, 4, 1)
+    assert any(segment.parent_id == 3 for chain in chains.values() for segment in chain[:-1])
+
+
 @pytest.fixture
 def place_of_three_pcns():
     icb = org("QAA", "icb")
@@ -134,9 +140,7 @@ def place_of_three_pcns():
 def test_written_moves_keep_todays_structure_and_never_overlap(place_of_three_pcns):
     practices = place_of_three_pcns["practices"]
     # One practice has its link (since 2020); the others have none yet, as before an import with history.
-    linked = Link.objects.create(
-        child=practices[0], parent=practices[0].parent, relation=Relation.PCN_MEMBER, start=D(2020, 4, 1)
-    )
+    linked = link(practices[0], practices[0].parent, Relation.PCN_MEMBER, start=D(2020, 4, 1))
     memberships = scale.current_memberships(TODAY)
     assert {m.child_id: m.link_id for m in memberships}[practices[0].pk] == linked.pk
 
@@ -161,10 +165,8 @@ def test_written_moves_keep_todays_structure_and_never_overlap(place_of_three_pc
 def test_multiply_copies_each_system_with_its_links_successions_seats_and_history(place_of_three_pcns):
     s = place_of_three_pcns
     successor = org("QBB", "icb")
-    Succession.objects.create(predecessor=s["icb"], successor=successor, date=D(2026, 4, 1), type="merger")
-    Link.objects.create(
-        child=s["place"], parent=s["icb"], relation=Relation.SUB_ICB_ICB, start=None, end=D(2026, 3, 31)
-    )
+    succession(s["icb"], successor, D(2026, 4, 1))
+    link(s["place"], s["icb"], Relation.SUB_ICB_ICB, end=D(2026, 3, 31))
     board = org("qaa-board", "board", s["icb"])
     appoint(seat(board, "Place member", represents=s["place"]), "Illustrative Holder")
 
@@ -183,8 +185,8 @@ def test_multiply_copies_each_system_with_its_links_successions_seats_and_histor
     assert Seat.objects.get(body=copy["qaa-board-copy2"]).represents == copy["00A-copy2"]
     assert Appointment.objects.filter(seat__body=copy["qaa-board-copy2"]).count() == 1
     # Links join organisations of one copy only.
-    for link in Link.objects.select_related("child", "parent"):
-        assert link.child.code.partition("-copy")[2] == link.parent.code.partition("-copy")[2]
+    for row in Link.objects.select_related("child", "parent"):
+        assert row.child.code.partition("-copy")[2] == row.parent.code.partition("-copy")[2]
     assert result["moves"] == 12 * 3 and overlapping(Link.objects.all()) == []
     # The copies' pks were given, not drawn: the next organisation still gets a free one.
     assert org("QCC", "icb").pk not in {o.pk for o in copy.values()}
