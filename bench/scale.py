@@ -19,6 +19,7 @@ from django.core.management.color import no_style
 from django.db import connection
 from django.utils import timezone
 
+from bench import sampling
 from governance.domain import tree, tree_check
 from governance.ingest.ods.importer import refresh_planner_statistics
 from governance.models import Appointment, Kind, Link, Organisation, Relation, Seat, Succession
@@ -33,7 +34,7 @@ ORGANISATION_REFERENCES = ("parent_id", "sub_icb_id", "top_board_id")
 class Membership:
     """A practice's PCN membership in force today, which the moves split into a past.
 
-    ``others``: the other open PCNs of its place, where it may have been before.
+    ``others``: the other PCNs of its place, where it may have been before.
     ``link_id``: its row in ``Link`` (None: the database holds no link for it yet, and the
     whole chain is written).
     """
@@ -62,29 +63,17 @@ def month_starts(until: datetime.date, months: int) -> list[datetime.date]:
 
 
 def pcn_moves(
-    memberships: list[Membership],
-    months: list[datetime.date],
-    per_month: int,
-    rng: random.Random,
-    pcn_days: dict[int, tuple[datetime.date | None, datetime.date | None]] | None = None,
+    memberships: list[Membership], months: list[datetime.date], per_month: int, rng: random.Random
 ) -> dict[Membership, list[Segment]]:
     """On the first day of each month, ``per_month`` practices (fewer if fewer can) change PCN.
 
     The moves are written into the past: a practice keeps today's PCN from its last move on,
-    and before each move it was in another PCN of its place, open the day before the move
-    (``pcn_days``: each PCN's opening and closing days; absent, always open). Today's
+    and before each move it was in another PCN of its place (one of its ``others``). Today's
     structure (and so the tree) stays as it is. A practice can move in a month if its
-    membership began before that month and its place has another PCN; a move for which no
-    PCN was open the day before does not happen. Returns, for each practice that moved, its
-    chain of memberships, oldest first and each in another PCN than the next; the last is
-    today's, from the last move.
+    membership began before that month and it has somewhere else to have been. Returns, for
+    each practice that moved, its chain of memberships, oldest first and each in another PCN
+    than the next; the last is today's, from the last move.
     """
-    pcn_days = pcn_days or {}
-
-    def open_on(pcn: int, day: datetime.date) -> bool:
-        opened, closed = pcn_days.get(pcn, (None, None))
-        return (opened is None or opened <= day) and (closed is None or closed >= day)
-
     # Sorted by start (since-before-records first), those that can move in a month are a prefix.
     movable = sorted(
         (m for m in memberships if m.others), key=lambda m: (m.start is not None, m.start or datetime.date.min)
@@ -101,31 +90,28 @@ def pcn_moves(
         parent, end = membership.parent_id, membership.end
         chain = []
         for day in reversed(days):  # months come oldest first: walk back from today's membership
-            before = day - datetime.timedelta(days=1)
-            place = (*membership.others, membership.parent_id)
-            choices = [p for p in place if p != parent and open_on(p, before)]
-            if choices:
-                chain.append(Segment(parent, day, end))
-                parent, end = rng.choice(choices), before
-        if chain:
-            chain.append(Segment(parent, membership.start, end))
-            chains[membership] = chain[::-1]
+            chain.append(Segment(parent, day, end))
+            parent = rng.choice([p for p in (*membership.others, membership.parent_id) if p != parent])
+            end = day - datetime.timedelta(days=1)
+        chain.append(Segment(parent, membership.start, end))
+        chains[membership] = chain[::-1]
     return chains
 
 
-def pcn_days() -> dict[int, tuple[datetime.date | None, datetime.date | None]]:
-    """Every PCN's opening and closing days, by pk."""
-    return {
-        pk: (opened, closed)
-        for pk, opened, closed in Organisation.objects.filter(kind=Kind.PCN).values_list("pk", "opened", "closed")
-    }
+def current_memberships(today: datetime.date, since: datetime.date = sampling.SINCE) -> list[Membership]:
+    """Every open practice in a PCN today (by the tree), with its link if the links agree.
 
-
-def current_memberships(today: datetime.date) -> list[Membership]:
-    """Every open practice in a PCN today (by the tree), with its link if the links agree."""
-    pcns_of_place = defaultdict(list)
-    for pcn, place in Organisation.objects.filter(kind=Kind.PCN, closed__isnull=True).values_list("pk", "parent_id"):
-        pcns_of_place[place].append(pcn)
+    Only PCNs open on every day from ``since`` to ``today`` take part, as today's PCN and as
+    the ``others``: so no move puts a practice, on a day a path can be asked for, in a PCN
+    that was not open (where it would be in no PCN, and without a link to its sub-ICB
+    location, in no system).
+    """
+    steady = defaultdict(list)  # place → its PCNs open all along
+    for pcn, place, opened, closed in Organisation.objects.filter(kind=Kind.PCN).values_list(
+        "pk", "parent_id", "opened", "closed"
+    ):
+        if (opened is None or opened <= since) and (closed is None or closed >= today):
+            steady[place].append(pcn)
     links = {
         child: (pk, parent, start, end)
         for pk, child, parent, start, end in Link.objects.current_on(today)
@@ -136,7 +122,9 @@ def current_memberships(today: datetime.date) -> list[Membership]:
     for practice, pcn, place in Organisation.objects.filter(
         kind=Kind.PRACTICE, closed__isnull=True, parent__kind=Kind.PCN
     ).values_list("pk", "parent_id", "parent__parent_id"):
-        others = tuple(p for p in pcns_of_place[place] if p != pcn)
+        if pcn not in steady[place]:
+            continue
+        others = tuple(p for p in steady[place] if p != pcn)
         link_id, linked, start, end = links.get(practice, (None, pcn, None, None))
         if linked == pcn:  # a link that disagrees with the tree is a change not yet applied: left alone
             memberships.append(Membership(practice, pcn, start, end, others, link_id))
@@ -267,7 +255,7 @@ def multiply(copies: int, *, years: int = 10, monthly_moves: int = 20, seed: int
             for statement in connection.ops.sequence_reset_sql(no_style(), [Organisation]):
                 cursor.execute(statement)
         months = month_starts(today, 12 * years)
-        chains = pcn_moves(current_memberships(today), months, monthly_moves * copies, random.Random(seed), pcn_days())
+        chains = pcn_moves(current_memberships(today), months, monthly_moves * copies, random.Random(seed))
         history_links = write_moves(chains)
         rebuilt = tree_check.rebuild()
         refresh_planner_statistics()  # as the importer does after a bulk write

@@ -113,20 +113,6 @@ def test_a_practice_moves_only_after_its_membership_began_and_only_where_its_pla
     assert all(chain[0].start == D(2024, 7, 1) for chain in chains.values())
 
 
-def test_a_practice_is_never_moved_out_of_a_pcn_that_had_not_opened():
-    months = scale.month_starts(D(2024, 12, 1), 24)
-    memberships = memberships_of_a_place(12)
-    # PCN 3 opened in April 2024: nobody was in it before, so nobody left it before May.
-    days = {3: (D(2024, 4, 1), None)}
-
-    chains = scale.pcn_moves(memberships, months, per_month=6, rng=random.Random(2), pcn_days=days)
-
-    for chain in chains.values():
-        for segment in chain[:-1]:
-            assert segment.parent_id != 3 or segment.end >= D(2024, 4, 1)
-    assert any(segment.parent_id == 3 for chain in chains.values() for segment in chain[:-1])
-
-
 @pytest.fixture
 def place_of_three_pcns():
     icb = org("QAA", "icb")
@@ -134,6 +120,20 @@ def place_of_three_pcns():
     pcns = [org(f"U0000{i}", "pcn", place) for i in (1, 2, 3)]
     practices = [org(f"P0000{i}", "practice", pcns[i % 3]) for i in range(6)]
     return {"icb": icb, "place": place, "pcns": pcns, "practices": practices}
+
+
+@pytest.mark.django_db
+def test_only_pcns_open_since_july_2022_take_part_in_the_moves(place_of_three_pcns):
+    place, (first, second, third) = place_of_three_pcns["place"], place_of_three_pcns["pcns"]
+    late = org("U00004", "pcn", place, opened=D(2024, 4, 1))  # a practice in it before April 2024 would be in none
+    in_late = org("P00009", "practice", late)
+    Organisation.objects.filter(pk=third.pk).update(opened=D(2022, 7, 1))  # open on the first day: takes part
+
+    memberships = {m.child_id: m for m in scale.current_memberships(TODAY)}
+
+    assert in_late.pk not in memberships
+    assert all(set(m.others) <= {first.pk, second.pk, third.pk} for m in memberships.values())
+    assert len(memberships) == 6
 
 
 @pytest.mark.django_db
