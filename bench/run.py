@@ -30,6 +30,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 PYTHON = sys.executable
 RESULTS = BENCH / "results" / "latest.json"
+SERVER_LOG = BENCH / "results" / "server.log"
 WRK_SCRIPT = BENCH / "random_paths.lua"
 
 # (figure, comparison, target): every figure the bench holds the project to.
@@ -94,7 +95,9 @@ class Gunicorn:
 
     def __enter__(self):
         subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env, check=True)
-        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env)
+        SERVER_LOG.parent.mkdir(exist_ok=True)
+        self.log = SERVER_LOG.open("w")  # a failing endpoint logs a traceback per request: kept apart
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stderr=self.log)
         for _ in range(100):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1)
@@ -116,6 +119,7 @@ class Gunicorn:
     def __exit__(self, *exc):
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=30)
+        self.log.close()
 
 
 def wrk(url_template: str, port: int, codes_file: str, duration: int, connections: int) -> dict:
@@ -414,6 +418,8 @@ def print_report(r: dict) -> None:
     for figure, comparison, target in TARGETS:
         value = r.get(figure, "—")
         print(f"{figure:<20}{value:>10}  {comparison} {target}  {'NOT MET' if figure in missed else 'met'}")
+    if r["http_errors"]:
+        print(f"\nthe server's errors are in {SERVER_LOG.relative_to(ROOT)}")
     print(f"\n{len(missed)} target(s) not met: {', '.join(missed)}" if missed else "\nevery target met")
     print(f"written to {RESULTS.relative_to(ROOT)}")
 
