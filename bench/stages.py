@@ -2,15 +2,16 @@
 
     DATABASE_URL=… python bench/stages.py reset
     DATABASE_URL=… python bench/stages.py load            # import, re-import, demo governance
-    DATABASE_URL=… python bench/stages.py paths [--n 1000]
-    DATABASE_URL=… python bench/stages.py multiply --copies 10
-    DATABASE_URL=… python bench/stages.py codes FILE       # random open practice codes, for the load generator
+    DATABASE_URL=… python bench/stages.py paths [--n 1000] [--alone 20]  # today's and dated paths, in-process
+    DATABASE_URL=… python bench/stages.py multiply --copies 10       # England ×10 with ten years of moves
+    DATABASE_URL=… python bench/stages.py codes FILE DATED_FILE [--england-date D]  # for the load generator
 
 bench/run.py calls these in subprocesses, so each stage gets a fresh process and
 the database named by its own DATABASE_URL.
 """
 
 import argparse
+import datetime
 import json
 import os
 import random
@@ -32,11 +33,11 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import sampling, scale  # noqa: E402
 from governance.caching import versioning  # noqa: E402
-from governance.domain import tree, tree_check  # noqa: E402
-from governance.ingest.ods.importer import refresh_planner_statistics  # noqa: E402
-from governance.models import Appointment, Kind, Organisation, Seat  # noqa: E402
-from governance.reading.paths import representation_path  # noqa: E402
+from governance.models import Kind, Link, Organisation  # noqa: E402
+from governance.reading import as_of  # noqa: E402
+from governance.reading.paths import SystemGraph, find_organisation, representation_path, system_on  # noqa: E402
 
 DEMO = ROOT / "fixtures" / "governance" / "qop.yaml"
 
@@ -80,58 +81,95 @@ def load(_args) -> dict:
     return {"import_s": import_s, "reimport_s": reimport_s, "organisations": Organisation.objects.count()}
 
 
-def _practice_codes(n: int, seed: int) -> list[str]:
-    today = timezone.localdate()
-    codes = list(
-        Organisation.objects.filter(kind=Kind.PRACTICE, closed__isnull=True)
-        .exclude(opened__gt=today)
-        .values_list("code", flat=True)
-    )
-    return random.Random(seed).sample(codes, min(n, len(codes)))
+def _time_calls(items: list, call, errors: list | None = None) -> tuple[list[float], list[int]]:
+    """``call(item)`` for each item: the milliseconds and the queries of each call that answered.
 
-
-def _time_calls(codes: list[str], call) -> tuple[list[float], list[int]]:
+    A call that raises is left out of the figures and noted in ``errors`` (item and exception):
+    the bench reports what the app does, rather than stopping at the first failure.
+    """
     timings, queries = [], []
-    for code in codes:
+    for item in items:
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
-            call(code)
+            try:
+                call(item)
+            except Exception as error:  # any failure is the app's: reported, not fatal
+                if errors is not None:
+                    errors.append(f"{item}: {type(error).__name__}: {error}")
+                    continue
+                raise
             timings.append((time.perf_counter() - start) * 1000)
         queries.append(len(captured))
     return timings, queries
 
 
 def paths(args) -> dict:
-    """Time the path of ``n`` random open practices in-process, cold and as served.
+    """Time the path of ``n`` random practices in-process, today and at random past dates.
 
-    Cold: the system's graph read from the database each time (what any first request
-    costs). Served: as the API answers, reading the data version and reusing the
-    process's cached graph (timed on a second pass, once the cache holds each system).
+    Read: England's structure (every unit, link, seat and appointment: ``as_of.england``),
+    which a process reads once per data version. Cold: a path whose system graph is built
+    for its date, the structure in memory (what a request costs that the graph memo misses).
+    Served: as the API answers, the graph remembered by the system's last change (timed on
+    a second pass). First: a path asked alone, nothing in memory (the command line, or the
+    first request after a write), on a few of the dated samples.
     """
-    codes = _practice_codes(args.n, args.seed)
-    cold, cold_queries = _time_calls(codes, representation_path)
+    version = versioning.latest().counter
+    reads = []
+    for _ in range(3):
+        start = time.perf_counter()
+        as_of.england()
+        reads.append((time.perf_counter() - start) * 1000)
+    structure = as_of.england(version)  # in memory from here on, as in service
+
+    def built(code, date=None):
+        date = date or timezone.localdate()
+        org = find_organisation(code, date)
+        return SystemGraph.load(system_on(org, date, structure), date, version=version).path(org.pk)
 
     def served(code):
-        return representation_path(code, version=versioning.latest().counter)
+        return representation_path(code, version=version)
 
+    codes = sampling.open_practice_codes(args.n, args.seed)
+    cold, cold_queries = _time_calls(codes, built, errors := [])
     _time_calls(codes, served)  # fills the cache
     warm, warm_queries = _time_calls(codes, served)
+    rng = random.Random(args.seed)
+    spans = sampling.practice_spans(args.n, args.seed)
+    dated = [(code, sampling.draw_date(rng, first, last)) for code, first, last in spans]
+    past, past_queries = _time_calls(dated, lambda code_date: built(*code_date), errors)
+    alone, alone_queries = _time_calls(dated[: args.alone], lambda code_date: representation_path(*code_date), errors)
     return {
         "calls": len(codes),
+        "structure_read_ms": round(statistics.median(reads), 1),
         "path_median_ms": round(statistics.median(cold), 3),
         "path_p99_ms": round(percentile(cold, 99), 3),
         "queries_per_path": round(statistics.mean(cold_queries), 2),
         "path_cached_median_ms": round(statistics.median(warm), 3),
         "path_cached_p99_ms": round(percentile(warm, 99), 3),
         "queries_per_cached_path": round(statistics.mean(warm_queries), 2),
+        "dated_path_median_ms": round(statistics.median(past), 3),
+        "dated_path_p99_ms": round(percentile(past, 99), 3),
+        "queries_per_dated_path": round(statistics.mean(past_queries), 2),
+        "path_alone_median_ms": round(statistics.median(alone), 1),
+        "queries_per_path_alone": sorted(set(alone_queries)),
         "systems": Organisation.objects.filter(parent__isnull=True).count(),
         "practices": Organisation.objects.filter(kind=Kind.PRACTICE).count(),
+        "links": Link.objects.count(),
+        "errors": len(errors),
+        "error_examples": errors[:5],
     }
 
 
 def codes(args) -> dict:
-    chosen = _practice_codes(args.n, args.seed)
+    """The load generator's samples: open practices' codes in ``file``, practices' open spans in ``dated_file``.
+
+    Also the largest system (for the system page) and how many practices England had on
+    ``england_date`` (so that the bulk paths can be checked whole).
+    """
+    chosen = sampling.open_practice_codes(args.n, args.seed)
     Path(args.file).write_text("\n".join(chosen) + "\n")
+    spans = sampling.practice_spans(args.n, args.seed)
+    Path(args.dated_file).write_text(sampling.spans_file_text(spans))
     biggest = (
         Organisation.objects.filter(parent__isnull=True)
         .order_by()
@@ -139,67 +177,18 @@ def codes(args) -> dict:
         .order_by("-rght")
         .first()
     )
-    return {"codes": len(chosen), "largest_system": biggest[0]}
+    england = Organisation.objects.open_on(args.england_date).filter(kind=Kind.PRACTICE).count()
+    return {
+        "codes": len(chosen),
+        "dated_codes": len(spans),
+        "largest_system": biggest[0],
+        "england_practices": england,
+    }
 
 
 def multiply(args) -> dict:
-    """Copy every system ``copies - 1`` times (codes suffixed), seats and holders included.
-
-    The copies go in with bulk_create under the tree lock and one rebuild, as the importer
-    does; the result is a synthetic England ×copies with the same shape per system.
-    """
-    originals = list(Organisation.objects.order_by("tree_id", "lft").values())
-    seats = list(Seat.objects.values())
-    appointments = list(Appointment.objects.values())
-    next_tree = max(o["tree_id"] for o in originals) + 1
-    roots = [o for o in originals if o["parent_id"] is None]
-    with tree.structural_write():
-        for copy in range(1, args.copies):
-            suffix = f"-copy{copy}"  # codes are letters, digits and hyphens
-            new_tree = {root["tree_id"]: next_tree + i for i, root in enumerate(roots)}
-            next_tree += len(roots)
-            clones = []
-            for o in originals:
-                fields = {k: v for k, v in o.items() if k not in {"id", "parent_id", "sub_icb_id", "top_board_id"}}
-                fields.update(code=o["code"] + suffix, tree_id=new_tree[o["tree_id"]], updated_at=timezone.now())
-                clones.append(Organisation(**fields))
-            Organisation.objects.bulk_create(clones, batch_size=2000)
-            pk_of = dict(Organisation.objects.filter(code__endswith=suffix).values_list("code", "pk"))
-            code_of = {o["id"]: o["code"] for o in originals}
-            updates = []
-            for o, clone in zip(originals, clones, strict=True):
-                clone.pk = pk_of[clone.code]
-                for field in ("parent_id", "sub_icb_id", "top_board_id"):
-                    if o[field]:
-                        setattr(clone, field, pk_of[code_of[o[field]] + suffix])
-                updates.append(clone)
-            Organisation.objects.bulk_update(updates, ["parent_id", "sub_icb_id", "top_board_id"], batch_size=2000)
-            seat_clones = [
-                Seat(
-                    **{k: v for k, v in s.items() if k not in {"id", "body_id", "represents_id"}},
-                    body_id=pk_of[code_of[s["body_id"]] + suffix],
-                    represents_id=s["represents_id"] and pk_of[code_of[s["represents_id"]] + suffix],
-                )
-                for s in seats
-            ]
-            Seat.objects.bulk_create(seat_clones)
-            seat_pk = {s["id"]: clone.pk for s, clone in zip(seats, seat_clones, strict=True)}
-            Appointment.objects.bulk_create(
-                Appointment(
-                    **{k: v for k, v in a.items() if k not in {"id", "seat_id"}},
-                    seat_id=seat_pk[a["seat_id"]],
-                )
-                for a in appointments
-            )
-        rebuilt = tree_check.rebuild()
-        refresh_planner_statistics()  # as the importer does after a bulk write
-    return {
-        "copies": args.copies,
-        "systems": Organisation.objects.filter(parent__isnull=True).count(),
-        "practices": Organisation.objects.filter(kind=Kind.PRACTICE, closed__isnull=True).count(),
-        "rebuilt_rows": rebuilt,
-        "tree_ok": tree_check.diagnose().ok,
-    }
+    """England ×copies with years of monthly PCN moves (``bench/scale.py``)."""
+    return scale.multiply(args.copies, years=args.years, monthly_moves=args.monthly_moves)
 
 
 def main() -> None:
@@ -211,9 +200,16 @@ def main() -> None:
         stage = stages.add_parser(name)
         stage.add_argument("--n", type=int, default=1000)
         stage.add_argument("--seed", type=int, default=2026)
+        if name == "paths":
+            stage.add_argument("--alone", type=int, default=20, help="Paths asked alone (each reads England).")
         if name == "codes":
             stage.add_argument("file")
-    stages.add_parser("multiply").add_argument("--copies", type=int, default=10)
+            stage.add_argument("dated_file")
+            stage.add_argument("--england-date", type=datetime.date.fromisoformat, default=timezone.localdate())
+    scaled = stages.add_parser("multiply")
+    scaled.add_argument("--copies", type=int, default=10)
+    scaled.add_argument("--years", type=int, default=10, help="Years of monthly PCN moves.")
+    scaled.add_argument("--monthly-moves", type=int, default=20, help="Practices moving each month, per copy.")
     args = parser.parse_args()
     result = {"reset": reset, "load": load, "paths": paths, "codes": codes, "multiply": multiply}[args.stage](args)
     print(json.dumps(result))
