@@ -315,14 +315,26 @@ ODS_SLICES = Path(__file__).parent / "data" / "ods"
 SET_2023 = OdsFiles(
     ODS_SLICES / "epraccur_2023-02_slice.csv", ODS_SLICES / "ePCN_2023-01_slice.xlsx", ODS_SLICES / "LOC22_slice.csv"
 )
+# The ICBs that closed on 31 March 2026 and NHS Hampshire and Isle of Wight, with a few of their
+# practices (with the shipped successions and division files).
+SET_SUCCESSIONS = OdsFiles(
+    ODS_SLICES / "epraccur_2026-02_successions_slice.csv",
+    ODS_SLICES / "ePCN_2025-01_successions_slice.xlsx",
+    ODS_SLICES / "LOC22_successions_slice.csv",
+)
 
 
 def database_state() -> tuple:
-    """Every row a refused write must leave as it was, and the data version."""
+    """Every row a refused write (or one of nothing) must leave as it was, history included, and the data version."""
     return (
         list(Organisation.objects.order_by("pk").values()),
+        list(Link.objects.order_by("pk").values()),
+        list(Succession.objects.order_by("pk").values()),
+        list(Dataset.objects.order_by("pk").values()),
         list(Seat.objects.order_by("pk").values()),
         list(Appointment.objects.order_by("pk").values()),
         list(Person.objects.order_by("pk").values()),
+        Organisation.history.count(),
+        Link.history.count(),
         versioning.current().counter,
     )

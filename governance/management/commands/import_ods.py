@@ -10,9 +10,10 @@ from governance.ingest.ods import importer as ods
 
 class Command(BaseCommand):
     help = (
-        "Import ICBs, sub-ICB locations, PCNs and GP practices from NHS ODS files (an update: "
-        "creates, renames, moves, closes and reopens; never deletes). Without options: the copy "
-        "shipped in fixtures/ods/."
+        "Import ICBs, sub-ICB locations, PCNs and GP practices from NHS ODS files, with their history "
+        "(dated links, open and close dates, the ICB successions). An update: creates, renames, moves, "
+        "closes and reopens, never deletes; the same files again write nothing. Without options: the "
+        "copy shipped in fixtures/ods/."
     )
 
     def add_arguments(self, parser):
@@ -21,12 +22,44 @@ class Command(BaseCommand):
             "--epraccur", type=Path, default=shipped.epraccur, help="epraccur csv (either layout, .gz ok)."
         )
         parser.add_argument("--epcn", type=Path, default=shipped.epcn, help="ePCN workbook (xlsx).")
-        parser.add_argument("--lookup", type=Path, default=shipped.lookup, help="LOC22 sub-ICB → ICB → region lookup.")
+        parser.add_argument(
+            "--lookup", type=Path, default=shipped.lookup, help="ONS sub-ICB → ICB → region lookup (any year)."
+        )
+        parser.add_argument(
+            "--successions", type=Path, default=shipped.successions, help="ICB successions (predecessor → successor)."
+        )
+        parser.add_argument(
+            "--sub-icb-division",
+            type=Path,
+            default=shipped.sub_icb_division,
+            help="Which successor each sub-ICB location of a closed ICB went to.",
+        )
+        parser.add_argument(
+            "--unit-division",
+            type=Path,
+            default=shipped.unit_division,
+            help="Which new sub-ICB location each PCN and practice of a divided one went to (default: Frimley's).",
+        )
+        parser.add_argument(
+            "--division",
+            type=Path,
+            default=None,
+            help="The official ODS per-practice table (practice code, new sub-ICB code; csv or xlsx): "
+            "overrides the shipped division for the practices it lists.",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Print what would change; write nothing.")
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")
 
     def handle(self, *args, epraccur, epcn, lookup, dry_run=False, quiet=False, **options):
-        files = ods.OdsFiles(epraccur=epraccur, epcn=epcn, lookup=lookup)
+        files = ods.OdsFiles(
+            epraccur=epraccur,
+            epcn=epcn,
+            lookup=lookup,
+            successions=options.get("successions", ods.SHIPPED.successions),
+            sub_icb_division=options.get("sub_icb_division", ods.SHIPPED.sub_icb_division),
+            unit_division=options.get("unit_division", ods.SHIPPED.unit_division),
+            division=options.get("division"),
+        )
         show_progress = not quiet and self.stdout.isatty()
         with tqdm(total=len(ods.STEPS), disable=not show_progress, file=sys.stderr, unit="step") as bar:
 

@@ -1,5 +1,7 @@
-"""The ODS import (issue 3), on small slices of real ODS rows (tests/data/ods/, cut by
-make_slices.py there) and, once, on the full set the project ships."""
+"""The ODS import (governance/ingest/ods/importer.py): trees, re-imports, governance rows, bad
+files, the command; on small slices of real ODS rows (tests/data/ods/, cut by make_slices.py
+there) and, once, on the full set the project ships. What it keeps in time (links,
+successions, divisions) is tested in test_timeline.py."""
 
 import csv
 import datetime
@@ -17,14 +19,15 @@ from django.test.utils import CaptureQueriesContext
 
 from governance.domain import tree_check
 from governance.ingest.ods import OdsImportError
-from governance.ingest.ods.files import CLASSIC, DATA_SEARCH_EXPORT, OdsFileError, read_epraccur, read_lookup
+from governance.ingest.ods.files import OdsFileError, read_epraccur
 from governance.ingest.ods.importer import SHIPPED, STEPS, OdsConflictError, OdsFiles, import_ods
-from governance.models import Organisation
+from governance.models import Link, Organisation
 from tests.builders import ODS_SLICES, SET_2023, database_state, org
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
+TODAY = D(2026, 12, 2)
 DATA = ODS_SLICES
 LOOKUP = SET_2023.lookup
 EPCN_2023 = SET_2023.epcn
@@ -57,45 +60,6 @@ def assert_tree_whole():
 def root_of(code: str) -> str:
     node = get(code)
     return Organisation.objects.get(tree_id=node.tree_id, parent=None).code
-
-
-# --- reading ----------------------------------------------------------------------
-
-
-def test_both_epraccur_layouts_are_recognised():
-    classic = read_epraccur(SET_2025.epraccur)
-    new = read_epraccur(SET_2026.epraccur)
-    assert classic.layout is CLASSIC
-    assert new.layout is DATA_SEARCH_EXPORT
-    records = {r.code: r for r in new.practices}
-    assert records["B81042"].gp_practice  # RO76|RO268: several roles joined by |
-    assert records["B81042"].status == "active"
-    assert not records["Y00253"].gp_practice
-    assert records["W91002"].in_wales  # column 3 blank in the new layout
-    assert records["W93019"].in_wales  # column 3 says South West, column 24 is a Welsh board
-    assert records["P81737"].status == "closed" and records["P81737"].closed == D(2025, 4, 30)
-    assert {r.code: r.status for r in classic.practices}["P81737"] == "dormant"
-
-
-def test_gzipped_epraccur_reads_the_same(tmp_path):
-    packed = tmp_path / "epraccur.csv.gz"
-    packed.write_bytes(gzip.compress(SET_2025.epraccur.read_bytes()))
-    assert read_epraccur(packed).practices == read_epraccur(SET_2025.epraccur).practices
-
-
-def test_lookup_may_be_the_ons_workbook(tmp_path):
-    with LOOKUP.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
-    workbook = openpyxl.Workbook()
-    workbook.active.title = "Metadata"
-    workbook.active.append(["Data Information"])
-    sheet = workbook.create_sheet("LOC22_ICB22_NHSER22_EN_LU")
-    for row in rows:
-        sheet.append(row)
-    workbook.save(tmp_path / "lookup.xlsx")
-
-    assert read_lookup(tmp_path / "lookup.xlsx").locations == read_lookup(LOOKUP).locations
-    assert read_lookup(LOOKUP).locations["01E"].icb_code == "QE1"
 
 
 # --- a first import ---------------------------------------------------------------
@@ -147,14 +111,24 @@ def test_first_import_builds_one_tree_per_icb():
 
 
 def test_new_layout_epraccur_with_the_2025_epcn():
-    summary = import_ods(SET_2026)
+    summary = import_ods(SET_2026, today=TODAY)
 
-    assert kinds()["practice"] == 18
+    # 18 active practices, and the 5 that closed since July 2022 (kept, closed, for the past).
+    assert kinds()["practice"] == 23
+    closed = dict(Organisation.objects.filter(kind="practice", closed__isnull=False).values_list("code", "closed"))
+    assert closed == {
+        "A82077": D(2024, 10, 31),
+        "L82618": D(2024, 3, 31),
+        "P81737": D(2025, 4, 30),
+        "P81738": D(2024, 3, 31),
+        "Y03656": D(2024, 6, 30),
+    }
     assert summary.skipped[("practice", "in Wales")] == 2
     assert get("B81042").parent.code == "02Y"  # no membership in the 2025 ePCN slice
     assert get("P81018").parent.code == "U49070"
-    assert not Organisation.objects.filter(code__in=["P81737", "W93019"]).exists()
-    assert "A82077 (closed) in U17992" in summary.anomalies["member_not_practice"]
+    assert get("A82077").parent.code == "U17992"  # closed: stays in the PCN it was in on its last day
+    assert not Organisation.objects.filter(code="W93019").exists()
+    assert "A82077 in U17992: ends 2024-10-31" in summary.anomalies["membership_clipped"]
     assert_tree_whole()
 
 
@@ -170,7 +144,10 @@ def test_reimport_moves_closes_and_reopens():
     assert get("A82033").parent.code == "U16644"  # moved to a PCN new in 2025
     assert (get("P81018").parent.code, get("P81181").parent.code) == ("U49070", "U09100")
     assert get("P81181").sub_icb.code == "00X"
-    assert summary.moved["practice"] == 10
+    # Ten moved to another PCN, and P81738 (closed 2024-03-31) to its place: its membership of
+    # U09057 ended on 2023-04-14, so on its last day it was in no PCN.
+    assert summary.moved["practice"] == 11
+    assert get("P81738").parent.code == "01A"
     assert summary.created["pcn"] == 4
     # Closed: the file's close date if it has one, else its data date; nothing deleted.
     assert get("A82077").closed == D(2024, 10, 31)
@@ -218,7 +195,7 @@ def test_dry_run_writes_nothing():
     import_ods(SET_2023)
     before = database_state()
     summary = import_ods(SET_2025, dry_run=True)
-    assert summary.moved["practice"] == 10
+    assert summary.moved["practice"] == 11
     assert database_state() == before
 
 
@@ -370,7 +347,7 @@ def test_bad_files_stop_the_import_and_write_nothing(tmp_path, make_files):
 # --- anomalies that do not stop the import ----------------------------------------
 
 
-def test_a_practice_with_two_current_pcns_goes_to_the_later_one(tmp_path):
+def test_a_practice_with_two_current_pcns_goes_to_the_one_joined_later(tmp_path):
     def second_membership(workbook):
         sheet = workbook["PCN Core Partner Details"]
         row = [cell.value for cell in sheet[pcn_row(sheet, "P81185")]]
@@ -378,10 +355,18 @@ def test_a_practice_with_two_current_pcns_goes_to_the_later_one(tmp_path):
         sheet.append(row)
 
     epcn = edit_workbook(EPCN_2025, tmp_path / "ePCN.xlsx", second_membership)
-    summary = import_ods(OdsFiles(SET_2025.epraccur, epcn, LOOKUP))
+    summary = import_ods(OdsFiles(SET_2025.epraccur, epcn, LOOKUP), today=TODAY)
 
+    # The later start wins; the other ends the day before, and the file's overlap is noted.
     assert get("P81185").parent.code == "U09100"
-    assert summary.anomalies["practice_two_pcns"] == ["P81185 in U34632, U09100: placed in U09100"]
+    memberships = Link.objects.filter(child__code="P81185", relation="pcn_member").order_by("start")
+    assert [(m.parent.code, m.start, m.end) for m in memberships] == [
+        ("U34632", D(2019, 10, 1), D(2023, 12, 31)),
+        ("U09100", D(2024, 1, 1), None),
+    ]
+    assert summary.anomalies["membership_overlap"] == [
+        "P81185: U34632 (from 2019-10-01) ends 2023-12-31, as U09100 starts 2024-01-01"
+    ]
 
 
 def test_a_practice_whose_sub_icb_is_unknown_is_left_as_it_was(tmp_path):
@@ -436,30 +421,37 @@ def test_errors_share_one_base_class():
 
 
 def practices_per_icb_in_raw_files() -> Counter:
-    """Active English GP practices per ICB, from the shipped files with csv and gzip alone."""
+    """Active English GP practices per ICB of 2022, from the shipped files with csv and gzip alone."""
     with SHIPPED.lookup.open(encoding="utf-8-sig", newline="") as handle:
         icb_of = {row["LOC22CDH"]: row["ICB22CDH"] for row in csv.DictReader(handle)}
     counts = Counter()
     with gzip.open(SHIPPED.epraccur, "rt", encoding="utf-8", newline="") as handle:
         for row in csv.reader(handle):
-            if row[12] == "A" and row[25] == "4" and row[2] != "W00" and row[23] in icb_of:
+            welsh = row[2] == "W00" or row[23].startswith("7A")
+            if row[12] == "ACTIVE" and "RO76" in row[25].split("|") and not welsh and row[23] in icb_of:
                 counts[icb_of[row[23]]] += 1
     return counts
 
 
 @pytest.mark.slow
 def test_the_shipped_set_imports_whole():
-    summary = import_ods()
+    summary = import_ods(today=TODAY)
 
-    assert kinds() == {"icb": 42, "place": 106, "pcn": 1285, "practice": 6253}
-    expected = practices_per_icb_in_raw_files()
-    imported = Counter(Organisation.objects.filter(kind="practice").values_list("sub_icb__parent__code", flat=True))
-    assert imported == expected
+    # 42 ICBs of 2022 and the 6 of April 2026; 106 sub-ICB locations and U2G6B; 1,285 open PCNs
+    # and 19 closed since July 2022; 6,207 active practices and 379 closed since July 2022.
+    assert kinds() == {"icb": 48, "place": 107, "pcn": 1304, "practice": 6586}
+    assert Organisation.objects.filter(kind="practice", closed__isnull=True).count() == 6207
+    # Each open practice in its ICB of 31 March 2026 (the lookup's, until the successions).
+    last_day = D(2026, 3, 31)
+    current = Link.objects.current_on(last_day)
+    own = current.filter(relation="practice_sub_icb", child__closed__isnull=True).values_list("parent__code", flat=True)
+    icb_of = dict(current.filter(relation="sub_icb_icb").values_list("child__code", "parent__code"))
+    assert Counter(icb_of[place] for place in own) == practices_per_icb_in_raw_files()
     qop = get("QOP")
-    assert qop.region == "North West"
+    assert (qop.region, qop.opened, qop.closed) == ("North West", D(2022, 7, 1), None)
     assert qop.get_descendants().filter(kind="place").count() == 10
-    assert qop.get_descendants().filter(kind="pcn").count() == 65
-    assert Organisation.objects.filter(kind="practice", sub_icb__parent=qop).count() == 409
-    assert len(summary.anomalies["practice_no_pcn"]) == 95
+    assert qop.get_descendants().filter(kind="pcn").open_on(TODAY).count() == 65
+    assert Organisation.objects.filter(kind="practice", sub_icb__parent=qop).open_on(TODAY).count() == 408
+    assert len(summary.anomalies["practice_no_pcn"]) == 94
     assert len(summary.anomalies["cross_icb"]) == 2
     assert_tree_whole()
