@@ -44,7 +44,8 @@ all, and the data version moves only when something was written.
 Ownership. Rows the import creates have ``source="ods"``: the import renames, moves,
 closes and reopens them. Rows with ``source="governance"`` are used as they are —
 as parents, as a practice's sub-ICB — and never changed; their codes are never
-created twice (their dated links are the import's, as for every unit the files name).
+created twice, and the import writes no dated links of theirs (they sit under their
+tree parent on every day).
 Because the import would undo them, the admin and the API refuse moves, deletes and
 changes of the fields it writes on its rows (``rules.check_ods_kept``); setting a row's
 source to governance takes it over instead.
@@ -937,18 +938,21 @@ def plan_changes(snapshot: Snapshot, existing: dict[str, Existing], summary: Sum
 def plan_history(plan: Plan, snapshot: Snapshot, gone: dict[str, datetime.date], summary: Summary) -> None:
     """Compare the dated links, successions and datasets with the database.
 
-    The import owns the links of every unit the files name, and of its own rows gone from
-    them (those end on the day the row closed); any other link is left alone.
+    The import owns the links of the units it keeps (``source="ods"``): those the files name,
+    and those gone from them (their links end on the day the row closed). Units governance
+    keeps get none (they sit under their tree parent on every day); any other link is left alone.
     """
     code_of = {row.pk: code for code, row in plan.existing.items()}
-    owned = set(snapshot.wanted) | set(gone)
+    # Units governance keeps sit under their tree parent on every day: no links of theirs.
+    kept = {code for code in snapshot.wanted if code in plan.existing and plan.existing[code].source != Source.ODS}
+    owned = (set(snapshot.wanted) - kept) | set(gone)
     current: dict[tuple, ExistingLink] = {}
     for values in Link.objects.order_by().values_list(*ExistingLink._fields):
         link = ExistingLink(*values)
         child = code_of.get(link.child_id)
         if child in owned:
             current[child, link.relation, link.start] = link
-    wanted = {link.key: link for link in snapshot.links}
+    wanted = {link.key: link for link in snapshot.links if link.child not in kept}
     for (child, relation, start), link in current.items():
         if child in gone and (start is None or start <= gone[child]):
             end = gone[child] if link.end is None or link.end > gone[child] else link.end

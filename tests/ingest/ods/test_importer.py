@@ -218,6 +218,9 @@ def test_governance_rows_are_adopted_never_changed():
     for kept in (icb, place, pcn, practice):
         row = get(kept.code)
         assert (row.name, row.parent_id, row.source, row.closed) == (kept.name, kept.parent_id, "governance", None)
+    # They sit under their tree parent on every day: no dated links of theirs; links to them, yes.
+    assert not Link.objects.filter(child__source="governance").exists()
+    assert Link.objects.get(child__code="P81185", relation="pcn_member").parent_id == pcn.pk
 
     import_ods(SET_2025)  # P81738 closes in 2025: not a row the import may close
     assert get("P81738").closed is None
