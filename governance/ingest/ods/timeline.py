@@ -215,7 +215,8 @@ class Reorganisation:
         A practice of a divided sub-ICB location goes where the official table puts it, else
         where its PCN of that day went, else where the practice division puts it.
         """
-        start, sub_icb = record.joined or record.opened, record.sub_icb
+        joined = record.joined if record.closed is None or (record.joined or record.closed) <= record.closed else None
+        start, sub_icb = joined or record.opened, record.sub_icb  # a join date after its closing is not believed
         if sub_icb in self.divided:
             segments = self._divide(
                 sub_icb, start, record.closed, source, self.practice_goes_to(record.code, sub_icb, pcn_on, pcn_segments)

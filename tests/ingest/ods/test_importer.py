@@ -7,6 +7,7 @@ import csv
 import datetime
 import gzip
 import io
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -22,7 +23,7 @@ from governance.ingest.ods import OdsImportError
 from governance.ingest.ods.files import OdsFileError, read_epraccur
 from governance.ingest.ods.importer import SHIPPED, STEPS, OdsConflictError, OdsFiles, import_ods
 from governance.models import Link, Organisation
-from tests.builders import ODS_SLICES, SET_2023, database_state, org
+from tests.builders import ODS_SLICES, SET_2023, SET_SUCCESSIONS, database_state, org
 
 pytestmark = pytest.mark.django_db
 
@@ -403,6 +404,21 @@ def test_command_prints_a_summary():
     report = out.getvalue()
     assert "practice" in report and "Anomalies:" in report and "Took" in report
     assert kinds()["practice"] == 22
+
+
+def test_command_takes_the_successions_and_division_files(tmp_path):
+    table = tmp_path / "official.csv"
+    table.write_text("Practice Code,New Sub ICB Code\nK81034,92A\n")
+    files = SET_SUCCESSIONS
+    args = ["--epraccur", files.epraccur, "--epcn", files.epcn, "--lookup", files.lookup]
+    shipped = ["--successions", SHIPPED.successions, "--sub-icb-division", SHIPPED.sub_icb_division]
+    out = io.StringIO()
+
+    call_command("import_ods", *args, *shipped, "--division", table, "--quiet", stdout=out)
+
+    assert "official.csv (1 practices, official)" in out.getvalue()
+    assert re.search(r"\nsuccessions +16 +16 +0 +0\n", out.getvalue())
+    assert Link.objects.get(child__code="K81034", relation="practice_sub_icb", end=None).parent.code == "92A"
 
 
 def test_command_names_the_bad_file(tmp_path):
