@@ -115,10 +115,9 @@ def read_bytes(path: Path) -> bytes:
 
 def refuse_nul(cells: Iterable, place: str, columns: Iterable[str] | None = None) -> None:
     """Refuse a row with a NUL character in any text cell (no database stores one)."""
-    cells = list(cells)
-    names = list(columns) if columns is not None else [f"column {n}" for n in range(1, len(cells) + 1)]
-    for cell, name in zip(cells, names, strict=True):
+    for number, cell in enumerate(cells, start=1):
         if isinstance(cell, str) and "\x00" in cell:
+            name = list(columns)[number - 1] if columns is not None else f"column {number}"
             raise OdsFileError(f"{place}: a NUL character in {name}")
 
 
