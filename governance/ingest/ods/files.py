@@ -38,10 +38,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
-
 from governance.ingest.ods import OdsImportError
+from governance.ingest.ods.workbook import Workbook
 from governance.models import code_problem
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -49,14 +47,14 @@ ZIP_MAGIC = b"PK\x03\x04"  # an xlsx workbook is a zip archive
 MAX_BYTES = 200 * 1024 * 1024  # a file as read, after gunzipping; and a workbook's parts, unzipped
 CHUNK = 1024 * 1024
 
-# What openpyxl and the zip and XML readers beneath it raise on a workbook that is not one,
-# when it is opened or (read-only workbooks parse lazily) while its rows are read.
-# SyntaxError covers XML parse errors (xml.etree's ParseError and those of lxml).
+# What the zip and XML readers (``workbook``) raise on a workbook that is not one, when it is
+# opened or (rows are parsed lazily) while its rows are read: a missing part is a KeyError, a
+# bad number or date a ValueError, a bad reference an IndexError or AttributeError.
+# SyntaxError covers XML parse errors (xml.etree's ParseError).
 BROKEN_WORKBOOK = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
     zlib.error,
-    InvalidFileException,
     KeyError,
     ValueError,
     TypeError,
@@ -345,8 +343,8 @@ def not_a_workbook(path: Path, error: Exception) -> OdsFileError:
     return OdsFileError(f"{path.name}: not a readable Excel workbook ({type(error).__name__}: {error})")
 
 
-def open_workbook(path: Path, data: bytes):
-    """The workbook in ``data``, opened read-only; OdsFileError if it is not one, or unzips too large."""
+def open_workbook(path: Path, data: bytes) -> Workbook:
+    """The workbook in ``data``, to read; OdsFileError if it is not one, or unzips too large."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             # Each part is read no further than its stated size (zipfile checks), so the sum bounds the work.
@@ -355,7 +353,7 @@ def open_workbook(path: Path, data: bytes):
             raise OdsFileError(
                 f"{path.name}: the workbook unzips to more than {MAX_BYTES // (1024 * 1024)} MB; not an ODS file"
             )
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return Workbook(zipfile.ZipFile(io.BytesIO(data)))
     except BROKEN_WORKBOOK as error:
         raise not_a_workbook(path, error) from None
 
@@ -365,8 +363,8 @@ def sheet_rows(path: Path, workbook, sheet: str, columns: dict[str, str]):
     if sheet not in workbook.sheetnames:
         found = ", ".join(repr(name) for name in workbook.sheetnames)
         raise OdsFileError(f"{where(path, sheet=sheet)}: no such sheet (the workbook has {found})")
-    rows = workbook[sheet].iter_rows(min_row=1, values_only=True)
-    header = [header_name(cell) for cell in next(rows, ())]
+    rows = workbook.rows(sheet)
+    header = [header_name(cell) for cell in next(rows, [])]
     positions = {}
     for field_name, title in columns.items():
         if title not in header:
@@ -481,10 +479,10 @@ def lookup_rows(path: Path, data: bytes) -> tuple[str | None, list[list]]:
         return None, list(csv.reader(io.StringIO(decode_text(path, data), newline="")))
     workbook = open_workbook(path, data)
     try:
-        for sheet in workbook.worksheets:
-            rows = [list(row) for row in sheet.iter_rows(min_row=1, values_only=True)]
+        for sheet in workbook.sheetnames:
+            rows = list(workbook.rows(sheet))
             if rows and any(LOOKUP_COLUMNS["code"].match(header_name(cell)) for cell in rows[0]):
-                return sheet.title, rows
+                return sheet, rows
     except BROKEN_WORKBOOK as error:  # parts read lazily, as the rows are
         raise not_a_workbook(path, error) from None
     finally:
@@ -872,7 +870,7 @@ def read_practice_division(path: Path) -> PracticeDivision:
     if data.startswith(ZIP_MAGIC):
         workbook = open_workbook(path, data)
         try:
-            sheets = [(ws.title, [list(row) for row in ws.iter_rows(values_only=True)]) for ws in workbook.worksheets]
+            sheets = [(name, list(workbook.rows(name))) for name in workbook.sheetnames]
         except BROKEN_WORKBOOK as error:
             raise not_a_workbook(path, error) from None
         finally:
