@@ -164,17 +164,18 @@ SHIPPED_DATASETS = {
         "NHS England ODS ePCN workbook, re-hosted by efejiroe/r-tutorials, data/ePCN.xlsx, commit ad9f875 "
         "(Open Government Licence v3.0)",
     ),
+    # A snapshot and dated events: their data dates say how old they are ("as at 1 July 2022").
     "LOC22_ICB22_NHSER22_EN_LU.csv": (
-        "as at 1 July 2022",
+        "",
         "ONS Sub-ICB Locations to ICBs to NHS England Regions (July 2022), re-hosted by "
         "craig-shenton/cqc-icb-lookup, commit 2415e27 (Open Government Licence v3.0)",
     ),
     "icb_successions_2026-04.csv": (
-        "April 2026",
+        "",
         "ODS succession records of the ICBs of 1 April 2026, transcribed for icsmap (../shared/data/ods/SOURCES.md)",
     ),
     "sub_icb_division_2026-04.csv": (
-        "April 2026",
+        "",
         "icsmap's division of the closed ICBs by sub-ICB location and of Frimley by place, each row with its "
         "basis (fixtures/ods/README.md)",
     ),
@@ -675,21 +676,20 @@ def note_today(
 
 
 def wanted_datasets(read: ReadFiles) -> dict[str, dict]:
-    """One Dataset row per role: the file, its data date, when it was published (in words), its source."""
+    """One Dataset row per role: the file, its data date, when it was published (in words), its source.
 
-    def row(path: Path, data_date, published: str = "") -> dict:
-        shipped = SHIPPED_DATASETS.get(Path(path).name)
-        if shipped:
-            published, source = shipped
-        else:
-            published, source = published or (f"{data_date:%B %Y}" if data_date else ""), ""
+    Only the shipped files' publication and source are known (``SHIPPED_DATASETS``); for any
+    other file they stay empty and the pages date it by its data date (``reading.sources``).
+    """
+
+    def row(path: Path, data_date) -> dict:
+        published, source = SHIPPED_DATASETS.get(Path(path).name, ("", ""))
         return {"file": Path(path).name, "data_date": data_date, "published": published, "source": source}
 
-    as_at = read.lookup.as_at
     datasets = {
         DatasetRole.PRACTICES: row(read.epraccur.path, read.epraccur.data_date),
         DatasetRole.PCNS: row(read.epcn.path, read.epcn.data_date),
-        DatasetRole.LOOKUP: row(read.lookup.path, as_at, f"as at {as_at.day} {as_at:%B %Y}"),
+        DatasetRole.LOOKUP: row(read.lookup.path, read.lookup.as_at),
         DatasetRole.SUCCESSIONS: row(read.successions.path, read.successions.data_date),
     }
     division = row(read.sub_icb_division.path, read.successions.data_date)

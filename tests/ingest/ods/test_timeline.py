@@ -439,10 +439,13 @@ def test_each_source_file_is_recorded_once_with_its_date():
     assert (datasets["practices"].file, datasets["practices"].data_date, datasets["practices"].published) == (
         "epraccur_2026-02_successions_slice.csv",
         D(2025, 12, 31),  # K81005's closing, the latest date the slice records
-        "December 2025",  # not a shipped file: the month of its data date
+        "",  # not a shipped file: when it was published is not known; its data date says how old it is
     )
-    assert (datasets["lookup"].data_date, datasets["lookup"].published) == (D(2022, 7, 1), "as at 1 July 2022")
-    assert (datasets["successions"].published, datasets["successions"].data_date) == ("April 2026", FIRST_DAY)
+    assert (datasets["lookup"].data_date, datasets["lookup"].published) == (D(2022, 7, 1), "")
+    assert (datasets["successions"].data_date, datasets["successions"].file) == (
+        FIRST_DAY,
+        "icb_successions_2026-04.csv",
+    )
     assert datasets["division"].file == "sub_icb_division_2026-04.csv + frimley_division_2026-04.csv"
     assert "basis" in datasets["division"].source
     imported = {row.role: row.imported_at for row in Dataset.objects.all()}
