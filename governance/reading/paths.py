@@ -321,16 +321,9 @@ def _outside(org: Organisation, date: datetime.date, structure: as_of.Structure,
         return f"{org.name} ({org.code}) was in no integrated care system on {date}."
     unit = structure.units[other]
     existed = f"its system, {unit.name} ({unit.code}), {structure.when_open(other)}"
-    return (
-        f"{org.name} ({org.code}) was in no open integrated care system on {date}: "
-        + (f"{then}; {existed}." if then else f"{existed}.")
+    return f"{org.name} ({org.code}) was in no open integrated care system on {date}: " + (
+        f"{then}; {existed}." if then else f"{existed}."
     )
-
-
-def outside_system(org: Organisation, date: datetime.date, version: str | None = None) -> str:
-    """Why ``org`` has no path on ``date`` although it was open: the message of ``SystemNotOpen``."""
-    structure = as_of.england(version)
-    return _outside(org, date, structure, structure.system_on(org.pk, date))
 
 
 def outside_systems(organisations, date: datetime.date, *, version: str | None = None) -> list[str]:
