@@ -242,7 +242,7 @@ class PersonDetailSerializer(PersonSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_interlocks(self, obj):
-        return current_interlocks(obj, timezone.localdate())
+        return current_interlocks(obj, timezone.localdate(), version=self.context.get("version"))
 
 
 # The representation path (DESIGN.md). These serializers only document the

@@ -381,6 +381,13 @@ class PersonViewSet(CsvListsMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return serializers.PersonDetailSerializer if self.action == "retrieve" else super().get_serializer_class()
 
+    def get_serializer_context(self):
+        # A person's interlocks read England's structure: remembered for this data version.
+        context = super().get_serializer_context()
+        if self.action == "retrieve":
+            context["version"] = self._version()
+        return context
+
 
 @extend_schema_view(
     list=extend_schema(

@@ -256,7 +256,8 @@ def person_detail(request, pk):
         date = _as_of(request)
     except dates.BadDate as error:
         return _bad_date(request, error)
-    return render(request, "governance/person.html", {"person": person, "date": date, **person_record(person, date)})
+    record = person_record(person, date, version=data_version(request).key)
+    return render(request, "governance/person.html", {"person": person, "date": date, **record})
 
 
 @cached_page

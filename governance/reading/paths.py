@@ -375,11 +375,13 @@ def cached_graph(system: int, date: datetime.date, version: str) -> "SystemGraph
     return _graph_at_change(system, key, version).on(date)
 
 
-def cached_graphs(systems, date: datetime.date, version: str | None = None) -> dict[int, "SystemGraph"]:
+def cached_graphs(
+    systems, date: datetime.date, version: str | None = None, *, structure: as_of.Structure | None = None
+) -> dict[int, "SystemGraph"]:
     """The graphs of the ``systems`` (ICB pks) on ``date``, by pk: each from the cache given the data
-    ``version`` (``cached_graph``), else all loaded together (``load_graphs``)."""
+    ``version`` (``cached_graph``), else all loaded together (``load_graphs``, from ``structure`` if given)."""
     if version is None:
-        return load_graphs(systems, date)
+        return load_graphs(systems, date, structure=structure)
     return {system: cached_graph(system, date, version) for system in set(systems)}
 
 
