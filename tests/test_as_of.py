@@ -254,6 +254,18 @@ def test_search_places_a_closed_organisation_where_it_was_on_its_last_day(s):
     assert (system["open"], system["system"]) == (False, None)  # a system is in none but itself
 
 
+def test_an_organisation_written_since_the_structure_was_read_is_still_placed(api, s):
+    assert search.search_organisations("F81001", PCN_MOVE_DAY, version="v1")[0]  # v1's structure, remembered
+    api.get(f"{API}/organisations/", {"kind": "practice"})  # and the API's, for its data version
+    late = ods("F81009", "practice", s["north"], name="Late Surgery")  # written since, in the same versions
+
+    [found] = search.search_organisations("F81009", PCN_MOVE_DAY, version="v1")[0][:1]
+    listed = api.get(f"{API}/organisations/", {"kind": "practice", "q": "late"}).json()["results"]  # not replayed
+
+    assert found["parent"]["code"] == "U00101"
+    assert [item["parent"] for item in listed if item["code"] == late.code] == ["U00101"]
+
+
 # The API -----------------------------------------------------------------------------------------
 
 

@@ -217,6 +217,8 @@ def search_organisations(
     closed = [org.pk for org in rows if org.closed is not None and org.closed < date]
     lineage = successions.lineages(closed) if closed else {}
     structure = as_of.england(version)
+    if any(org.pk not in structure.units for org in rows):  # written since this process read that version
+        structure = as_of.england()
     results = [
         {
             "code": org.code,
