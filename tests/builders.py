@@ -338,3 +338,49 @@ def database_state() -> tuple:
         Link.history.count(),
         versioning.current().counter,
     )
+
+
+# --- history: units that moved --------------------------------------------------------------------
+
+PCN_MOVE_DAY = D(2024, 4, 1)  # the practice's first day in its new PCN
+
+
+def history() -> dict:
+    """Units the ODS import keeps, linked by date as it would link them, and today's tree as
+    ``apply_due_changes`` would leave it:
+
+    - QH8 (NHS Mid and South Essex, 1 July 2022 to 31 March 2026, ``ICBS_LAST_DAY``) and D7T5G
+      (NHS Essex, from 1 April 2026, ``SUCCESSIONS_DAY``), each with a top board holding a seat
+      for Mid Essex (06Q);
+    - Mid Essex (06Q) was QH8's until 31 March 2026 and is D7T5G's from 1 April 2026 (today
+      under D7T5G; QH8 a closed root with only its board);
+    - two PCNs of Mid Essex, North (U00101) and South (U00102);
+    - Moving Surgery (F81001) was in North until 31 March 2024 and is in South since 1 April 2024
+      (``PCN_MOVE_DAY``); Staying Surgery (F81002) has always been in North.
+
+    Returns the rows by name.
+    """
+    s = {
+        "old": icb("QH8", "NHS Mid and South Essex ICB", closed=ICBS_LAST_DAY),
+        "new": icb("D7T5G", "NHS Essex ICB", opened=SUCCESSIONS_DAY),
+    }
+    s["place"] = ods("06Q", "place", s["new"], name="Mid Essex")
+    s["north"] = ods("U00101", "pcn", s["place"], name="Chelmsford North PCN")
+    s["south"] = ods("U00102", "pcn", s["place"], name="Chelmsford South PCN")
+    s["moving"] = ods("F81001", "practice", s["south"], sub_icb=s["place"], name="Moving Surgery")
+    s["staying"] = ods("F81002", "practice", s["north"], sub_icb=s["place"], name="Staying Surgery")
+    link(s["place"], s["old"], Relation.SUB_ICB_ICB, ICBS_ESTABLISHED, ICBS_LAST_DAY)
+    link(s["place"], s["new"], Relation.SUB_ICB_ICB, SUCCESSIONS_DAY)
+    for pcn in (s["north"], s["south"]):
+        link(pcn, s["place"], Relation.PCN_SUB_ICB)
+    link(s["moving"], s["north"], Relation.PCN_MEMBER, None, PCN_MOVE_DAY - datetime.timedelta(days=1))
+    link(s["moving"], s["south"], Relation.PCN_MEMBER, PCN_MOVE_DAY)
+    link(s["staying"], s["north"], Relation.PCN_MEMBER)
+    for practice in (s["moving"], s["staying"]):
+        link(practice, s["place"], Relation.PRACTICE_SUB_ICB)
+    for key, system in (("old_board", s["old"]), ("new_board", s["new"])):
+        s[key] = org(f"{system.code.lower()}-board", "board", system, name=f"{system.name} board")
+        set_top_board(system, s[key])
+        member = seat(s[key], "Mid Essex member", represents=s["place"])
+        appoint(member, f"Illustrative {system.code} Member", ICBS_ESTABLISHED)
+    return s

@@ -553,7 +553,7 @@ def test_system_page_lists_seats_vacant_now_and_terms_ending_within_90_days(clie
     Appointment.objects.filter(person__name="Illustrative Bolton Lead").update(term_ends=D(2026, 6, 1))  # later
 
     words = text(page(client, "/organisations/QOP/", date=DATE.isoformat()))
-    to_fill = structure.seats_to_fill(SystemGraph.load(gm.pk, DATE), gm.tree_id)
+    to_fill = structure.seats_to_fill(SystemGraph.load(gm.pk, DATE))
 
     assert "Vacant Oldham representative, on GP board" in words
     assert "Vacant Partner member (NHS trusts), on ICB board" in words

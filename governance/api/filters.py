@@ -3,16 +3,21 @@
 Codes are looked up, not matched blindly: an unknown ``system``/``parent``/``body``
 code is a 400 naming the parameter, rather than an empty page that looks like an
 answer.
+
+With ``active_on``, ``system`` and ``parent`` take the structure of that day (``as_of``): the
+organisations in the system, or under the parent, that day. Without it, today's tree.
 """
 
 import datetime
 
+from django.db.models import Q
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
 
 from governance.api.params import IdFilter, IsoDateFilter
+from governance.caching.pages import data_version
 from governance.models import Appointment, Kind, Organisation, Person, Seat, Sector
-from governance.reading import search
+from governance.reading import as_of, search
 
 
 def organisation_by_code(parameter: str, code: str, **conditions) -> Organisation:
@@ -21,6 +26,19 @@ def organisation_by_code(parameter: str, code: str, **conditions) -> Organisatio
         what = "system (ICB)" if "parent__isnull" in conditions else "organisation"
         raise ValidationError({parameter: [f"No {what} has the code '{code}'."]})
     return org
+
+
+def structure_of(request) -> as_of.Structure:
+    """England's structure for ``request``'s data version (``governance.reading.as_of``)."""
+    return as_of.england(data_version(getattr(request, "_request", request)).key)
+
+
+def children_of(parent: Organisation, date: datetime.date | None, structure: as_of.Structure) -> Q:
+    """``parent``'s direct children: in today's tree (closed ones too) without a date; on ``date``, those
+    under it that day (with those closed by then whose last parent it was)."""
+    if date is None:
+        return Q(parent=parent)
+    return Q(pk__in=structure.children_on(parent.pk, date, closed=True))
 
 
 class OrderingFilter(filters.OrderingFilter):
@@ -40,8 +58,14 @@ class OrganisationFilter(filters.FilterSet):
     """Filters of ``/organisations/`` (and of an organisation's ``children/``)."""
 
     kind = filters.ChoiceFilter(choices=Kind.choices, help_text="Only organisations of this kind.")
-    system = filters.CharFilter(method="filter_system", help_text="ICB code: everything in that system's tree.")
-    parent = filters.CharFilter(method="filter_parent", help_text="Code of the parent: its direct children.")
+    system = filters.CharFilter(
+        method="filter_system",
+        help_text="ICB code: everything in that system's tree; with active_on, what was in the system that day.",
+    )
+    parent = filters.CharFilter(
+        method="filter_parent",
+        help_text="Code of the parent: its direct children; with active_on, those under it that day.",
+    )
     q = filters.CharFilter(
         method="filter_q",
         help_text="Part of the name or code (case-insensitive), LMC for local medical committees, or a postcode "
@@ -54,12 +78,19 @@ class OrganisationFilter(filters.FilterSet):
         model = Organisation
         fields = ["kind", "system", "parent", "q", "active_on"]
 
+    def _on(self) -> datetime.date | None:
+        """The ``active_on`` date asked for, if any: the system and parent filters then take that day's structure."""
+        return self.form.cleaned_data.get("active_on")
+
     def filter_system(self, queryset, name, value: str):
         root = organisation_by_code(name, value, parent__isnull=True)
-        return queryset.filter(tree_id=root.tree_id)
+        date = self._on()
+        if date is None:
+            return queryset.filter(tree_id=root.tree_id)  # everything in its tree today, closed rows too
+        return queryset.filter(pk__in=list(structure_of(self.request).members_on(root.pk, date)))
 
     def filter_parent(self, queryset, name, value: str):
-        return queryset.filter(parent=organisation_by_code(name, value))
+        return queryset.filter(children_of(organisation_by_code(name, value), self._on(), structure_of(self.request)))
 
     def filter_q(self, queryset, name, value: str):
         return queryset.filter(search.loose_match(value))

@@ -28,6 +28,17 @@ def as_of(request, name: str = "date") -> datetime.date:
         raise ValidationError({name: [str(error)]}) from None
 
 
+def optional_date(request, name: str) -> datetime.date | None:
+    """``?<name>=YYYY-MM-DD`` as a date, or None when absent or blank."""
+    text = request.query_params.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except BadDate as error:
+        raise ValidationError({name: [str(error)]}) from None
+
+
 def code_list(request, name: str = "codes") -> list[str]:
     """``?codes=A,B,C`` as a list without blanks or repeats, in the order given."""
     raw = request.query_params.get(name, "")

@@ -5,8 +5,8 @@ do), which Python cannot name as attributes; ``FromTo`` renames the fields.
 """
 
 import datetime
+from collections import Counter
 
-from django.db.models import Count
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -26,7 +26,7 @@ from governance.models import (
     SuccessionType,
     code_problem,
 )
-from governance.reading import successions
+from governance.reading import as_of, successions
 from governance.reading.paths import MEMBER_OF, REPORTS_TO, SEAT
 from governance.reading.people import current_interlocks
 from governance.reading.timeline import KINDS as TIMELINE_KINDS
@@ -49,20 +49,47 @@ class OrganisationRefSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
-    """An organisation in a list. ``parent`` and ``system`` are codes."""
+class AsOf:
+    """Where an organisation sat on the answer's date, from the context's ``structure`` and ``date``.
+
+    The views put England's structure (``governance.reading.as_of``) and the date asked (default
+    today) in the serializer's context; an organisation closed by then is shown where it was on
+    its last day (``Structure.placed_on``). No query per organisation.
+    """
+
+    def structure(self, obj) -> as_of.Structure:
+        """The context's structure; read afresh if ``obj`` was written since (its data version not yet seen here)."""
+        if obj.pk not in self.context["structure"].units:
+            self.context["structure"] = as_of.england()
+        return self.context["structure"]
+
+    def placed(self, obj) -> tuple[int | None, int | None]:
+        return self.structure(obj).placed_on(obj.pk, self.context["date"])
+
+    def code_of(self, pk: int | None) -> str | None:
+        return None if pk is None else self.context["structure"].units[pk].code
+
+
+class OrganisationSerializer(AsOf, serializers.ModelSerializer):
+    """An organisation in a list. ``parent`` and ``system`` are codes, as of the date asked (default today)."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:organisation-detail", lookup_field="code")
-    parent = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, allow_null=True, help_text="Code of the parent (null for an ICB)."
-    )
-    system = serializers.CharField(
-        source="system_code", read_only=True, allow_null=True, help_text="Code of the system's root (its ICB)."
+    parent = serializers.SerializerMethodField(help_text="Code of the parent on the date (null for an ICB).")
+    system = serializers.SerializerMethodField(
+        help_text="Code of the system (ICB) it was in on the date; null when in none that day."
     )
 
     class Meta:
         model = Organisation
         fields = ["code", "name", "kind", "parent", "system", "opened", "closed", "postcode", "url"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_parent(self, obj):
+        return self.code_of(self.placed(obj)[0])
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_system(self, obj):
+        return self.code_of(self.placed(obj)[1])
 
 
 # A seat's own fields: what a client reads beside its id and body, and what it may change.
@@ -102,10 +129,14 @@ class SuccessionSerializer(serializers.Serializer):
 
 
 class OrganisationDetailSerializer(OrganisationSerializer):
-    """One organisation, with where it sits, what is under it, (for a body) its seats, and who succeeded whom."""
+    """One organisation, with where it sits, what is under it, (for a body) its seats, and who succeeded whom;
+    its place and children as of the date."""
 
-    ancestors = serializers.SerializerMethodField(help_text="From the system's root down to the parent.")
-    child_counts = serializers.SerializerMethodField(help_text="Number of direct children of each kind.")
+    ancestors = serializers.SerializerMethodField(help_text="From the system's root down to the parent, on the date.")
+    child_counts = serializers.SerializerMethodField(
+        help_text="Number of direct children of each kind on the date (with those closed by then whose last "
+        "parent it was)."
+    )
     seats = serializers.SerializerMethodField(help_text="The seats on this body (empty for a unit).")
     covers = serializers.SerializerMethodField(
         help_text="An LMC's coverage: the places, PCNs and practices it covers (empty for anything else)."
@@ -144,12 +175,18 @@ class OrganisationDetailSerializer(OrganisationSerializer):
 
     @extend_schema_field(OrganisationRefSerializer(many=True))
     def get_ancestors(self, obj):
-        return list(obj.get_ancestors().values("code", "name", "kind"))
+        structure = self.structure(obj)
+        units = structure.units
+        return [
+            {"code": units[pk].code, "name": units[pk].name, "kind": units[pk].kind}
+            for pk in structure.ancestors_on(obj.pk, self.context["date"])
+        ]
 
     @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
     def get_child_counts(self, obj):
-        counts = Organisation.objects.filter(parent=obj).order_by().values_list("kind").annotate(n=Count("pk"))
-        return dict(sorted(counts))
+        structure = self.structure(obj)
+        children = structure.children_on(obj.pk, self.context["date"], closed=True)
+        return dict(sorted(Counter(structure.units[pk].kind for pk in children).items()))
 
     @extend_schema_field(OrganisationRefSerializer(many=True))
     def get_covers(self, obj):
@@ -205,7 +242,7 @@ class PersonDetailSerializer(PersonSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_interlocks(self, obj):
-        return current_interlocks(obj, timezone.localdate())
+        return current_interlocks(obj, timezone.localdate(), version=self.context.get("version"))
 
 
 # The representation path (DESIGN.md). These serializers only document the

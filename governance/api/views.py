@@ -5,7 +5,7 @@ write in ``access``, exports in ``governance.reading.export``, and HTTP caching 
 
 import datetime
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -34,23 +34,32 @@ from governance.domain import composition, history, rules, seating, tree
 from governance.domain.dates import BadDate
 from governance.domain.lookups import can_match
 from governance.models import Appointment, Kind, Organisation, Person, Seat
-from governance.reading import export, voice
+from governance.reading import as_of, export, voice
 from governance.reading import timeline as timelines
-from governance.reading.paths import cached_graph, representation_path, representation_paths
+from governance.reading.paths import (
+    cached_graph,
+    outside_systems,
+    representation_path,
+    representation_paths,
+    system_not_open,
+)
 
 DATE_PARAMETER = OpenApiParameter(
     "date", OpenApiTypes.DATE, description="As-of date, YYYY-MM-DD (default: today).", required=False
 )
 BAD_DATE = ("date", str(BadDate("2023-02-30")))
+AS_IT_STOOD = OpenApiParameter(
+    "date", OpenApiTypes.DATE, description="The system as it stood on this day, YYYY-MM-DD (default: all of it).",
+    required=False,
+)  # fmt: skip
 WITH_CSV = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
 # Responses every write may give besides its own.
 WRITE_ERRORS = {401: UNAUTHENTICATED, 403: FORBIDDEN, 415: UNSUPPORTED_BODY}
 
 
 def organisations():
-    """Organisations with their parent and their system's root code, in one query."""
-    root_code = Organisation.objects.filter(tree_id=OuterRef("tree_id"), parent__isnull=True).order_by().values("code")
-    return Organisation.objects.select_related("parent").annotate(system_code=Subquery(root_code[:1])).order_by("code")
+    """Organisations by code (their parent and system, as of the date, come from England's structure)."""
+    return Organisation.objects.order_by("code")
 
 
 class CsvListsMixin(ApiView):
@@ -86,10 +95,13 @@ class CsvListsMixin(ApiView):
     ),
     retrieve=extend_schema(
         summary="One organisation: ancestors, child counts, (for a body) seats, successors and predecessors",
-        description="`successors` and `predecessors` are `[{code, name, date, type}]`: a closed ICB names those "
+        description="`parent`, `system`, `ancestors` and `child_counts` are those of `date` (default today): the "
+        "structure as it stood that day; an organisation closed by then is shown where it was on its last day. "
+        "`successors` and `predecessors` are `[{code, name, date, type}]`: a closed ICB names those "
         "that took over from it, a new ICB those it took over from (`type`: merger, split or acquisition; "
         "`date`: the successor's first day).",
-        responses={200: serializers.OrganisationDetailSerializer, 404: NOT_FOUND},
+        parameters=[DATE_PARAMETER],
+        responses={200: serializers.OrganisationDetailSerializer, 400: bad_parameters(BAD_DATE), 404: NOT_FOUND},
     ),
 )
 class OrganisationViewSet(CsvListsMixin, viewsets.ReadOnlyModelViewSet):
@@ -109,6 +121,20 @@ class OrganisationViewSet(CsvListsMixin, viewsets.ReadOnlyModelViewSet):
         if self.action in ("retrieve", "move"):
             return serializers.OrganisationDetailSerializer
         return super().get_serializer_class()
+
+    def get_serializer_context(self):
+        """Where organisations sat on the date asked: England's structure and that date (``serializers.AsOf``)."""
+        context = super().get_serializer_context()
+        if getattr(self, "swagger_fake_view", False) or self.request is None:
+            return context
+        if self.action == "move":  # the tree just written: read afresh, as of today
+            context.update(structure=as_of.england(), date=timezone.localdate())
+        elif self.action == "retrieve":
+            context.update(structure=as_of.england(self._version()), date=params.as_of(self.request))
+        elif self.action in ("list", "children"):
+            date = params.optional_date(self.request, "active_on") or timezone.localdate()
+            context.update(structure=as_of.england(self._version()), date=date)
+        return context
 
     def filter_queryset(self, queryset):
         # List filters select what to list; they must not hide the one organisation asked for by code.
@@ -132,7 +158,9 @@ class OrganisationViewSet(CsvListsMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True)
     def children(self, request, code=None):
         parent = generics.get_object_or_404(Organisation.objects.only("pk"), code=code)
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset().filter(parent=parent)))
+        listed = self.filter_queryset(self.get_queryset())  # checks the filters first
+        date = params.optional_date(request, "active_on")
+        page = self.paginate_queryset(listed.filter(filters.children_of(parent, date, filters.structure_of(request))))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
@@ -203,7 +231,15 @@ class PathListView(ApiView, generics.GenericAPIView):
         ],
         responses={
             200: serializers.PathSerializer(many=True),
-            400: bad_parameters(("codes", "No organisation has the code 'X99999'."), BAD_DATE),
+            400: bad_parameters(
+                ("codes", "No organisation has the code 'X99999'."),
+                (
+                    "system",
+                    "NHS Mid and South Essex ICB (QH8) was not open on 2026-05-01: the system existed "
+                    "from 1 July 2022 to 31 March 2026.",
+                ),
+                BAD_DATE,
+            ),
         },
     )
     def get(self, request):
@@ -221,6 +257,9 @@ class PathListView(ApiView, generics.GenericAPIView):
         if kind and kind not in Kind.values:
             raise ValidationError({"kind": [f"'{kind}' is not a kind; choose from {', '.join(Kind.values)}."]})
         root = params.system_root(self.request, required=True)
+        closed = system_not_open(root.pk, date, version=self._version())
+        if closed:
+            raise ValidationError({"system": [closed]})
         graph = cached_graph(root.pk, date, self._version())  # it holds exactly the organisations of that date
         nodes = sorted((n for n in graph.nodes.values() if not kind or n.kind == kind), key=lambda n: n.code)
         page = self.paginate_queryset(nodes)
@@ -239,6 +278,9 @@ class PathListView(ApiView, generics.GenericAPIView):
         not_open = [found[code] for code in codes if not found[code].is_active_on(date)]
         if not_open:
             raise ValidationError({"codes": [f"{org.code} was not open on {date}." for org in not_open]})
+        outside = outside_systems([found[code] for code in codes], date, version=self._version())
+        if outside:
+            raise ValidationError({"codes": outside})
         page = self.paginate_queryset([found[code] for code in codes])
         return self.get_paginated_response(representation_paths(page, date, version=self._version()))
 
@@ -339,6 +381,13 @@ class PersonViewSet(CsvListsMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return serializers.PersonDetailSerializer if self.action == "retrieve" else super().get_serializer_class()
 
+    def get_serializer_context(self):
+        # A person's interlocks read England's structure: remembered for this data version.
+        context = super().get_serializer_context()
+        if self.action == "retrieve":
+            context["version"] = self._version()
+        return context
+
 
 @extend_schema_view(
     list=extend_schema(
@@ -422,7 +471,9 @@ class AppointmentViewSet(WritableMixin, CsvListsMixin, viewsets.ReadOnlyModelVie
 
 
 SYSTEM_NOT_FOUND = OpenApiResponse(
-    response=NOT_FOUND_ID.response, description="No system (ICB at the root of a tree) has that code."
+    response=NOT_FOUND_ID.response,
+    description="No system (ICB at the root of a tree) has that code, or the system was not open on the date "
+    "(the message says when it existed).",
 )
 
 
@@ -441,29 +492,49 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
         summary="A system's governance in Popolo JSON",
         description="`organizations` (the whole tree; `classification` is the kind), `posts` (seats; what Popolo has "
         "no field for under `extras`), `persons` and `memberships` (appointments, past and present), with "
-        "Popolo's field names (https://www.popoloproject.com/).",
-        responses={200: OpenApiTypes.OBJECT, 404: SYSTEM_NOT_FOUND},
+        "Popolo's field names (https://www.popoloproject.com/). With `date`, the system as it stood that day: the "
+        "organizations in it that day under their parents of that day, their posts, and the memberships current "
+        "that day (404 on a day the system was not open).",
+        parameters=[AS_IT_STOOD],
+        responses={200: OpenApiTypes.OBJECT, 400: bad_parameters(BAD_DATE), 404: SYSTEM_NOT_FOUND},
     )
     @action(detail=True, renderer_classes=[JSONRenderer])
     def popolo(self, request, code=None):
-        return Response(export.popolo(self.get_object()))
+        root = self.get_object()
+        return Response(export.popolo(root, self._on_day(root)))
+
+    def _on_day(self, root) -> export.OnDay | None:
+        """The system on ``?date=`` (none: its whole tree today); a 404 naming when it existed if not open then."""
+        return export.on_day(root, params.optional_date(self.request, "date"), self._version())
+
+    def _open_root(self, code: str, date: datetime.date):
+        """The system with ``code``, which must be open on ``date`` (else a 404 saying when it existed)."""
+        if not can_match(code):
+            raise NotFound("No system has that code.")
+        root = generics.get_object_or_404(self.get_queryset().only("pk", "tree_id"), code=code)
+        closed = system_not_open(root.pk, date, version=self._version())
+        if closed:
+            raise NotFound(closed)
+        return root
 
     @extend_schema(
         summary="A system's governance file (YAML; JSON with ?format=json)",
         description="The file `manage.py load_governance` reads (DESIGN.md): the system, its governance-kept "
         "organisations (not the ODS-imported PCNs and practices), every seat on its bodies and every appointment. "
-        "Loading it into this database changes nothing.",
-        parameters=[OpenApiParameter("format", str, enum=["yaml", "json"], description="Default yaml.")],
+        "Loading it into this database changes nothing. With `date`, the system as it stood that day: its "
+        "organisations under their parents of that day, their seats and the holders of that day.",
+        parameters=[OpenApiParameter("format", str, enum=["yaml", "json"], description="Default yaml."), AS_IT_STOOD],
         responses={
             (200, "application/yaml"): OpenApiTypes.OBJECT,  # the same object as the JSON, written as YAML
             (200, "application/json"): OpenApiTypes.OBJECT,
+            (400, "application/json"): bad_parameters(BAD_DATE),
             (404, "application/json"): SYSTEM_NOT_FOUND,
         },
     )
     @action(detail=True, renderer_classes=[YAMLRenderer, JSONRenderer])
     def governance(self, request, code=None):
         root = self.get_object()
-        response = Response(export.governance_file(root))
+        response = Response(export.governance_file(root, self._on_day(root)))
         response["Content-Disposition"] = f'inline; filename="{root.code}.{request.accepted_renderer.format}"'
         return response
 
@@ -480,9 +551,7 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
     @action(detail=True, renderer_classes=[JSONRenderer])
     def summary(self, request, code=None):
         date = params.as_of(request)
-        if not can_match(code):
-            raise NotFound("No system has that code.")
-        root = generics.get_object_or_404(self.get_queryset().only("pk", "tree_id"), code=code)
+        root = self._open_root(code, date)
         return Response(voice.summarise(cached_graph(root.pk, date, self._version())))
 
     @extend_schema(
@@ -498,9 +567,7 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
     @action(detail=True, renderer_classes=[JSONRenderer])
     def composition(self, request, code=None):
         date = params.as_of(request)
-        if not can_match(code):
-            raise NotFound("No system has that code.")
-        root = generics.get_object_or_404(self.get_queryset().only("pk", "tree_id"), code=code)
+        root = self._open_root(code, date)
         return Response(composition.composition(cached_graph(root.pk, date, self._version())))
 
     @extend_schema(

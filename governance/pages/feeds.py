@@ -5,6 +5,7 @@ are the day the change took effect (midnight UTC), its link the page showing it 
 """
 
 import datetime
+from typing import NamedTuple
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
@@ -12,8 +13,16 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from governance.caching.pages import data_version
 from governance.models import Organisation
 from governance.reading.changes import Change, recent_changes
+
+
+class Subject(NamedTuple):
+    """What a feed is of: one system (None: every one), read in the request's data version."""
+
+    system: Organisation | None
+    version: str
 
 
 def _midnight(date: datetime.date) -> datetime.datetime:
@@ -28,13 +37,13 @@ class ChangesFeed(Feed):
     subtitle = "Appointments started and ended, seats added or fallen vacant, organisations opened and closed."
 
     def get_object(self, request, *args, **kwargs):
-        return None
+        return Subject(None, data_version(request).key)
 
     def link(self, obj):
         return reverse("governance:home")
 
     def items(self, obj) -> list[Change]:
-        return recent_changes(obj.tree_id if obj else None)
+        return recent_changes(obj.system.pk if obj.system else None, version=obj.version)
 
     def item_title(self, item: Change) -> str:
         return item.title
@@ -67,10 +76,10 @@ class SystemChangesFeed(ChangesFeed):
         system = get_object_or_404(Organisation, code=code)
         if system.parent_id is not None:
             raise Http404("Feeds are per system: use the ICB's code.")
-        return system
+        return Subject(system, data_version(request).key)
 
     def title(self, obj):
-        return f"icsmap: what changed in {obj.name}"
+        return f"icsmap: what changed in {obj.system.name}"
 
     def link(self, obj):
-        return reverse("governance:organisation", args=[obj.code])
+        return reverse("governance:organisation", args=[obj.system.code])

@@ -56,10 +56,11 @@ def home(request):
         return _bad_date(request, error)
     today = timezone.localdate()
     query = " ".join(request.GET.get("q", "").split())
-    organisations, more_organisations = directory.search_organisations(query, today)
+    version = data_version(request).key
+    organisations, more_organisations = directory.search_organisations(query, today, version=version)
     postcode = search.postcode_summary(query, organisations)
     people, more_people = directory.search_people(query)
-    regions = directory.systems_by_region(date, data_version(request).key)
+    regions = directory.systems_by_region(date, version)
     context = {
         "query": query,
         "organisations": organisations,
@@ -133,7 +134,7 @@ def organisation_detail(request, code):
     """Any organisation: breadcrumb, ladder, seats, contents; an ICB's page is its system page."""
     if not can_match(code):
         raise Http404("No organisation has that code.")
-    org = get_object_or_404(Organisation.objects.select_related("parent", "sub_icb"), code=code)
+    org = get_object_or_404(Organisation, code=code)
     try:
         date = _as_of(request)
     except dates.BadDate as error:
@@ -145,6 +146,7 @@ def organisation_detail(request, code):
     is_body = org.is_body
     today = timezone.localdate()
     lineage = successions.lineage(org)
+    ancestors = structure.ancestors(org, date, version=version)  # the structure of ``date``, not today's tree
     context = {
         "org": org,
         "date": date,
@@ -156,20 +158,23 @@ def organisation_detail(request, code):
         "is_system": is_system,
         "is_body": is_body,
         "open": org.pk in graph.nodes,
+        "open_that_day": org.is_active_on(date),  # open, though perhaps in no open system
         **_open_or_closed(org, date, None if org.pk in graph.nodes else _not_open(org, date, england), england),
         "system": graph.root,
         "provenance": graph.provenance,
         "provenances": [_provenance(graph)] if graph.root else [],
-        "ancestors": org.get_ancestors(),
+        "ancestors": ancestors,
+        "parent": ancestors[-1] if ancestors else None,
+        "own_sub_icb": structure.own_sub_icb(org, date, version=version),
         "show_counts": org.kind not in (Kind.PCN, Kind.PRACTICE),  # nothing below a PCN's practices
-        "child_counts": structure.child_counts(org, date),
+        "child_counts": structure.child_counts(org, date, version=version),
         "represented_by": structure.seats_with_holders(Seat.objects.filter(represents=org), date),
     }
     if is_system:
         layers = voice.body_layers(graph)
         context["summary"] = voice.summarise(graph)
         context["composition"] = composition.composition(graph)
-        context["to_fill"] = structure.seats_to_fill(graph, org.tree_id) if graph.top_board else None
+        context["to_fill"] = structure.seats_to_fill(graph) if graph.top_board else None
         context["governance_tree"] = structure.governance_tree(graph, layers)
         exclude = (Kind.PLACE, *BODY_KINDS)
     else:
@@ -190,8 +195,9 @@ def organisation_detail(request, code):
         context["seat_tally"] = structure.tally(seats)
         context["is_top_board"] = graph.top_board is not None and graph.top_board.pk == org.pk
     elif not is_system:  # a system's boards are in its governance tree
-        context["boards"] = structure.boards_with_seats(org, date)
-    context["children"] = structure.children_page(org, date, request.GET.get("page"), exclude_kinds=exclude)
+        context["boards"] = structure.boards_with_seats(org, date, version=version)
+    page = request.GET.get("page")
+    context["children"] = structure.children_page(org, date, page, exclude_kinds=exclude, version=version)
     return render(request, "governance/organisation.html", context)
 
 
@@ -250,7 +256,8 @@ def person_detail(request, pk):
         date = _as_of(request)
     except dates.BadDate as error:
         return _bad_date(request, error)
-    return render(request, "governance/person.html", {"person": person, "date": date, **person_record(person, date)})
+    record = person_record(person, date, version=data_version(request).key)
+    return render(request, "governance/person.html", {"person": person, "date": date, **record})
 
 
 @cached_page
@@ -261,7 +268,8 @@ def compare(request):
     except dates.BadDate as error:
         return _bad_date(request, error)
     sort = request.GET.get("sort")
-    context = {**comparison.compare_systems(date, sort), "date": date, "keep": {"sort": sort} if sort else {}}
+    found = comparison.compare_systems(date, sort, version=data_version(request).key)
+    context = {**found, "date": date, "keep": {"sort": sort} if sort else {}}
     return render(request, "governance/compare.html", context)
 
 

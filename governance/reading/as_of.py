@@ -169,6 +169,60 @@ class Structure:
         """The system ``pk`` was in on ``date``; if in none, the root of its tree today."""
         return self.system_on(pk, date) or self.tree_root(pk)
 
+    def day_seen(self, pk: int, date: datetime.date) -> datetime.date:
+        """The day on which ``pk`` is placed when asked about ``date``: ``date`` while it was open;
+        its last day once it had closed; its first day before it opened.
+
+        A closed practice is shown where it was on its last day (as today's tree keeps it).
+        """
+        unit = self.units[pk]
+        if unit.closed is not None and unit.closed < date:
+            return unit.closed
+        if unit.opened is not None and unit.opened > date:
+            return unit.opened
+        return date
+
+    def placed_on(self, pk: int, date: datetime.date) -> tuple[int | None, int | None]:
+        """(parent, system) of ``pk`` as shown for ``date``: on its ``day_seen``; a system is its own."""
+        day = self.day_seen(pk, date)
+        return self.parent_on(pk, day), self.system_on(pk, day)
+
+    def ancestors_on(self, pk: int, date: datetime.date) -> list[int]:
+        """The parents of ``pk`` on its ``day_seen`` of ``date``, its root first (empty for a root, or in nothing)."""
+        day = self.day_seen(pk, date)
+        chain: list[int] = []
+        node = self.parent_on(pk, day)
+        while node is not None and node not in chain and len(chain) < MAX_DEPTH:
+            chain.append(node)
+            node = self.parent_on(node, day)
+        return chain[::-1]
+
+    def children_on(self, pk: int, date: datetime.date, *, closed: bool = False) -> list[int]:
+        """The organisations directly under ``pk`` on ``date``: those open that day whose parent that day
+        is ``pk``; with ``closed``, also those closed by then whose parent on their last day was ``pk``.
+
+        Never those not yet open. In no particular order.
+        """
+        children = []
+        for child in self.children_ever.get(pk, ()):
+            unit = self.units[child]
+            if unit.opened is not None and unit.opened > date:
+                continue
+            if unit.closed is not None and unit.closed < date:
+                if closed and self.parent_on(child, unit.closed) == pk:
+                    children.append(child)
+            elif self.parent_on(child, date) == pk:
+                children.append(child)
+        return children
+
+    def link_parent_on(self, pk: int, relation: str, date: datetime.date) -> int | None:
+        """The parent of ``pk``'s link of ``relation`` in force on ``date``, or None."""
+        return next((s.parent for s in self.spans.get(pk, ()) if s.relation == relation and s.holds_on(date)), None)
+
+    def ever_under(self, system: int) -> frozenset[int]:
+        """Every organisation that is, was or will be in ``system`` on some day (a superset: check the day)."""
+        return self._ever_under(system)
+
     # --- one system ---------------------------------------------------------------------
 
     def _ever_under(self, system: int) -> frozenset[int]:

@@ -14,9 +14,11 @@ The newest few, for a feed reader. A period's whole account, the structure's cha
 it (PCN moves, units joining and leaving, successions), is ``timeline``; what was written to
 the database, and when, is ``governance.domain.history.changes_since``.
 
-Only changes that have taken effect by ``until`` (default today) are listed. A fixed number
-of queries (six), whatever the number of changes: each source is read newest first and cut
-at ``limit``.
+Only changes that have taken effect by ``until`` (default today) are listed. A system's changes
+are those of the organisations and bodies that were in it on the day of the change (``Scope``):
+a practice that closed in 2025 in NHS Mid and South Essex is in that system's feed, not its
+successor's. A fixed number of queries (six, and England's structure once per data version),
+whatever the number of changes: each source is read newest first until ``limit`` are found.
 """
 
 import datetime
@@ -27,6 +29,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from governance.models import Appointment, Organisation, Seat
+from governance.reading import as_of
 
 FEED_LIMIT = 50
 ONE_DAY = datetime.timedelta(days=1)
@@ -44,18 +47,55 @@ class Change:
     key: str  # unique and stable: the feed entry's id
 
 
-def _scope(tree_id: int | None, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}tree_id": tree_id}) if tree_id is not None else Q()
+class Scope:
+    """Which changes belong to a system: those of organisations (and bodies) that were in it on the day.
+
+    A practice's closing belongs to the system it was in on its last day, an appointment to the
+    system its body was in on that day: the structure of the day (``as_of``), not today's tree.
+    Without a system, every change.
+    """
+
+    def __init__(self, system: int | None, structure: as_of.Structure | None):
+        self.system = system
+        self.structure = structure
+        self.candidates = list(structure.ever_under(system)) if system is not None else None
+
+    def filter(self, field: str) -> Q:
+        """Rows whose ``field`` is an organisation ever in the system (a superset; ``holds`` checks the day)."""
+        return Q(**{f"{field}__in": self.candidates}) if self.system is not None else Q()
+
+    def holds(self, pk: int, day: datetime.date) -> bool:
+        """Whether organisation ``pk`` was in the system on ``day``."""
+        return self.system is None or self.structure.system_on(pk, day) == self.system
+
+    def first(self, rows, limit: int, pk_day) -> list:
+        """The first ``limit`` of ``rows`` (newest first) that belong to the system; ``pk_day(row)``: whose, which day.
+
+        One query: the rows are read in order until enough are found.
+        """
+        if self.system is None:
+            return list(rows[:limit])
+        found = []
+        for row in rows.iterator(chunk_size=max(limit, 100)):
+            if self.holds(*pk_day(row)):
+                found.append(row)
+                if len(found) == limit:
+                    break
+        return found
 
 
-def _appointment_changes(tree_id: int | None, until: datetime.date, limit: int) -> list[Change]:
-    scope = _scope(tree_id, "seat__body__")
+def _appointment_changes(scope: Scope, until: datetime.date, limit: int) -> list[Change]:
+    body = scope.filter("seat__body")
     related = ("seat__body", "person")
-    started = list(
-        Appointment.objects.filter(scope, start__lte=until).select_related(*related).order_by("-start", "-pk")[:limit]
+    started = scope.first(
+        Appointment.objects.filter(body, start__lte=until).select_related(*related).order_by("-start", "-pk"),
+        limit,
+        lambda a: (a.seat.body_id, a.start),
     )
-    ended = list(
-        Appointment.objects.filter(scope, end__lt=until).select_related(*related).order_by("-end", "-pk")[:limit]
+    ended = scope.first(
+        Appointment.objects.filter(body, end__lt=until).select_related(*related).order_by("-end", "-pk"),
+        limit,
+        lambda a: (a.seat.body_id, a.end),
     )
     # Who held the seats of the ended appointments the day after (one query): no one means vacant.
     others: dict[int, list[Appointment]] = {}
@@ -101,16 +141,16 @@ def _appointment_changes(tree_id: int | None, until: datetime.date, limit: int) 
     return changes
 
 
-def _seat_changes(tree_id: int | None, until: datetime.date, limit: int) -> list[Change]:
+def _seat_changes(scope: Scope, until: datetime.date, limit: int) -> list[Change]:
     created = (
-        Seat.history.filter(_scope(tree_id, "body__"), history_type="+")
+        Seat.history.filter(scope.filter("body_id"), history_type="+")
         .annotate(created_on=TruncDate("history_date"))
         .exclude(Exists(Appointment.objects.filter(seat_id=OuterRef("id"), start__lt=OuterRef("created_on"))))
         .order_by("-history_date", "-history_id")
-        .values("id", "label", "history_date", "body__code", "body__name")
+        .values("id", "label", "history_date", "body_id", "body__code", "body__name")
     )
     changes = []
-    for row in created[:limit]:
+    for row in scope.first(created, limit, lambda row: (row["body_id"], timezone.localdate(row["history_date"]))):
         day = timezone.localdate(row["history_date"])
         if day <= until:
             changes.append(
@@ -126,11 +166,13 @@ def _seat_changes(tree_id: int | None, until: datetime.date, limit: int) -> list
     return changes
 
 
-def _structure_changes(tree_id: int | None, until: datetime.date, limit: int) -> list[Change]:
-    scope = _scope(tree_id)
+def _structure_changes(scope: Scope, until: datetime.date, limit: int) -> list[Change]:
     fields = ("pk", "code", "name", "kind", "opened", "closed")
-    opened = Organisation.objects.filter(scope, opened__lte=until).order_by("-opened", "-pk").only(*fields)
-    closed = Organisation.objects.filter(scope, closed__lt=until).order_by("-closed", "-pk").only(*fields)
+    ours = scope.filter("pk")
+    opened = Organisation.objects.filter(ours, opened__lte=until).order_by("-opened", "-pk").only(*fields)
+    closed = Organisation.objects.filter(ours, closed__lt=until).order_by("-closed", "-pk").only(*fields)
+    opened = scope.first(opened, limit, lambda org: (org.pk, org.opened))
+    closed = scope.first(closed, limit, lambda org: (org.pk, org.closed))  # where it was on its last day
     changes = [
         Change(
             "opened",
@@ -140,7 +182,7 @@ def _structure_changes(tree_id: int | None, until: datetime.date, limit: int) ->
             org.code,
             f"organisation-{org.pk}-opened",
         )
-        for org in opened[:limit]
+        for org in opened
     ]
     changes += [
         Change(
@@ -151,21 +193,30 @@ def _structure_changes(tree_id: int | None, until: datetime.date, limit: int) ->
             org.code,
             f"organisation-{org.pk}-closed",
         )
-        for org in closed[:limit]
+        for org in closed
     ]
     return changes
 
 
-def recent_changes(tree_id: int | None = None, until: datetime.date | None = None, limit: int = FEED_LIMIT):
-    """The ``limit`` newest changes of the system with ``tree_id`` (None: every system) by ``until``.
+def recent_changes(
+    system: int | None = None,
+    until: datetime.date | None = None,
+    limit: int = FEED_LIMIT,
+    *,
+    version: str | None = None,
+):
+    """The ``limit`` newest changes by ``until`` of the system (ICB pk) ``system`` (None: every system).
 
-    Newest first; on one day, in the order of the module docstring's list.
+    A change belongs to the system its organisation (or body) was in on the day (``Scope``), in
+    England's structure (``as_of``, remembered per data ``version``). Newest first; on one day,
+    in the order of the module docstring's list.
     """
     until = until or timezone.localdate()
+    scope = Scope(system, as_of.england(version) if system is not None else None)
     changes = [
-        *_appointment_changes(tree_id, until, limit),
-        *_seat_changes(tree_id, until, limit),
-        *_structure_changes(tree_id, until, limit),
+        *_appointment_changes(scope, until, limit),
+        *_seat_changes(scope, until, limit),
+        *_structure_changes(scope, until, limit),
     ]
     order = ["appointed", "left", "vacant", "seat_created", "opened", "closed"]
     changes.sort(key=lambda c: (-c.date.toordinal(), order.index(c.kind), c.key))

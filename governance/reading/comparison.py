@@ -1,8 +1,8 @@
 """Systems side by side: how far practices stand from the board, and how whole the chains are.
 
-``compare_systems(date, sort)`` returns one plain row per system (ICB) in a fixed number
-of queries: the roots, then the graphs of every system with governance recorded,
-loaded together (``paths.load_graphs``).
+``compare_systems(date, sort)`` returns one plain row per system (ICB) open on the date, in a
+fixed number of queries: the roots, then the graphs of that day of every system with governance
+recorded (``paths.cached_graphs``: England's structure of that day, ``as_of``).
 """
 
 import datetime
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from governance.domain.composition import MET, composition
 from governance.models import Organisation
-from governance.reading.paths import load_graphs
+from governance.reading.paths import cached_graphs
 from governance.reading.voice import summarise
 
 
@@ -92,8 +92,9 @@ def _sorted(rows: list[dict], key: str, descending: bool) -> list[dict]:
     return sorted(present, key=lambda r: r[key], reverse=descending) + missing
 
 
-def compare_systems(date: datetime.date, sort: str | None = None) -> dict:
-    """Every system's row at ``date``, sorted by ``sort`` (a column key, ``-`` first for descending).
+def compare_systems(date: datetime.date, sort: str | None = None, *, version: str | None = None) -> dict:
+    """The row at ``date`` of every system open that day, in the structure of that day, sorted by ``sort``
+    (a column key, ``-`` first for descending). Given the data ``version``, the graphs come from the cache.
 
     Returns ``{"date", "sort", "descending", "columns": [{"key", "label", "aria_sort",
     "next_sort"}], "rows": [{"code", "name", "region", "governance", "median_distance",
@@ -107,10 +108,11 @@ def compare_systems(date: datetime.date, sort: str | None = None) -> dict:
     key, descending = parse_sort(sort)
     roots = list(
         Organisation.objects.filter(parent__isnull=True)
+        .open_on(date)
         .order_by("name")
-        .values("pk", "tree_id", "code", "name", "region", "top_board_id")
+        .values("pk", "code", "name", "region", "top_board_id")
     )
-    graphs = load_graphs([r["pk"] for r in roots if r["top_board_id"]], date)
+    graphs = cached_graphs([r["pk"] for r in roots if r["top_board_id"]], date, version)
     rows = []
     for root in roots:
         graph = graphs.get(root["pk"])

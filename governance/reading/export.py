@@ -13,6 +13,11 @@ a seat representing a PCN) loads where the ODS data is loaded.
 (https://www.popoloproject.com/): organizations (the whole tree), posts (seats),
 persons and memberships (appointments).
 
+Both take an optional day (``on_day``): the system as it stood that day, in the structure of
+that day (``governance.reading.as_of``): the organisations in it that day under their parents
+of that day, the seats on its bodies, and the holders of that day. Without one, today's whole
+tree and every appointment, past and present (the file that loads back unchanged).
+
 Both read a system in a fixed number of queries, whatever its size. Their order does
 not depend on tree positions: organisations parent first, bodies before units, by code;
 seats by body, in the order they were made (which loading a file keeps); holders by date.
@@ -26,6 +31,7 @@ import yaml
 
 from governance.ingest.governance_file.parse import HOLDERS_UNKNOWN
 from governance.models import BODY_KINDS, Appointment, Coverage, Kind, Organisation, Seat, Source
+from governance.reading import as_of, paths
 
 
 class _Row(NamedTuple):
@@ -40,14 +46,44 @@ class _Row(NamedTuple):
     postcode: str
 
 
-def _tree(root: Organisation) -> list[_Row]:
-    """The system's organisations, each after its parent; bodies before units among siblings, then by code."""
+class OnDay(NamedTuple):
+    """A system as it stood on ``date``: its organisations that day, each with its parent that day."""
+
+    date: datetime.date
+    members: dict[int, int | None]
+
+
+def on_day(root: Organisation, date: datetime.date | None, version: str | None = None) -> OnDay | None:
+    """``root``'s system on ``date`` (None: no date, the whole tree of today); ``SystemNotOpen`` on a day it was closed.
+
+    The structure of that date (``governance.reading.as_of``, remembered per data ``version``).
+    """
+    if date is None:
+        return None
+    closed = paths.system_not_open(root.pk, date, version=version)
+    if closed:
+        raise paths.SystemNotOpen(closed)
+    return OnDay(date, as_of.england(version).members_on(root.pk, date))
+
+
+def _tree(root: Organisation, on: OnDay | None = None) -> list[_Row]:
+    """The system's organisations, each after its parent; bodies before units among siblings, then by code.
+
+    ``on``: those of that day, under their parents of that day; else today's whole tree.
+    """
+    chosen = (
+        Organisation.objects.filter(pk__in=list(on.members))
+        if on
+        else Organisation.objects.filter(tree_id=root.tree_id)
+    )
     rows = [
         _Row(*values)
-        for values in Organisation.objects.filter(tree_id=root.tree_id)
-        .order_by()
-        .values_list("pk", "code", "name", "kind", "parent_id", "source", "opened", "closed", "postcode")
+        for values in chosen.order_by().values_list(
+            "pk", "code", "name", "kind", "parent_id", "source", "opened", "closed", "postcode"
+        )
     ]
+    if on:
+        rows = [row._replace(parent_id=on.members[row.pk]) for row in rows]
     children: dict[int | None, list[_Row]] = defaultdict(list)
     for row in rows:
         children[row.parent_id].append(row)
@@ -62,11 +98,15 @@ def _tree(root: Organisation) -> list[_Row]:
     return ordered
 
 
-def _seats(root: Organisation, order: dict[int, int]) -> list[dict]:
+def _seats(root: Organisation, rows: list[_Row], on: OnDay | None = None) -> list[dict]:
+    """The seats on the system's bodies (``on`` a day: its bodies that day), grouped by body in ``rows``' order."""
+    order = {row.pk: i for i, row in enumerate(rows)}
+    if on:
+        chosen = Seat.objects.filter(body__in=[row.pk for row in rows if row.kind in BODY_KINDS])
+    else:
+        chosen = Seat.objects.filter(body__tree_id=root.tree_id)
     seats = list(
-        Seat.objects.filter(body__tree_id=root.tree_id)
-        .order_by()
-        .values(
+        chosen.order_by().values(
             "pk",
             "body_id",
             "body__code",
@@ -87,12 +127,15 @@ def _seats(root: Organisation, order: dict[int, int]) -> list[dict]:
     return seats
 
 
-def _appointments(root: Organisation) -> dict[int, list[dict]]:
+def _appointments(root: Organisation, seats: list[dict], on: OnDay | None = None) -> dict[int, list[dict]]:
+    """Every appointment to the system's seats, past and present; ``on`` a day, those current that day."""
     by_seat: dict[int, list[dict]] = defaultdict(list)
-    rows = (
-        Appointment.objects.filter(seat__body__tree_id=root.tree_id)
-        .order_by("start", "person__name", "pk")
-        .values("pk", "seat_id", "person_id", "person__name", "start", "end", "term_ends", "source")
+    if on:
+        chosen = Appointment.objects.current_on(on.date).filter(seat__in=[seat["pk"] for seat in seats])
+    else:
+        chosen = Appointment.objects.filter(seat__body__tree_id=root.tree_id)
+    rows = chosen.order_by("start", "person__name", "pk").values(
+        "pk", "seat_id", "person_id", "person__name", "start", "end", "term_ends", "source"
     )
     for row in rows:
         by_seat[row["seat_id"]].append(row)
@@ -116,14 +159,16 @@ def system_entry(root: Organisation, *, region: bool = True) -> dict:
     return system
 
 
-def governance_file(root: Organisation) -> dict:
+def governance_file(root: Organisation, on: OnDay | None = None) -> dict:
     """The governance file of the system whose root is ``root``, as data (dates as ``datetime.date``).
 
     Four queries (five when the system has an LMC: its ``covers``). Loading it
     (``load_governance``) reproduces the system's governance; keys at their defaults
-    (``max_holders: 1``, empty ``opened``…) are left out.
+    (``max_holders: 1``, empty ``opened``…) are left out. ``on`` a day (``on_day``): the
+    system as it stood that day, its organisations, their parents and seats that day and the
+    holders of that day.
     """
-    rows = _tree(root)
+    rows = _tree(root, on)
     codes = {row.pk: row.code for row in rows}
     data: dict = {"system": system_entry(root)}
     if root.top_board_id is not None:
@@ -132,8 +177,8 @@ def governance_file(root: Organisation) -> dict:
     data["organisations"] = [
         _organisation(row, codes, covers.get(row.pk)) for row in rows if row.pk != root.pk and _kept(row)
     ]
-    appointments = _appointments(root)
-    seats = _seats(root, {row.pk: i for i, row in enumerate(rows)})
+    seats = _seats(root, rows, on)
+    appointments = _appointments(root, seats, on)
     data["seats"] = [_seat(seat, appointments.get(seat["pk"], [])) for seat in seats]
     return data
 
@@ -224,14 +269,16 @@ def _source(text: str) -> dict:
     return {"url": text} if text.startswith(("http://", "https://")) else {"note": text}
 
 
-def popolo(root: Organisation) -> dict:
+def popolo(root: Organisation, on: OnDay | None = None) -> dict:
     """The system whose root is ``root`` in Popolo's terms: organizations, posts, persons, memberships.
 
     Organizations are the whole tree (``classification`` is the kind); posts are seats, with
     what Popolo has no field for (what a seat represents, how it is filled) under ``extras``;
-    memberships are appointments, past and present. Three queries.
+    memberships are appointments, past and present. Three queries. ``on`` a day (``on_day``):
+    the organizations of that day under their parents of that day, their posts, and the
+    memberships current that day.
     """
-    rows = _tree(root)
+    rows = _tree(root, on)
     codes = {row.pk: row.code for row in rows}
     organizations = []
     for row in rows:
@@ -241,7 +288,7 @@ def popolo(root: Organisation) -> dict:
         if row.closed:
             entry["dissolution_date"] = row.closed.isoformat()
         organizations.append(entry)
-    seats = _seats(root, {row.pk: i for i, row in enumerate(rows)})
+    seats = _seats(root, rows, on)
     posts = [
         {
             "id": f"seat-{seat['pk']}",
@@ -261,7 +308,7 @@ def popolo(root: Organisation) -> dict:
         }
         for seat in seats
     ]
-    appointments = _appointments(root)
+    appointments = _appointments(root, seats, on)
     persons: dict[int, dict] = {}
     memberships = []
     for seat in seats:

@@ -304,6 +304,11 @@ def system_on(org: Organisation, date: datetime.date, structure: as_of.Structure
     system = structure.system_on(org.pk, date)
     if system is not None and structure.is_open(system, date):
         return system
+    raise SystemNotOpen(_outside(org, date, structure, system))
+
+
+def _outside(org: Organisation, date: datetime.date, structure: as_of.Structure, system: int | None) -> str:
+    """Why ``org`` was in no open system on ``date`` (``system``: the one it was in, closed that day, if any)."""
     today = timezone.localdate()
     first = structure.first_opening()
     if first is not None and date < first:
@@ -313,13 +318,32 @@ def system_on(org: Organisation, date: datetime.date, structure: as_of.Structure
         other = system or structure.system_on(org.pk, min(org.closed or today, today))
         then = None
     if other is None:
-        raise SystemNotOpen(f"{org.name} ({org.code}) was in no integrated care system on {date}.")
+        return f"{org.name} ({org.code}) was in no integrated care system on {date}."
     unit = structure.units[other]
     existed = f"its system, {unit.name} ({unit.code}), {structure.when_open(other)}"
-    raise SystemNotOpen(
-        f"{org.name} ({org.code}) was in no open integrated care system on {date}: "
-        + (f"{then}; {existed}." if then else f"{existed}.")
+    return f"{org.name} ({org.code}) was in no open integrated care system on {date}: " + (
+        f"{then}; {existed}." if then else f"{existed}."
     )
+
+
+def outside_systems(organisations, date: datetime.date, *, version: str | None = None) -> list[str]:
+    """For each of ``organisations`` that was in no open system on ``date``, why (``SystemNotOpen``'s message)."""
+    structure = as_of.england(version)
+    found = []
+    for org in organisations:
+        system = structure.system_on(org.pk, date)
+        if system is None or not structure.is_open(system, date):
+            found.append(_outside(org, date, structure, system))
+    return found
+
+
+def system_not_open(system: int, date: datetime.date, *, version: str | None = None) -> str | None:
+    """Why the system (ICB pk) ``system`` has no paths on ``date`` (not open that day), or None when it was open."""
+    structure = as_of.england(version)
+    if structure.is_open(system, date):
+        return None
+    unit = structure.units[system]
+    return f"{unit.name} ({unit.code}) was not open on {date}: the system {structure.when_open(system)}."
 
 
 def representation_path(code: str, date: datetime.date | None = None, *, version: str | None = None) -> dict:
@@ -349,6 +373,16 @@ def cached_graph(system: int, date: datetime.date, version: str) -> "SystemGraph
     if key == datetime.date.min:  # nothing in the system had begun: nothing worth keeping
         return SystemGraph.load(system, date, version=version)
     return _graph_at_change(system, key, version).on(date)
+
+
+def cached_graphs(
+    systems, date: datetime.date, version: str | None = None, *, structure: as_of.Structure | None = None
+) -> dict[int, "SystemGraph"]:
+    """The graphs of the ``systems`` (ICB pks) on ``date``, by pk: each from the cache given the data
+    ``version`` (``cached_graph``), else all loaded together (``load_graphs``, from ``structure`` if given)."""
+    if version is None:
+        return load_graphs(systems, date, structure=structure)
+    return {system: cached_graph(system, date, version) for system in set(systems)}
 
 
 def graph_for(pk: int, date: datetime.date, version: str) -> "SystemGraph":

@@ -11,15 +11,16 @@ import datetime
 
 from governance.models import Person
 from governance.reading import as_of
-from governance.reading.paths import load_graphs
+from governance.reading.paths import cached_graphs
 
 
 def _is_link(source: str) -> bool:
     return source.startswith(("https://", "http://"))
 
 
-def person_record(person: Person, date: datetime.date) -> dict:
-    """``person``'s seats (newest first) and interlocks at ``date``, as plain data (four queries).
+def person_record(person: Person, date: datetime.date, *, version: str | None = None) -> dict:
+    """``person``'s seats (newest first) and interlocks at ``date``, as plain data (one query, and
+    England's structure in four: once per data ``version`` when given).
 
     ``{"appointments": [{"seat", "role", "selection", "body", "represents", "sector",
     "system", "from", "to", "status" ("current"/"ended"/"future"), "source",
@@ -30,7 +31,7 @@ def person_record(person: Person, date: datetime.date) -> dict:
     appointments = list(
         person.appointments.select_related("seat__body", "seat__represents").order_by("-start", "seat__label")
     )
-    graphs = _graphs_of_bodies(appointments, date)
+    graphs = _graphs_of_bodies(appointments, date, version)
     rows = []
     for a in appointments:
         graph = graphs[a.seat.body_id]
@@ -71,22 +72,25 @@ def person_record(person: Person, date: datetime.date) -> dict:
     }
 
 
-def current_interlocks(person: Person, date: datetime.date) -> list[dict]:
-    """``person``'s interlocks at ``date`` (as ``person_record``'s), for the API (four queries)."""
+def current_interlocks(person: Person, date: datetime.date, *, version: str | None = None) -> list[dict]:
+    """``person``'s interlocks at ``date`` (as ``person_record``'s), for the API (as ``person_record``)."""
     current = list(
         person.appointments.filter(start__lte=date)
         .exclude(end__lt=date)
         .select_related("seat__body", "seat__represents")
         .order_by("-start", "seat__label")
     )
-    return _interlocks(current, _graphs_of_bodies(current, date))
+    return _interlocks(current, _graphs_of_bodies(current, date, version))
 
 
-def _graphs_of_bodies(appointments, date: datetime.date) -> dict:
-    """Body pk → the graph of the system the body was in on ``date`` (or, if none, of its tree today)."""
-    structure = as_of.england()
+def _graphs_of_bodies(appointments, date: datetime.date, version: str | None = None) -> dict:
+    """Body pk → the graph of the system the body was in on ``date`` (or, if none, of its tree today).
+
+    England's structure is read once (remembered per data ``version`` when given), and the graphs from it.
+    """
+    structure = as_of.england(version)
     system_of = {a.seat.body_id: structure.system_or_root(a.seat.body_id, date) for a in appointments}
-    graphs = load_graphs(set(system_of.values()), date)
+    graphs = cached_graphs(set(system_of.values()), date, version, structure=structure)
     return {body: graphs[system] for body, system in system_of.items()}
 
 

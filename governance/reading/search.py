@@ -30,12 +30,12 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Concat, Lower, Replace
 
 from governance.domain.lookups import can_match
 from governance.models import Kind, Organisation
-from governance.reading import successions
+from governance.reading import as_of, successions
 
 SEARCH_LIMIT = 50
 
@@ -162,13 +162,17 @@ def _padded_name():
     return Concat(Value(" "), name, Value(" "))
 
 
-def search_organisations(text: str, date: datetime.date, limit: int = SEARCH_LIMIT) -> tuple[list[dict], bool]:
+def search_organisations(
+    text: str, date: datetime.date, limit: int = SEARCH_LIMIT, *, version: str | None = None
+) -> tuple[list[dict], bool]:
     """Organisations matching ``text``, ranked by the rules of the module docstring; and whether more matched.
 
     One query (two for a postcode's sector, one more when an organisation found had closed
-    by ``date``). Each result: ``code name kind kind_label postcode open opened closed parent
-    system rank match successors`` (``match``: how it matched, a value of ``CLOSENESS``;
-    ``successors``: a closed organisation's, as ``governance.reading.successions`` gives them).
+    by ``date``) beyond England's structure (``as_of``, remembered per data ``version``). Each
+    result: ``code name kind kind_label postcode open opened closed parent system rank match
+    successors`` (``match``: how it matched, a value of ``CLOSENESS``; ``parent`` and ``system``
+    (``code``, ``name``): those of ``date``, ``_placed``; ``successors``: a closed organisation's,
+    as ``governance.reading.successions`` gives them).
     """
     typed = read(text)
     if not typed.text or not can_match(typed.text):
@@ -189,7 +193,6 @@ def search_organisations(text: str, date: datetime.date, limit: int = SEARCH_LIM
         When(padded__startswith=f" {phrase} ", then=Value(NAME_PREFIX)),
         When(padded__contains=f" {phrase} ", then=Value(NAME_WORD)),
     ]
-    system = Organisation.objects.filter(tree_id=OuterRef("tree_id"), parent__isnull=True).order_by()
     rows = (
         Organisation.objects.filter(matches)
         .annotate(padded=_padded_name())
@@ -205,17 +208,17 @@ def search_organisations(text: str, date: datetime.date, limit: int = SEARCH_LIM
                 default=Value(OTHER_KINDS_RANK),
                 output_field=IntegerField(),
             ),
-            system_code=Subquery(system.values("code")[:1]),
-            system_name=Subquery(system.values("name")[:1]),
             sort_name=Lower("name"),
         )
-        .select_related("parent")
         .order_by("rank", "shut", "kind_rank", "sort_name", "code")[: limit + 1]
     )
     rows = list(rows)
     # A closed organisation names its successors (one more query, only when one is closed).
     closed = [org.pk for org in rows if org.closed is not None and org.closed < date]
     lineage = successions.lineages(closed) if closed else {}
+    structure = as_of.england(version)
+    if any(org.pk not in structure.units for org in rows):  # written since this process read that version
+        structure = as_of.england()
     results = [
         {
             "code": org.code,
@@ -226,8 +229,7 @@ def search_organisations(text: str, date: datetime.date, limit: int = SEARCH_LIM
             "open": not org.shut,
             "opened": org.opened,
             "closed": org.closed,
-            "parent": {"code": org.parent.code, "name": org.parent.name} if org.parent else None,
-            "system": {"code": org.system_code, "name": org.system_name} if org.parent_id else None,
+            **_placed(structure, org.pk, date),
             "rank": org.rank,
             "match": CLOSENESS[org.rank],
             "successors": lineage[org.pk]["successors"] if org.pk in lineage else [],
@@ -235,6 +237,19 @@ def search_organisations(text: str, date: datetime.date, limit: int = SEARCH_LIM
         for org in rows
     ]
     return results[:limit], len(results) > limit
+
+
+def _placed(structure: as_of.Structure, pk: int, date: datetime.date) -> dict:
+    """Where ``pk`` was on ``date`` (on its last day if closed by then): its parent and its system, if any.
+
+    A system (an ICB) is in none but itself, so its ``system`` is None.
+    """
+    parent, system = structure.placed_on(pk, date)
+    units = structure.units
+    return {
+        "parent": {"code": units[parent].code, "name": units[parent].name} if parent is not None else None,
+        "system": {"code": units[system].code, "name": units[system].name} if system not in (None, pk) else None,
+    }
 
 
 def postcode_summary(text: str, results: list[dict]) -> dict | None:

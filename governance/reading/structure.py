@@ -1,52 +1,97 @@
 """What an organisation page shows, as plain data: its contents, its seats, its ladder, its system's bodies.
 
-Every function costs a fixed number of queries (or none, when it works on a loaded
-``SystemGraph`` or a path already computed), whatever the size of the system.
+Everything is as of a date, in the structure of that date (``governance.reading.as_of``): the
+parents, children and bodies an organisation had that day, not today's tree. Every function
+costs a fixed number of queries (or none, when it works on a loaded ``SystemGraph``, on
+England's structure remembered for the data ``version``, or on a path already computed),
+whatever the size of the system.
 """
 
 import datetime
+from collections import Counter
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 
-from governance.models import BODY_KINDS, Appointment, Kind, Organisation, Seat, Sector, Selection
+from governance.models import BODY_KINDS, Appointment, Kind, Organisation, Relation, Seat, Sector, Selection
+from governance.reading import as_of
 from governance.reading.paths import VIA_TEXT, SystemGraph
 
 CHILDREN_PER_PAGE = 50
 
 
-def _count_below(kind: str, date: datetime.date) -> Coalesce:
-    """For each row, how many open organisations of ``kind`` lie below it in the tree (a correlated count)."""
-    below = (
-        Organisation.objects.open_on(date)
-        .filter(tree_id=OuterRef("tree_id"), lft__gt=OuterRef("lft"), rght__lt=OuterRef("rght"), kind=kind)
-        .order_by()
-        .values("tree_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(below, output_field=IntegerField()), 0)
+def _below(structure: as_of.Structure, pk: int, date: datetime.date, counts: dict) -> Counter:
+    """How many organisations of each kind are open on ``date`` anywhere below ``pk`` that day (memo: ``counts``)."""
+    if pk not in counts:
+        counts[pk] = Counter()  # a cycle, which the tree check reports, counts nothing twice
+        below = Counter()
+        for child in structure.children_on(pk, date):
+            below[structure.units[child].kind] += 1
+            below.update(_below(structure, child, date, counts))
+        counts[pk] = below
+    return counts[pk]
 
 
-def children_page(org: Organisation, date: datetime.date, page: str | None, exclude_kinds=()) -> Page:
-    """A page of ``org``'s direct children (open ones first, then by kind and name), each with
-    the PCNs and practices open below it (two queries: the count and the page)."""
-    children = (
-        org.get_children()
-        .exclude(kind__in=exclude_kinds)
-        .annotate(pcns=_count_below(Kind.PCN, date), practices=_count_below(Kind.PRACTICE, date))
-        .order_by("closed", "kind", "name")
-        .only("code", "name", "kind", "opened", "closed", "postcode", "tree_id", "lft", "rght")
-    )
-    return Paginator(children, CHILDREN_PER_PAGE).get_page(page)
+def children_page(
+    org: Organisation, date: datetime.date, page: str | None, exclude_kinds=(), *, version: str | None = None
+) -> Page:
+    """A page of ``org``'s direct children on ``date`` (open ones first, then those closed by then
+    whose last parent it was; by kind and name), each with the PCNs and practices open below it
+    that day (``pcns``, ``practices``). The structure of ``date`` (``as_of``); one query: the page's rows.
+    """
+    structure = as_of.england(version)
+    units = structure.units
+    children = [pk for pk in structure.children_on(org.pk, date, closed=True) if units[pk].kind not in exclude_kinds]
+    children.sort(key=lambda pk: (not units[pk].is_open_on(date), units[pk].kind, units[pk].name, units[pk].code))
+    found = Paginator(children, CHILDREN_PER_PAGE).get_page(page)
+    rows = Organisation.objects.only("code", "name", "kind", "opened", "closed", "postcode").in_bulk(found.object_list)
+    counts: dict = {}
+    found.object_list = [rows[pk] for pk in found.object_list if pk in rows]
+    for row in found.object_list:
+        below = _below(structure, row.pk, date, counts)
+        row.pcns, row.practices = below[Kind.PCN], below[Kind.PRACTICE]
+    return found
 
 
-def child_counts(org: Organisation, date: datetime.date) -> list[dict]:
-    """How many children of each kind ``org`` has open at ``date`` (one query)."""
+def child_counts(org: Organisation, date: datetime.date, *, version: str | None = None) -> list[dict]:
+    """How many children of each kind ``org`` has open at ``date``, in the structure of that date (no query)."""
     labels = dict(Kind.choices)
-    rows = org.get_children().open_on(date).values("kind").annotate(n=Count("pk")).order_by("kind")
-    return [{"kind": r["kind"], "label": labels.get(r["kind"], r["kind"]), "n": r["n"]} for r in rows]
+    structure = as_of.england(version)
+    counts = Counter(structure.units[pk].kind for pk in structure.children_on(org.pk, date))
+    return [{"kind": kind, "label": labels.get(kind, kind), "n": n} for kind, n in sorted(counts.items())]
+
+
+def ancestors(org: Organisation, date: datetime.date, *, version: str | None = None) -> list[dict]:
+    """``org``'s parents on ``date``, its system's root first (``code name kind``; no query).
+
+    A closed organisation is placed where it was on its last day, one not yet open on its first
+    (``as_of.Structure.day_seen``).
+    """
+    structure = as_of.england(version)
+    return [_unit_json(structure.units[pk]) for pk in structure.ancestors_on(org.pk, date)]
+
+
+def own_sub_icb(org: Organisation, date: datetime.date, *, version: str | None = None) -> dict | None:
+    """A practice's own sub-ICB location on ``date``, when it is not the place its PCN was in that day (no query).
+
+    Its link of that day (``Relation.PRACTICE_SUB_ICB``); for a practice without links, its ``sub_icb``.
+    """
+    if org.kind != Kind.PRACTICE:
+        return None
+    structure = as_of.england(version)
+    day = structure.day_seen(org.pk, date)
+    own = org.sub_icb_id
+    if structure.spans.get(org.pk):
+        own = structure.link_parent_on(org.pk, Relation.PRACTICE_SUB_ICB, day)
+    parent = structure.parent_on(org.pk, day)
+    network_place = structure.parent_on(parent, day) if parent is not None else None
+    if own is None or own in (parent, network_place):
+        return None
+    return _unit_json(structure.units[own])
+
+
+def _unit_json(unit: as_of.Unit) -> dict:
+    return {"code": unit.code, "name": unit.name, "kind": unit.kind}
 
 
 def _org_json(org: Organisation | None) -> dict | None:
@@ -102,17 +147,18 @@ def seats_with_holders(seats: QuerySet, date: datetime.date) -> list[dict]:
     ]
 
 
-def boards_with_seats(org: Organisation, date: datetime.date) -> list[dict]:
-    """The boards, committees and partnerships directly under ``org``, each with its seats (three queries)."""
-    bodies = list(org.get_children().open_on(date).filter(kind__in=BODY_KINDS).order_by("name"))
+def boards_with_seats(org: Organisation, date: datetime.date, *, version: str | None = None) -> list[dict]:
+    """The boards, committees and partnerships directly under ``org`` on ``date``, each with its seats (two queries)."""
+    structure = as_of.england(version)
+    bodies = sorted(
+        (structure.units[pk] for pk in structure.children_on(org.pk, date) if structure.units[pk].kind in BODY_KINDS),
+        key=lambda unit: (unit.name, unit.code),
+    )
     if not bodies:
         return []
-    seats = seats_with_holders(Seat.objects.filter(body__in=bodies), date)
+    seats = seats_with_holders(Seat.objects.filter(body__in=[body.pk for body in bodies]), date)
     return [
-        {
-            "organisation": _org_json(body),
-            "seats": [s for s in seats if s["body"]["code"] == body.code],
-        }
+        {"organisation": _unit_json(body), "seats": [s for s in seats if s["body"]["code"] == body.code]}
         for body in bodies
     ]
 
@@ -136,9 +182,9 @@ def tally(seats: list[dict]) -> dict:
 TERMS_AHEAD = datetime.timedelta(days=90)
 
 
-def seats_to_fill(graph: SystemGraph, tree_id: int) -> dict:
-    """What the system (``tree_id``, loaded as ``graph``) must fill soon: the seats vacant at the graph's
-    date, and the terms due to end within 90 days of it.
+def seats_to_fill(graph: SystemGraph) -> dict:
+    """What the system loaded as ``graph`` must fill soon: the seats vacant at the graph's date, and the
+    terms due to end within 90 days of it, on the bodies in the system that day.
 
     ``{"vacant": [{"label", "body"}], "terms_ending": [{"label", "body", "name", "person_id",
     "term_ends"}], "until": date}``. Vacant seats come from the loaded graph; the terms cost
@@ -146,6 +192,7 @@ def seats_to_fill(graph: SystemGraph, tree_id: int) -> dict:
     """
     date = graph.date
     until = date + TERMS_AHEAD
+    bodies = [pk for pk, node in graph.nodes.items() if node.kind in BODY_KINDS]
     vacant = [
         {"label": seat.label, "body": graph.nodes[seat.body_id].as_json()}
         for seat in graph.seats
@@ -153,14 +200,13 @@ def seats_to_fill(graph: SystemGraph, tree_id: int) -> dict:
     ]
     ending = (
         Appointment.objects.current_on(date)
-        .filter(seat__body__tree_id=tree_id, seat__holders_recorded=True, term_ends__range=(date, until))
+        .filter(seat__body__in=bodies, seat__holders_recorded=True, term_ends__range=(date, until))
         .order_by("term_ends", "seat__label")
         .values_list("seat__label", "seat__body_id", "person__name", "person_id", "term_ends")
     )
     terms = [
         {"label": label, "body": graph.nodes[body].as_json(), "name": name, "person_id": pk, "term_ends": ends}
-        for label, body, name, pk, ends in ending
-        if body in graph.nodes  # an open body
+        for label, body, name, pk, ends in (ending if bodies else ())
     ]
     vacant.sort(key=lambda seat: (seat["body"]["name"], seat["label"]))
     return {"vacant": vacant, "terms_ending": terms, "until": until}

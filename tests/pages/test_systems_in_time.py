@@ -217,7 +217,7 @@ def test_a_practice_on_a_day_its_system_was_not_open_says_when_the_system_existe
 
     words = text(page(client, "/organisations/F81001/", date="2022-06-30"))
 
-    assert "Not open on 30 June 2022" in words
+    assert "In no open system on 30 June 2022" in words  # open that day: only its system was not
     assert "integrated care boards were established on 1 July 2022" in words
     assert "its system, NHS Mid and South Essex (QH8), existed from 1 July 2022 to 31 March 2026" in words
     assert "System NHS Mid and South Essex" in text(page(client, "/organisations/F81001/", date="2026-03-31"))
