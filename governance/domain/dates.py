@@ -35,6 +35,11 @@ def parse_date(text: str) -> datetime.date:
         raise BadDate(text) from None
 
 
+def in_words(date: datetime.date) -> str:
+    """A date as people write it: 1 July 2022 (pages, messages, pictures alike)."""
+    return f"{date.day} {date:%B %Y}"
+
+
 def as_of(text: str | None) -> datetime.date:
     """An as-of date as given (surrounding spaces ignored): today (local) when blank, else ``parse_date``."""
     text = (text or "").strip()

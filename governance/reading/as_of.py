@@ -22,6 +22,7 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
+from governance.domain.dates import in_words
 from governance.domain.links import Span, parent_link_on
 from governance.models import Appointment, Kind, Link, Organisation, Seat, Source
 
@@ -317,11 +318,6 @@ class Structure:
             since = f"from {in_words(unit.opened)} " if unit.opened else ""
             return f"existed {since}to {in_words(unit.closed)}"
         return f"has existed since {in_words(unit.opened)}" if unit.opened else "is open"
-
-
-def in_words(date: datetime.date) -> str:
-    """A date as people write it: 1 July 2022."""
-    return f"{date.day} {date:%B %Y}"
 
 
 def england(version: str | None = None) -> Structure:

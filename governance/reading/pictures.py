@@ -34,6 +34,7 @@ import re
 
 import graphviz
 
+from governance.domain.dates import in_words
 from governance.models import BODY_KINDS, Kind
 from governance.reading.paths import SystemGraph
 from governance.reading.voice import body_layers, summarise
@@ -67,10 +68,6 @@ def _new(name: str) -> graphviz.Digraph:
     dot.attr("node", shape="box", style="rounded,filled", fontname=FONT, fontsize="11", margin="0.15,0.07")
     dot.attr("edge", fontname=FONT, fontsize="9", arrowsize="0.7")
     return dot
-
-
-def _day(date: datetime.date) -> str:
-    return f"{date.day} {date:%B %Y}"
 
 
 def _wrap(text: str, width: int = 28) -> str:
@@ -111,7 +108,7 @@ def system_diagram(graph: SystemGraph) -> tuple[graphviz.Digraph, str, str]:
     for pk in shown:
         if layers[pk] is None:
             layers[pk] = bottom  # a break, or a body off the route with a seat hop: the bottom row
-    title = f"Governance of {graph.root.name} on {_day(graph.date)}"
+    title = f"Governance of {graph.root.name} on {in_words(graph.date)}"
     dot = _new("diagram")
     dot.attr(label=title, labelloc="t", fontsize="14")
     rows: dict[int | None, list[int]] = {}
@@ -198,7 +195,7 @@ def ladder_diagram(path: dict) -> tuple[graphviz.Digraph, str, str]:
     if top is None:
         raise NoPicture(f"No governance is recorded for {path['system']['name']}: no path can be drawn.")
     origin = path["organisation"]
-    title = f"Path of {origin['name']} to {top['name']} on {_day(datetime.date.fromisoformat(path['date']))}"
+    title = f"Path of {origin['name']} to {top['name']} on {in_words(datetime.date.fromisoformat(path['date']))}"
     dot = _new("ladder")
     dot.attr(label=title, labelloc="t", fontsize="14")
     layers = path["layers"]

@@ -4,6 +4,7 @@ import datetime
 
 from django import template
 
+from governance.domain import dates
 from governance.models import Kind, Portfolio, Role, Sector, Selection
 
 register = template.Library()
@@ -75,4 +76,4 @@ def human_date(value) -> str:
             value = datetime.date.fromisoformat(value)
         except ValueError:
             return value
-    return f"{value.day} {value:%B %Y}"
+    return dates.in_words(value)
