@@ -1,0 +1,87 @@
+"""The governance of an Integrated Care System, as data: one module per concept.
+
+| module | what it holds |
+|---|---|
+| ``vocabulary`` | every vocabulary (kinds, relations, roles, sectors, portfolios, …) and their labels |
+| ``codes`` | the organisation code rule |
+| ``dated`` | the abstract dated model and queryset (``governance.domain.periods``' rule) |
+| ``organisations`` | Organisation (the MPTT tree), Link (dated links), Succession, Coverage |
+| ``seats`` | Seat, Person, Appointment |
+| ``rights`` | SystemRight |
+| ``data`` | DataVersion, Dataset |
+
+Everything is imported from ``governance.models``, whatever module holds it.
+"""
+
+from governance.models.codes import CODE_LENGTH, CODE_PATTERN, CODE_RULE, code_problem, validate_code
+from governance.models.data import Dataset, DataVersion
+from governance.models.dated import Dated, DatedQuerySet, DatedQuerySetMixin
+from governance.models.organisations import (
+    MPTT_FIELDS,
+    Coverage,
+    Link,
+    LinkQuerySet,
+    Organisation,
+    OrganisationQuerySet,
+    Succession,
+)
+from governance.models.rights import SystemRight
+from governance.models.seats import Appointment, AppointmentQuerySet, Person, Seat, SeatQuerySet
+from governance.models.vocabulary import (
+    BODY_KINDS,
+    COVERED_KINDS,
+    KIND_PLURALS,
+    PARENT_RELATIONS,
+    RELATION_KINDS,
+    UNIT_KINDS,
+    DatasetRole,
+    Kind,
+    Portfolio,
+    Relation,
+    Role,
+    Sector,
+    Selection,
+    Source,
+    SuccessionType,
+)
+
+__all__ = [
+    "BODY_KINDS",
+    "CODE_LENGTH",
+    "CODE_PATTERN",
+    "CODE_RULE",
+    "COVERED_KINDS",
+    "KIND_PLURALS",
+    "MPTT_FIELDS",
+    "PARENT_RELATIONS",
+    "RELATION_KINDS",
+    "UNIT_KINDS",
+    "Appointment",
+    "AppointmentQuerySet",
+    "Coverage",
+    "DataVersion",
+    "Dataset",
+    "DatasetRole",
+    "Dated",
+    "DatedQuerySet",
+    "DatedQuerySetMixin",
+    "Kind",
+    "Link",
+    "LinkQuerySet",
+    "Organisation",
+    "OrganisationQuerySet",
+    "Person",
+    "Portfolio",
+    "Relation",
+    "Role",
+    "Seat",
+    "SeatQuerySet",
+    "Sector",
+    "Selection",
+    "Source",
+    "Succession",
+    "SuccessionType",
+    "SystemRight",
+    "code_problem",
+    "validate_code",
+]

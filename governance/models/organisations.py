@@ -1,0 +1,233 @@
+"""Organisations and how they belong together in time: the tree, dated links, successions, LMC coverage.
+
+Organisation is an MPTT node, one tree per system (the ICB is the root). Structural writes
+(create, move, delete) go through ``governance.domain.tree``, never straight through
+``save()``: django-mptt takes no locks. The tree is today's structure; ``Link`` rows hold the
+past and the future (``governance.domain.links``).
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from mptt.models import MPTTModel, TreeForeignKey
+from mptt.querysets import TreeQuerySet
+from simple_history.models import HistoricalRecords
+
+from governance.models.codes import CODE_LENGTH, CODE_PATTERN, validate_code
+from governance.models.dated import Dated, DatedQuerySet, DatedQuerySetMixin
+from governance.models.vocabulary import BODY_KINDS, COVERED_KINDS, Kind, Relation, Source, SuccessionType
+
+# History (django-simple-history) keeps what people decide, not caches: never MPTT's tree
+# numbers (a move elsewhere renumbers thousands of rows) nor ``updated_at`` (the history
+# row has its own time). See governance/domain/history.py.
+MPTT_FIELDS = ["lft", "rght", "tree_id", "level"]
+
+
+class OrganisationQuerySet(DatedQuerySetMixin, TreeQuerySet):
+    """Organisations by date (open from ``opened`` to ``closed``, both inclusive).
+
+    A TreeQuerySet, so ``get_children()`` and the tree methods keep these too.
+    """
+
+    open_condition = DatedQuerySetMixin.condition
+    open_on = DatedQuerySetMixin.on
+    not_open_on = DatedQuerySetMixin.not_on
+
+
+class Organisation(MPTTModel, Dated):
+    PERIOD_FIELDS = ("opened", "closed")
+
+    code = models.CharField(
+        max_length=CODE_LENGTH,
+        unique=True,
+        validators=[validate_code],
+        help_text="Stable key: the ODS code for NHS organisations (e.g. QOP, 00T, U12345, P84001), "
+        "a slug for bodies that have none (e.g. qop-board). Letters, digits and hyphens only.",
+    )
+    name = models.CharField(max_length=255, help_text="Name as published.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, help_text="What sort of organisation or body this is.")
+    parent = TreeForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The unit it belongs to, or the body it reports to. Empty only for an ICB (a system's root).",
+    )
+    sub_icb = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registered_practices",
+        help_text="A practice's own sub-ICB location, which may differ from its PCN's.",
+    )
+    opened = models.DateField(null=True, blank=True, help_text="First day it existed, if known.")
+    closed = models.DateField(null=True, blank=True, help_text="Day it closed; empty while open.")
+    postcode = models.CharField(max_length=10, blank=True, help_text="Postcode (practices).")
+    region = models.CharField(max_length=64, blank=True, help_text="NHS England region (on ICBs).")
+    governance_source = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="On an ICB: where its boards' holders were taken from (a link or a citation).",
+    )
+    verified_on = models.DateField(
+        null=True, blank=True, help_text="On an ICB: the day its holders were last checked against that source."
+    )
+    illustrative = models.BooleanField(
+        default=False,
+        help_text="On an ICB: its holders are invented demo content, not real people. Every page showing them says so.",
+    )
+    top_board = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="On an ICB: the board at the top of its system, where representation paths end.",
+    )
+    source = models.CharField(
+        max_length=12,
+        choices=Source.choices,
+        default=Source.GOVERNANCE,
+        help_text="Who keeps this row: the ODS import, or governance (files and editors). "
+        "The import never changes rows that governance keeps.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=[*MPTT_FIELDS, "updated_at"])
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["tree_id", "lft"], name="organisation_tree_lft"),
+            models.Index(fields=["kind"], name="organisation_kind"),
+            models.Index(fields=["name"], name="organisation_name"),
+            models.Index(fields=["postcode"], name="organisation_postcode"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed__isnull=True) | Q(opened__isnull=True) | Q(closed__gte=F("opened")),
+                name="organisation_closed_after_opened",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=[k.value for k in Kind]), name="organisation_kind_valid"),
+            models.CheckConstraint(condition=~Q(code=""), name="organisation_code_not_empty"),
+            models.CheckConstraint(condition=Q(code__regex=CODE_PATTERN), name="organisation_code_format"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    @property
+    def is_body(self) -> bool:
+        return self.kind in BODY_KINDS
+
+    is_active_on = Dated.holds_on
+
+
+class LinkQuerySet(DatedQuerySet):
+    """Links by date: ``current_on(day)`` are those in force that day."""
+
+    current_condition = DatedQuerySet.condition
+    current_on = DatedQuerySet.on
+
+
+class Link(Dated):
+    """A unit belonging to another from ``start`` to ``end``: practice → PCN, PCN → sub-ICB, and so on.
+
+    Popolo's dated Membership, ODS's dated relationships. A unit has at most one link of a
+    relation on any day (``governance.domain.links``). The tree (``parent``) is today's
+    links; the past is drawn from these.
+    """
+
+    child = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="links_up", help_text="The unit that belongs."
+    )
+    parent = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="links_down", help_text="The unit it belongs to."
+    )
+    relation = models.CharField(max_length=20, choices=Relation.choices, help_text="What the link says.")
+    start = models.DateField(
+        null=True, blank=True, help_text="First day of the link; empty: since before the records begin."
+    )
+    end = models.DateField(null=True, blank=True, help_text="Last day of the link; empty while it holds.")
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Where it was read: the file (and its data date) or the rule it follows."
+    )
+    history = HistoricalRecords()
+
+    objects = LinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["child_id", "relation", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=F("start")),
+                name="link_end_not_before_start",
+            ),
+            models.CheckConstraint(condition=Q(relation__in=[r.value for r in Relation]), name="link_relation_valid"),
+            models.CheckConstraint(condition=~Q(child=F("parent")), name="link_not_to_itself"),
+            models.UniqueConstraint(fields=["child", "relation", "start"], name="link_unique_start"),
+        ]
+        indexes = [models.Index(fields=["parent", "relation"], name="link_parent_relation")]
+
+    def __str__(self):
+        return f"{self.get_relation_display()}, {self.start or 'since before the records'} to {self.end or 'now'}"
+
+    is_current_on = Dated.holds_on
+
+
+class Succession(models.Model):
+    """One organisation succeeding another on a date, as ODS records it (e.g. the ICBs of 1 April 2026)."""
+
+    predecessor = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="successions",
+        help_text="The one that closed or gave up territory.",
+    )
+    successor = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="successions_from", help_text="The one that took over."
+    )
+    date = models.DateField(help_text="The first day of the successor's responsibility.")
+    type = models.CharField(max_length=12, choices=SuccessionType.choices, help_text="Merger, split or acquisition.")
+    source = models.CharField(max_length=200, blank=True, help_text="Where the succession is recorded.")
+
+    class Meta:
+        ordering = ["date", "predecessor_id", "successor_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_unique"),
+            models.CheckConstraint(
+                condition=Q(type__in=[t.value for t in SuccessionType]), name="succession_type_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor_id} → {self.successor_id} ({self.type}, {self.date})"
+
+
+class Coverage(models.Model):
+    """An LMC covering a place, PCN or practice of its own system (governance file: ``covers: [codes]``)."""
+
+    lmc = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="coverage",
+        limit_choices_to={"kind": Kind.LMC},
+        help_text="The local medical committee.",
+    )
+    covered = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="covered_by",
+        limit_choices_to={"kind__in": sorted(COVERED_KINDS)},
+        help_text="A place, PCN or practice of the LMC's system: it and everything under it are in the footprint.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["lmc_id", "covered_id"]
+        verbose_name_plural = "coverage"
+        constraints = [models.UniqueConstraint(fields=["lmc", "covered"], name="coverage_unique")]
+
+    def __str__(self):
+        return f"{self.lmc.name} covers {self.covered.name}"
