@@ -157,7 +157,7 @@ def test_the_practice_page_before_july_2022_says_when_its_system_existed(client,
 
 @pytest.mark.parametrize(
     ("date", "north", "south"),
-    [(DAY_BEFORE_MOVE, "2 gp practices", None), (PCN_MOVE_DAY, "1 gp practice", "1 gp practice")],
+    [(DAY_BEFORE_MOVE, "2 practices", None), (PCN_MOVE_DAY, "1 practice", "1 practice")],
 )
 def test_pcn_pages_count_and_list_the_practices_of_the_date(client, s, date, north, south):
     for code, expected in (("U00101", north), ("U00102", south)):

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from governance.caching import versioning
-from governance.models import Kind, Relation
+from governance.models import KIND_NOUNS, Kind, Relation
 from governance.reading import timeline as timelines
 from governance.reading.timeline import BadPeriod, UnknownSystem, period, timeline
 from tests import builders
@@ -304,7 +304,7 @@ def test_events_are_in_date_order_and_only_those_of_the_period(england):
 
 
 def test_what_moves_with_a_unit_is_said_in_words_for_every_kind():
-    assert set(timelines._NOUNS) == set(Kind.values)
+    assert set(KIND_NOUNS) == set(Kind.values)
 
 
 def test_an_unknown_system_or_a_unit_is_refused(england):

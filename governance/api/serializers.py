@@ -5,7 +5,6 @@ do), which Python cannot name as attributes; ``FromTo`` renames the fields.
 """
 
 import datetime
-from collections import Counter
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
@@ -29,6 +28,7 @@ from governance.models import (
 from governance.reading import as_of, successions
 from governance.reading.paths import MEMBER_OF, REPORTS_TO, SEAT
 from governance.reading.people import current_interlocks
+from governance.reading.structure import child_counts
 from governance.reading.timeline import KINDS as TIMELINE_KINDS
 
 
@@ -184,9 +184,8 @@ class OrganisationDetailSerializer(OrganisationSerializer):
 
     @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
     def get_child_counts(self, obj):
-        structure = self.structure(obj)
-        children = structure.children_on(obj.pk, self.context["date"], closed=True)
-        return dict(sorted(Counter(structure.units[pk].kind for pk in children).items()))
+        counts = child_counts(obj, self.context["date"], structure=self.structure(obj))
+        return {count["kind"]: count["n"] for count in counts}
 
     @extend_schema_field(OrganisationRefSerializer(many=True))
     def get_covers(self, obj):

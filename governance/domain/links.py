@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from governance.domain import rules, tree
+from governance.domain.periods import Period
 from governance.models import PARENT_RELATIONS, RELATION_KINDS, Link, Organisation, Source
 
 
@@ -35,15 +36,12 @@ class Span:
     start: datetime.date | None
     end: datetime.date | None
 
+    @property
+    def period(self) -> Period:
+        return Period(self.start, self.end)
+
     def holds_on(self, date: datetime.date) -> bool:
-        return (self.start is None or self.start <= date) and (self.end is None or self.end >= date)
-
-
-def _overlap(a: Span, b: Span) -> bool:
-    """Whether two spans share a day (both ends inclusive; None reaches out for ever)."""
-    a_start, b_start = a.start or datetime.date.min, b.start or datetime.date.min
-    a_end, b_end = a.end or datetime.date.max, b.end or datetime.date.max
-    return a_start <= b_end and b_start <= a_end
+        return self.period.holds_on(date)
 
 
 def overlaps(spans: Iterable[Span]) -> list[tuple[Span, Span]]:
@@ -53,9 +51,9 @@ def overlaps(spans: Iterable[Span]) -> list[tuple[Span, Span]]:
         by_key[(span.child, span.relation)].append(span)
     found = []
     for group in by_key.values():
-        group.sort(key=lambda s: (s.start or datetime.date.min, s.end or datetime.date.max))
+        group.sort(key=lambda s: s.period.sort_key)
         for earlier, later in itertools.pairwise(group):
-            if _overlap(earlier, later):
+            if earlier.period.overlaps(later.period):
                 found.append((earlier, later))
     return found
 

@@ -30,7 +30,7 @@ from governance.models.seats import Appointment, AppointmentQuerySet, Person, Se
 from governance.models.vocabulary import (
     BODY_KINDS,
     COVERED_KINDS,
-    KIND_PLURALS,
+    KIND_NOUNS,
     PARENT_RELATIONS,
     RELATION_KINDS,
     UNIT_KINDS,
@@ -43,6 +43,7 @@ from governance.models.vocabulary import (
     Selection,
     Source,
     SuccessionType,
+    kind_count,
 )
 
 __all__ = [
@@ -51,7 +52,7 @@ __all__ = [
     "CODE_PATTERN",
     "CODE_RULE",
     "COVERED_KINDS",
-    "KIND_PLURALS",
+    "KIND_NOUNS",
     "MPTT_FIELDS",
     "PARENT_RELATIONS",
     "RELATION_KINDS",
@@ -83,5 +84,6 @@ __all__ = [
     "SuccessionType",
     "SystemRight",
     "code_problem",
+    "kind_count",
     "validate_code",
 ]

@@ -1,8 +1,8 @@
 """Every vocabulary of the domain in one place: kinds, relations, roles, sectors and the rest.
 
 Each is a ``TextChoices`` (value and label); templates, the timeline, the API schema and the
-loaders read them from here, never spell them again. ``PLURALS`` gives each kind its plural
-label for pages that count them.
+loaders read them from here, never spell them again. ``KIND_NOUNS`` says each kind in running
+text, one and many.
 """
 
 from django.db import models
@@ -29,22 +29,28 @@ class Kind(models.TextChoices):
 BODY_KINDS = frozenset({Kind.BOARD, Kind.COMMITTEE, Kind.ICP})
 UNIT_KINDS = frozenset(set(Kind) - BODY_KINDS)
 
-# Each kind's plural, for pages and answers that count organisations of a kind.
-KIND_PLURALS: dict[str, str] = {
-    Kind.ICB: "Integrated care boards",
-    Kind.ICP: "Integrated care partnerships",
-    Kind.PLACE: "Places",
-    Kind.PCN: "Primary care networks",
-    Kind.PRACTICE: "GP practices",
-    Kind.BOARD: "Boards",
-    Kind.COMMITTEE: "Committees",
-    Kind.COLLABORATIVE: "Provider collaboratives",
-    Kind.FEDERATION: "GP federations",
-    Kind.LMC: "Local medical committees",
-    Kind.TRUST: "NHS trusts",
-    Kind.LOCAL_AUTHORITY: "Local authorities",
-    Kind.OTHER: "Others",
+# How a count of each kind is said in running text (one, many): "3 PCNs", "1 practice".
+KIND_NOUNS: dict[str, tuple[str, str]] = {
+    Kind.PLACE: ("place", "places"),
+    Kind.PCN: ("PCN", "PCNs"),
+    Kind.PRACTICE: ("practice", "practices"),
+    Kind.ICB: ("ICB", "ICBs"),
+    Kind.BOARD: ("board", "boards"),
+    Kind.COMMITTEE: ("committee", "committees"),
+    Kind.ICP: ("integrated care partnership", "integrated care partnerships"),
+    Kind.COLLABORATIVE: ("provider collaborative", "provider collaboratives"),
+    Kind.FEDERATION: ("GP federation", "GP federations"),
+    Kind.LMC: ("local medical committee", "local medical committees"),
+    Kind.TRUST: ("NHS trust", "NHS trusts"),
+    Kind.LOCAL_AUTHORITY: ("local authority", "local authorities"),
+    Kind.OTHER: ("other organisation", "other organisations"),
 }
+
+
+def kind_count(kind: str, n: int) -> str:
+    """``n`` organisations of ``kind`` in words: "1 practice", "3 PCNs"."""
+    singular, plural = KIND_NOUNS[kind]
+    return f"{n} {singular if n == 1 else plural}"
 
 
 class Source(models.TextChoices):

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from governance.domain.dates import in_words
 from governance.domain.links import Span, parent_link_on
+from governance.domain.periods import Period
 from governance.models import Appointment, Kind, Link, Organisation, Seat, Source
 
 # How far up a chain of parents can go (practice → PCN → place → ICB, bodies a few more).
@@ -54,7 +55,7 @@ class Unit:
     verified_on: datetime.date | None
 
     def is_open_on(self, date: datetime.date) -> bool:
-        return (self.opened is None or self.opened <= date) and (self.closed is None or self.closed >= date)
+        return Period(self.opened, self.closed).holds_on(date)
 
     @property
     def is_system(self) -> bool:

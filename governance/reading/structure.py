@@ -13,7 +13,18 @@ from collections import Counter
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
-from governance.models import BODY_KINDS, Appointment, Kind, Organisation, Relation, Seat, Sector, Selection
+from governance.models import (
+    BODY_KINDS,
+    KIND_NOUNS,
+    Appointment,
+    Kind,
+    Organisation,
+    Relation,
+    Seat,
+    Sector,
+    Selection,
+    kind_count,
+)
 from governance.reading import as_of
 from governance.reading.paths import VIA_TEXT, SystemGraph
 
@@ -53,12 +64,33 @@ def children_page(
     return found
 
 
-def child_counts(org: Organisation, date: datetime.date, *, version: str | None = None) -> list[dict]:
-    """How many children of each kind ``org`` has open at ``date``, in the structure of that date (no query)."""
+def child_counts(
+    org: Organisation, date: datetime.date, *, version: str | None = None, structure: as_of.Structure | None = None
+) -> list[dict]:
+    """What is directly under ``org`` on ``date``, by kind, in the structure of that date (no query).
+
+    The one count the page and the API detail show: ``open`` children open that day, ``closed``
+    those closed by then whose last parent it was, ``n`` both, and ``words`` the open ones said
+    in running text ("3 PCNs"). By kind.
+    """
     labels = dict(Kind.choices)
-    structure = as_of.england(version)
-    counts = Counter(structure.units[pk].kind for pk in structure.children_on(org.pk, date))
-    return [{"kind": kind, "label": labels.get(kind, kind), "n": n} for kind, n in sorted(counts.items())]
+    structure = structure or as_of.england(version)
+    counts = {True: Counter(), False: Counter()}
+    for pk in structure.children_on(org.pk, date, closed=True):
+        unit = structure.units[pk]
+        counts[unit.is_open_on(date)][unit.kind] += 1
+    kinds = sorted(set(counts[True]) | set(counts[False]))
+    return [
+        {
+            "kind": kind,
+            "label": labels.get(kind, kind),
+            "open": counts[True][kind],
+            "closed": counts[False][kind],
+            "n": counts[True][kind] + counts[False][kind],
+            "words": kind_count(kind, counts[True][kind]) if kind in KIND_NOUNS else f"{counts[True][kind]} {kind}",
+        }
+        for kind in kinds
+    ]
 
 
 def ancestors(org: Organisation, date: datetime.date, *, version: str | None = None) -> list[dict]:

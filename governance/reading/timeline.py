@@ -36,7 +36,7 @@ from collections import Counter, defaultdict
 from django.utils import timezone
 
 from governance.domain import dates
-from governance.models import BODY_KINDS, Kind, Succession, SuccessionType
+from governance.models import BODY_KINDS, KIND_NOUNS, Kind, Succession, SuccessionType, kind_count
 from governance.reading import as_of
 from governance.reading.as_of import in_words
 
@@ -57,22 +57,6 @@ KINDS = {
     "appointment_started": "Took a seat",
 }
 _ORDER = {kind: index for index, kind in enumerate(KINDS)}
-# How ``includes`` counts are said (one, many), units from the biggest, then bodies and the rest.
-_NOUNS = {
-    Kind.PLACE.value: ("place", "places"),
-    Kind.PCN.value: ("PCN", "PCNs"),
-    Kind.PRACTICE.value: ("practice", "practices"),
-    Kind.ICB.value: ("ICB", "ICBs"),
-    Kind.BOARD.value: ("board", "boards"),
-    Kind.COMMITTEE.value: ("committee", "committees"),
-    Kind.ICP.value: ("integrated care partnership", "integrated care partnerships"),
-    Kind.COLLABORATIVE.value: ("provider collaborative", "provider collaboratives"),
-    Kind.FEDERATION.value: ("GP federation", "GP federations"),
-    Kind.LMC.value: ("local medical committee", "local medical committees"),
-    Kind.TRUST.value: ("NHS trust", "NHS trusts"),
-    Kind.LOCAL_AUTHORITY.value: ("local authority", "local authorities"),
-    Kind.OTHER.value: ("other organisation", "other organisations"),
-}
 BACKWARDS = "The period starts (%(start)s) after it ends (%(end)s): give a 'from' on or before 'to'."
 _OPENED, _CLOSED = "opened", "closed"  # where a unit came from / went to, besides a system
 
@@ -316,12 +300,8 @@ class _Reader:
         return told
 
     def _includes(self, counts: Counter) -> tuple[dict, str]:
-        ordered = [kind for kind in _NOUNS if counts.get(kind)]
-        words = []
-        for kind in ordered:
-            n = counts[kind]
-            one, many = _NOUNS[kind]
-            words.append(f"{n} {one if n == 1 else many}")
+        ordered = [kind for kind in KIND_NOUNS if counts.get(kind)]
+        words = [kind_count(kind, counts[kind]) for kind in ordered]
         if not words:
             return {}, ""
         said = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
