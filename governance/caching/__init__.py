@@ -2,11 +2,12 @@
 
 - ``versioning``: the data version, read at most twice a second per process;
 - ``pages``: rendered pages and API answers for anonymous readers;
+- ``memo``: ``per_data_version``, the one memo decorator (it registers itself for ``reset()``);
 - England's structure of every date (``governance.reading.as_of``), system graphs by their
   last change (``governance.reading.paths``'s ``cached_graph``) and organisations looked up
   by code (``cached_organisation``): memos in each process; and the sources' ages
   (``governance.reading.sources.cached_source_ages``) and the home page's counts of a date
-  (``governance.reading.directory``).
+  (``governance.reading.directory``), each a ``memo.per_data_version``.
 
 Nothing here is invalidated by hand: a committed write bumps the version, and every key
 moves with it. ``reset()`` is for when the database changed behind the version's back.
@@ -21,13 +22,8 @@ def reset() -> None:
     """
     from django.core.cache import caches
 
-    from governance.caching import pages, versioning
-    from governance.reading import as_of, directory, paths, sources
+    from governance.caching import memo, pages, versioning
 
     versioning.forget()
     caches[pages.CACHE].clear()
-    paths._graph_at_change.cache_clear()
-    as_of._england.cache_clear()
-    paths.cached_organisation.cache_clear()
-    sources.cached_source_ages.cache_clear()
-    directory._counts_by_system.cache_clear()
+    memo.clear()

@@ -7,8 +7,8 @@ row, without loading any tree.
 
 Most writes bump it through ``post_save``/``post_delete`` signals (``connect()``, called
 from the app's ``ready()``). Writes that bypass signals (``bulk_create``,
-``bulk_update``, ``QuerySet.update``) call ``bump()`` themselves: ``tree_check.rebuild``
-and the ODS importer's apply step.
+``bulk_update``, ``QuerySet.update``) call ``DataVersion.objects.bump()`` themselves (it lives
+beside the row, in ``governance.models.data``): ``tree_check.rebuild`` and the ODS importer's write step.
 
 The bump runs once per transaction, after it commits (``transaction.on_commit``): the
 row is then never locked for the length of a write transaction (a lock taken on every
@@ -25,14 +25,14 @@ import datetime
 import time
 from typing import NamedTuple
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from governance.models import Appointment, Dataset, DataVersion, Organisation, Person, Seat
+from governance.models.data import bumped
 
-ROW = 1  # the primary key of the single row
+ROW = DataVersion.objects.ROW  # the primary key of the single row
 # How long a process trusts the version it last read: the bound on how stale a reader
 # can be about another process's write.
 MAX_AGE = 0.5
@@ -81,7 +81,7 @@ def latest() -> Version:
     """The data version, as ``current()`` reads it, but at most twice a second per process.
 
     What readers (the API, the page cache) ask. A bump made by this process is seen at
-    once (``_bump_now`` forgets the remembered version); one made by another process
+    once (the ``bumped`` signal makes it forget the remembered version); one made by another process
     (another worker, an import run from the command line) within ``MAX_AGE`` seconds.
     """
     global _remembered
@@ -99,46 +99,13 @@ def forget() -> None:
     _remembered = None
 
 
-class _Bump:
-    """The bump a transaction will make on commit; ``done`` once made."""
-
-    def __init__(self):
-        self.done = False
-
-    def __call__(self):
-        self.done = True
-        _bump_now()
-
-
-def _bump_now() -> None:
-    now = timezone.now()
-    if not DataVersion.objects.filter(pk=ROW).update(counter=F("counter") + 1, changed_at=now):
-        try:  # the row is gone (e.g. a flushed test database): recreate it
-            with transaction.atomic():
-                DataVersion.objects.create(pk=ROW, counter=1, changed_at=now)
-        except IntegrityError:  # another process recreated it meanwhile
-            DataVersion.objects.filter(pk=ROW).update(counter=F("counter") + 1, changed_at=now)
-    forget()  # this process reads the new version at once; the others within MAX_AGE
-
-
 def bump() -> None:
-    """Say that the data changed: the version goes up when the current transaction commits.
-
-    Outside a transaction, at once. Inside one, at most once however many writes it
-    makes; if it (or the savepoint that asked) rolls back, not at all.
-    """
-    connection = transaction.get_connection()
-    # A bump still pending in this transaction will cover this write too. (Django drops a
-    # rolled-back savepoint's callbacks from run_on_commit, so a pending one is still due.)
-    pending = (isinstance(entry[1], _Bump) and not entry[1].done for entry in connection.run_on_commit)
-    if connection.in_atomic_block and any(pending):
-        return
-    # robust: the data is committed whatever happens here; a failed bump is logged, not raised.
-    transaction.on_commit(_Bump(), robust=True)
+    """Kept for the ODS importer until it calls ``DataVersion.objects.bump()`` itself."""
+    DataVersion.objects.bump()
 
 
 def _on_change(sender, **kwargs) -> None:
-    bump()
+    DataVersion.objects.bump()
 
 
 def connect() -> None:
@@ -146,3 +113,9 @@ def connect() -> None:
     for model in VERSIONED_MODELS:
         post_save.connect(_on_change, sender=model, dispatch_uid=f"versioning-save-{model.__name__}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"versioning-delete-{model.__name__}")
+    # A bump in this process is seen here at once; another process's within MAX_AGE.
+    bumped.connect(_forget_on_bump, dispatch_uid="versioning-forget")
+
+
+def _forget_on_bump(sender, **kwargs) -> None:
+    forget()

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from governance.caching import versioning
-from governance.models import Organisation
+from governance.models import DataVersion, Organisation
 
 FIELDS = ("tree_id", "lft", "rght", "level")
 
@@ -125,5 +124,5 @@ def rebuild() -> int:
             changed.append(Organisation(pk=pk, tree_id=tree_id, lft=lft, rght=rght, level=level))
     Organisation.objects.bulk_update(changed, list(FIELDS), batch_size=500)
     if changed:
-        versioning.bump()  # bulk_update sends no signals
+        DataVersion.objects.bump()  # bulk_update sends no signals
     return len(changed)

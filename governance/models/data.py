@@ -1,8 +1,57 @@
 """The data's own bookkeeping: the data version every write bumps, and the source files imported."""
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.dispatch import Signal
+from django.utils import timezone
 
 from governance.models.vocabulary import DatasetRole
+
+# Sent after the version went up (in the process that bumped it): readers that remember the
+# version (``governance.caching.versioning``) forget it, without this module knowing them.
+bumped = Signal()
+
+
+class _Bump:
+    """The bump a transaction will make on commit; ``done`` once made."""
+
+    def __init__(self, manager: "DataVersionManager"):
+        self.manager, self.done = manager, False
+
+    def __call__(self):
+        self.done = True
+        self.manager.bump_now()
+
+
+class DataVersionManager(models.Manager):
+    ROW = 1  # the primary key of the single row
+
+    def bump(self) -> None:
+        """Say that the data changed: the version goes up when the current transaction commits.
+
+        Outside a transaction, at once. Inside one, at most once however many writes it
+        makes; if it (or the savepoint that asked) rolls back, not at all. Signals bump it
+        for ordinary saves; bulk writes (which send none) call this themselves.
+        """
+        connection = transaction.get_connection()
+        # A bump still pending in this transaction will cover this write too. (Django drops a
+        # rolled-back savepoint's callbacks from run_on_commit, so a pending one is still due.)
+        pending = (isinstance(entry[1], _Bump) and not entry[1].done for entry in connection.run_on_commit)
+        if connection.in_atomic_block and any(pending):
+            return
+        # robust: the data is committed whatever happens here; a failed bump is logged, not raised.
+        transaction.on_commit(_Bump(self), robust=True)
+
+    def bump_now(self) -> None:
+        """Move the version on now (one UPDATE; the row is recreated if it is gone)."""
+        now = timezone.now()
+        if not self.filter(pk=self.ROW).update(counter=F("counter") + 1, changed_at=now):
+            try:  # the row is gone (e.g. a flushed test database): recreate it
+                with transaction.atomic():
+                    self.create(pk=self.ROW, counter=1, changed_at=now)
+            except IntegrityError:  # another process recreated it meanwhile
+                self.filter(pk=self.ROW).update(counter=F("counter") + 1, changed_at=now)
+        bumped.send(sender=self.model)
 
 
 class DataVersion(models.Model):
@@ -14,6 +63,8 @@ class DataVersion(models.Model):
 
     counter = models.PositiveBigIntegerField(default=0, help_text="Goes up by one with each committed write.")
     changed_at = models.DateTimeField(help_text="When the counter last went up.")
+
+    objects = DataVersionManager()
 
     def __str__(self):
         return f"data version {self.counter} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

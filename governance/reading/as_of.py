@@ -18,10 +18,10 @@ reads all of them, with every seat and appointment, once per data version (four 
 
 import bisect
 import datetime
-import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
+from governance.caching.memo import per_data_version
 from governance.domain.dates import in_words
 from governance.domain.links import Span, parent_link_on
 from governance.domain.periods import Period
@@ -326,6 +326,6 @@ def england(version: str | None = None) -> Structure:
     return Structure.load() if version is None else _england(version)
 
 
-@functools.lru_cache(maxsize=2)
+@per_data_version(maxsize=2)
 def _england(version: str) -> Structure:
     return Structure.load()

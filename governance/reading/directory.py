@@ -4,12 +4,12 @@ Plain functions returning plain data (dicts and lists), for pages and the API al
 """
 
 import datetime
-import functools
 from collections import Counter
 
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Lower
 
+from governance.caching.memo import per_data_version
 from governance.domain.lookups import can_match
 from governance.models import Kind, Organisation, Person
 from governance.reading import as_of, search
@@ -103,7 +103,7 @@ def _count_by_system(england: as_of.Structure, date: datetime.date) -> Counter:
     return counts
 
 
-@functools.lru_cache(maxsize=64)
+@per_data_version(maxsize=64)
 def _counts_by_system(date: datetime.date, version: str) -> Counter:
     """``_count_by_system`` remembered per date and data version: each search re-renders the home page."""
     return _count_by_system(as_of.england(version), date)

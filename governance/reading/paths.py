@@ -23,11 +23,11 @@ so one graph serves any number of paths of that system at that date.
 
 import copy
 import datetime
-import functools
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from governance.caching.memo import per_data_version
 from governance.models import BODY_KINDS, UNIT_KINDS, Organisation
 from governance.reading import as_of
 
@@ -395,13 +395,13 @@ def graph_for(pk: int, date: datetime.date, version: str) -> "SystemGraph":
 # a process keeps the ones it used last (version-keyed memos; a new version's entries push the
 # old ones out) and skips the queries and the graph building. Bounded: every system of a tenfold
 # England at a few dates; the organisations of an England. ``governance.caching.reset()`` empties both.
-@functools.lru_cache(maxsize=1024)
+@per_data_version(maxsize=1024)
 def _graph_at_change(system: int, key: datetime.date, version: str) -> "SystemGraph":
     """The graph of ``system`` on the day ``key`` on which it last changed."""
     return SystemGraph.load(system, key, version=version)
 
 
-@functools.lru_cache(maxsize=16384)
+@per_data_version(maxsize=16384)
 def cached_organisation(code: str, version: str) -> Organisation | None:
     """The organisation with ``code`` (or None), looked up once per data ``version``."""
     return _read_organisation(code)

@@ -16,8 +16,7 @@ Wording rules, one clause per role present, in this order:
 - a row with neither date nor publication is named by its file.
 """
 
-import functools
-
+from governance.caching.memo import per_data_version
 from governance.models import Dataset, DatasetRole
 from governance.reading.as_of import in_words
 
@@ -88,7 +87,7 @@ def source_ages() -> dict | None:
     }
 
 
-@functools.lru_cache(maxsize=8)
+@per_data_version(maxsize=8)
 def cached_source_ages(version: str) -> dict | None:
     """``source_ages()`` remembered per data version (a ``Dataset`` write bumps it): no query once read."""
     return source_ages()
