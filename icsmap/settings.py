@@ -6,6 +6,7 @@ DEBUG         "1"/"true" to turn on (default on, for the local quick start)
 ALLOWED_HOSTS comma-separated (default localhost names)
 Login lockout and HTTPS settings (production defaults when DEBUG is off): end of this file.
 API throttling, HTTP caching, CORS (API_ANON_THROTTLE_RATE, API_CACHE_MAX_AGE, REDIS_URL, CORS_ALLOWED_ORIGINS): end.
+Suggestions and email (SUGGESTIONS_PER_HOUR, SITE_URL, EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, DEFAULT_FROM_EMAIL): end.
 """
 
 import datetime
@@ -285,3 +286,17 @@ CORS_ALLOWED_ORIGINS = [o.strip() for o in os.environ.get("CORS_ALLOWED_ORIGINS"
 CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
 CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Content-Disposition", "Link")
+
+# Suggestions from readers (governance/domain/suggestions.py): at most SUGGESTIONS_PER_HOUR per
+# client address (counted in the default cache), and an email to the system's editors for each.
+# EMAIL_URL-style settings are plain Django: EMAIL_HOST, EMAIL_PORT, … In development (DEBUG) the
+# email goes to the console unless EMAIL_BACKEND says otherwise.
+SUGGESTIONS_PER_HOUR = int(os.environ.get("SUGGESTIONS_PER_HOUR", "10"))
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "icsmap <noreply@localhost>")

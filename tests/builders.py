@@ -73,6 +73,22 @@ def system_a() -> dict:
     return {"qaa": qaa, "00A": place_a, "00B": place_b, "pcn": pcn, "practice": practice, "board": board, "seat": held}
 
 
+def editor_of(username: str, *systems: Organisation, email: str = ""):
+    """A staff user in the system editors' group with rights on ``systems`` (as ``grant_system`` makes them)."""
+    from django.contrib.auth.models import User
+
+    from governance.domain.permissions import ensure_editors_group
+    from governance.models import SystemRight
+
+    user = User.objects.create_user(username, email=email or f"{username}@example.org", password="pw-12345-long")
+    user.is_staff = True
+    user.save()
+    user.groups.add(ensure_editors_group())
+    for system in systems:
+        SystemRight.objects.create(user=user, system=system)
+    return user
+
+
 def greater_manchester(*, complete: bool) -> dict:
     """A Greater-Manchester-shaped system (QOP): six hops from a Bolton practice to the ICB board.
 

@@ -10,6 +10,7 @@
   seats and appointments save as every writer of holders does (``governance.domain.seating``:
   lock the seat, save, check its stored holders);
 - ``people``: people; ``rights``: who may edit which system;
+- ``suggestions``: readers' corrections, reviewed by the editors of their system;
 - ``history``: each object's history page with revert, and the recent-changes page.
 
 Forms validate with ``governance.domain.rules``, so an admin sees the same sentence as the
@@ -17,4 +18,4 @@ loader's user, and refuse to save over a change made since they were opened
 (``governance.domain.edit_conflicts``).
 """
 
-from governance.admin import appointments, organisations, people, rights, seats  # noqa: F401  (they register)
+from governance.admin import appointments, organisations, people, rights, seats, suggestions  # noqa: F401  (they register)

@@ -29,7 +29,7 @@ from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from governance.models import Appointment, Dataset, DataVersion, Organisation, Person, Seat
+from governance.models import Appointment, Dataset, DataVersion, Organisation, Person, Seat, Suggestion
 from governance.models.data import bumped
 
 ROW = DataVersion.objects.ROW  # the primary key of the single row
@@ -37,7 +37,8 @@ ROW = DataVersion.objects.ROW  # the primary key of the single row
 # can be about another process's write.
 MAX_AGE = 0.5
 _CURRENT_SQL = f"SELECT counter, changed_at FROM {DataVersion._meta.db_table} WHERE id = %s"  # noqa: S608 - our table
-VERSIONED_MODELS = (Organisation, Seat, Person, Appointment, Dataset)
+# Suggestion: a system page counts those waiting for review.
+VERSIONED_MODELS = (Organisation, Seat, Person, Appointment, Dataset, Suggestion)
 
 
 class Version(NamedTuple):

@@ -9,7 +9,7 @@ permissions still apply on top: the "System editors" group carries them.
 from django.contrib.auth.models import Group, Permission
 from django.db.models import QuerySet
 
-from governance.models import Appointment, Coverage, Organisation, Person, Seat, SystemRight
+from governance.models import Appointment, Coverage, Organisation, Person, Seat, Suggestion, SystemRight
 
 EDITORS_GROUP = "System editors"
 
@@ -21,6 +21,7 @@ GROUP_PERMISSIONS = {
     Appointment: ("view", "add", "change", "delete"),
     Coverage: ("view", "add", "change", "delete"),
     Person: ("view", "add", "change"),
+    Suggestion: ("view", "change"),  # readers make them; editors review those of their systems
 }
 
 

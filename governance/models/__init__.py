@@ -8,6 +8,7 @@
 | ``organisations`` | Organisation (the MPTT tree), Link (dated links), Succession, Coverage |
 | ``seats`` | Seat, Person, Appointment |
 | ``rights`` | SystemRight |
+| ``suggestions`` | Suggestion (a reader's correction, with its source, for editors to review) |
 | ``data`` | DataVersion, Dataset |
 
 Everything is imported from ``governance.models``, whatever module holds it.
@@ -27,6 +28,7 @@ from governance.models.organisations import (
 )
 from governance.models.rights import SystemRight
 from governance.models.seats import Appointment, AppointmentQuerySet, Person, Seat, SeatQuerySet
+from governance.models.suggestions import Suggestion
 from governance.models.vocabulary import (
     BODY_KINDS,
     COVERED_KINDS,
@@ -43,6 +45,7 @@ from governance.models.vocabulary import (
     Selection,
     Source,
     SuccessionType,
+    SuggestionStatus,
     kind_count,
 )
 
@@ -82,6 +85,8 @@ __all__ = [
     "Source",
     "Succession",
     "SuccessionType",
+    "Suggestion",
+    "SuggestionStatus",
     "SystemRight",
     "code_problem",
     "kind_count",

@@ -137,3 +137,9 @@ class DatasetRole(models.TextChoices):
     LOOKUP = "lookup", "Sub-ICB locations, ICBs and regions (ONS lookup)"
     SUCCESSIONS = "successions", "ICB successions"
     DIVISION = "division", "How divided ICBs were shared out"
+
+
+class SuggestionStatus(models.TextChoices):
+    NEW = "new", "Waiting for review"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"

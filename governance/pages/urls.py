@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from governance.caching.pages import cached_page
-from governance.pages import feeds, views
+from governance.pages import feeds, suggestions, views
 
 
 class PictureFormat:
@@ -27,6 +27,9 @@ urlpatterns = [
     path("organisations/<str:code>/feed/", cached_page(feeds.SystemChangesFeed()), name="system-feed"),
     path("organisations/<str:code>/diagram.<picture:fmt>", views.diagram, name="diagram"),
     path("organisations/<str:code>/ladder.<picture:fmt>", views.ladder, name="ladder"),
+    path("organisations/<str:code>/suggest/", suggestions.suggest, name="suggest"),
+    path("organisations/<str:code>/suggest/thanks/", suggestions.thanks, name="suggest-thanks"),
+    path("suggestions/feed/", suggestions.OpenSuggestionsFeed(), name="suggestions-feed"),
     path("organisations/<str:code>/", views.organisation_detail, name="organisation"),
     path("people/<int:pk>/", views.person_detail, name="person"),
 ]

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from governance.caching.pages import cached_page, data_version
-from governance.domain import composition, dates
+from governance.domain import composition, dates, suggestions
 from governance.domain.lookups import can_match
 from governance.models import BODY_KINDS, Kind, Organisation, Person, Seat
 from governance.reading import (
@@ -176,6 +176,7 @@ def organisation_detail(request, code):
         context["composition"] = composition.composition(graph)
         context["to_fill"] = structure.seats_to_fill(graph) if graph.top_board else None
         context["governance_tree"] = structure.governance_tree(graph, layers)
+        context["suggestions_waiting"] = suggestions.open_count(org)
         exclude = (Kind.PLACE, *BODY_KINDS)
     else:
         exclude = ()
