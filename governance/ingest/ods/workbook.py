@@ -61,6 +61,10 @@ class WorkbookRefused(ValueError):
     """A workbook past one of the bounds; the message says which, and by how much."""
 
 
+class BrokenPart(ValueError):  # read as "not a readable workbook", as the XML reader's errors
+    """A part that is no XML a workbook holds: it ends inside a tag, or a cell's reference is no A1."""
+
+
 def column_number(letters: bytes) -> int:
     """b"A" → 1, b"Z" → 26, b"AA" → 27."""
     number = 0
@@ -98,7 +102,7 @@ def scan(text: bytes, extent: Extent, part: str) -> None:
     if references:
         numbers = REFERENCE_ROW.findall(text)
         if len(numbers) != references:
-            raise WorkbookRefused(f"{part}: a cell reference that is not a column and a row (A1 to XFD1048576)")
+            raise BrokenPart(f"{part}: a cell reference that is not a column and a row (A1 to XFD1048576)")
         extent.rows = max(extent.rows, *map(int, numbers))
         columns = set(REFERENCE_COLUMN.findall(text))
         if columns:
@@ -130,6 +134,8 @@ def scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, extent: Extent) -
             cut = max(cut, 0)
             scan(text[:cut], sheet, info.filename)
             carry = text[cut:]
+    if carry.rstrip() and not carry.rstrip().endswith(b">"):
+        raise BrokenPart(f"{info.filename} ends inside a tag")
     scan(carry, sheet, info.filename)
     extent.rows, extent.columns = max(extent.rows, sheet.rows), max(extent.columns, sheet.columns)
     extent.strings = sheet.strings

@@ -93,7 +93,12 @@ WORKBOOK_RELS = (
 )
 
 
-def book_of(rows: bytes, strings: bytes = b"<si><t>hello</t></si>", compression=zipfile.ZIP_DEFLATED) -> bytes:
+def book_of(
+    rows: bytes,
+    strings: bytes = b"<si><t>hello</t></si>",
+    compression=zipfile.ZIP_DEFLATED,
+    end: bytes = b"</sheetData></worksheet>",
+) -> bytes:
     """A one-sheet workbook whose sheetData is ``rows`` and whose shared strings are ``strings``."""
     stream = io.BytesIO()
     with zipfile.ZipFile(stream, "w", compression=compression) as archive:
@@ -110,7 +115,7 @@ def book_of(rows: bytes, strings: bytes = b"<si><t>hello</t></si>", compression=
         archive.writestr(
             "xl/worksheets/sheet1.xml",
             b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            b"<sheetData>" + rows + b"</sheetData></worksheet>",
+            b"<sheetData>" + rows + end,
         )
     return stream.getvalue()
 
@@ -135,7 +140,6 @@ def test_a_small_bounded_workbook_reads(tmp_path):
         (b'<row r="1"><c r="XFDXFDXFD1"><v>1</v></c></row>', "column"),
         (b'<row r="1"><c r="A1"><v>1</v></c><c r="XFD1048576"><v>1</v></c></row>', "spans 1,048,576 rows"),
         (b'<row r="1"><c r="A1" t="s"><v>-1</v></c></row>', "shared-string cell whose index is not a number"),
-        (b'<row r="1"><c r="a1"><v>1</v></c></row>', "not a column and a row"),
         # Cells and rows without references, placed one after the other: counted.
         (b"<row>" + b"<c><v>1</v></c>" * 20_000 + b"</row>", "has column 20,000"),
         (b"<row>" + b"<c/>" * 2_000 + b"</row>" + b"<row/>" * 1_000, "spans 1,001 rows × 2,000 columns"),
@@ -144,6 +148,13 @@ def test_a_small_bounded_workbook_reads(tmp_path):
 def test_a_sheet_past_the_bounds_is_refused_by_its_counts(rows, message, tmp_path):
     said = refusal(book_of(rows), tmp_path)
     assert "ePCN.xlsx: the workbook is refused" in said and message in said
+
+
+def test_a_cell_reference_that_is_no_a1_or_a_part_cut_short_is_no_workbook(tmp_path):
+    said = refusal(book_of(b'<row r="1"><c r="a1"><v>1</v></c></row>'), tmp_path)
+    assert "not a readable Excel workbook" in said and "not a column and a row" in said
+    cut_short = book_of(b'<row r="1"><c r="A1"><v>1</v></c></row>', end=b"</sheetData></work")
+    assert "not a readable Excel workbook" in refusal(cut_short, tmp_path)
 
 
 def test_too_many_shared_strings_are_refused_before_they_are_kept(tmp_path, monkeypatch):
