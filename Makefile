@@ -11,6 +11,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/.installed
+TEST_INSTALLED := $(VENV)/.installed-test
 # The NHS.UK frontend (npm, exact version in package-lock.json) and its stylesheet made
 # local (no font CDN) by tools/frontend.py. node_modules is git-ignored.
 FRONTEND := node_modules/.icsmap/.installed
@@ -24,6 +25,11 @@ $(INSTALLED): requirements.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(INSTALLED)
+
+# What only tests, lint and the bench need (openpyxl among them): not installed by make run.
+$(TEST_INSTALLED): requirements-test.txt $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $(TEST_INSTALLED)
 
 $(FRONTEND): package.json package-lock.json tools/frontend.py | $(INSTALLED)
 	npm ci --no-audit --no-fund --loglevel=error
@@ -47,20 +53,20 @@ setup: data
 run: setup
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: install
+test: install $(TEST_INSTALLED)
 	$(BIN)/pytest
 
-lint: install
+lint: install $(TEST_INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) spectacular --validate --fail-on-warn --file $(VENV)/openapi-schema.yml
 
-format: install
+format: install $(TEST_INSTALLED)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 # Not part of make test: import, path, HTTP-under-load and scale figures against their
 # targets (bench/run.py; PostgreSQL by default, BENCH_ARGS=--sqlite for SQLite).
-bench: install
+bench: install $(TEST_INSTALLED)
 	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from bench import sampling
 from governance.domain import tree, tree_check
-from governance.ingest.ods.importer import refresh_planner_statistics
+from governance.ingest.ods.write import refresh_planner_statistics
 from governance.models import Appointment, Kind, Link, Organisation, Relation, Seat, Succession
 
 BATCH = 2000

@@ -464,7 +464,7 @@ def test_a_row_taken_over_first_may_move_and_the_import_keeps_it(api, imported):
 
 
 def test_every_field_the_import_writes_is_kept_from_editors():
-    from governance.ingest.ods.importer import UPDATE_FIELDS
+    from governance.ingest.ods.write import UPDATE_FIELDS
 
     assert set(UPDATE_FIELDS) - {"updated_at"} <= rules.ODS_KEPT_FIELDS
 

@@ -1,10 +1,15 @@
 """The NHS ODS import: practices, PCNs and sub-ICB locations into one organisation tree per ICB.
 
-``files`` reads and checks the files into plain records; ``importer`` plans and applies
-the changes they imply. Both raise ``OdsImportError`` (or a subclass) for anything
-that must stop an import before it writes.
+``importer.import_ods`` runs the stages: ``read`` (``files``, ``tables``, ``workbook``),
+``join`` (with ``timeline``), ``plan``, ``write``, ``summary``; the README says what each
+holds. Every stage raises ``OdsImportError`` (or a subclass) for anything that must stop
+an import before it writes.
 """
 
 
 class OdsImportError(Exception):
     """An import that cannot go ahead; the message says which file, sheet, row or code."""
+
+
+class OdsConflictError(OdsImportError):
+    """The database holds a code the files need, as something the import cannot use."""

@@ -21,20 +21,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from governance.ingest.ods.files import (
-    ICBS_ESTABLISHED,
-    Epcn,
-    Lookup,
-    OdsFileError,
-    PcnRecord,
+from governance.ingest.ods.files import ICBS_ESTABLISHED, Epcn, Lookup, OdsFileError, PcnRecord, PracticeRecord, where
+from governance.ingest.ods.tables import (
     PracticeDivision,
-    PracticeRecord,
     SubIcbDivision,
     SubIcbShare,
     SuccessionRecord,
     Successions,
     UnitDivision,
-    where,
 )
 from governance.models import Link
 

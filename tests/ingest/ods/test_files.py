@@ -17,12 +17,14 @@ from governance.ingest.ods.files import (
     OdsFileError,
     read_epraccur,
     read_lookup,
+)
+from governance.ingest.ods.importer import SHIPPED
+from governance.ingest.ods.tables import (
     read_practice_division,
     read_sub_icb_division,
     read_successions,
     read_unit_division,
 )
-from governance.ingest.ods.importer import SHIPPED
 from tests.builders import ODS_SLICES, SET_2023, SET_SUCCESSIONS
 
 D = datetime.date

@@ -1,0 +1,105 @@
+"""What an import did, for people (the summary stage): counts by kind and relation, skipped rows, anomalies.
+
+Holds the import's steps (``STEPS``, for a progress bar) and the data anomalies it notes
+(``ANOMALIES``). Must not read files or the database: the other stages count into a ``Summary``.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from governance.models import Kind, Relation
+
+IMPORTED_KINDS = (Kind.ICB, Kind.PLACE, Kind.PCN, Kind.PRACTICE)  # also the order of creation
+STEPS = (
+    "read epraccur",
+    "read ePCN",
+    "read lookup",
+    "read successions and divisions",
+    "check",
+    "plan",
+    "write",
+    "rebuild tree",
+)
+
+ANOMALIES = {
+    "practice_sub_icb_unknown": "active GP practices whose sub-ICB (epraccur column 24) is not in the lookup "
+    "(not imported; rows already there left as they are)",
+    "member_not_practice": "current PCN members that are not imported GP practices (membership dropped)",
+    "membership_clipped": "memberships running past their practice's or PCN's close date (ended that day)",
+    "membership_overlap": "memberships of one practice that overlap in the file (the later start wins)",
+    "practice_no_pcn": "open practices with no PCN today (placed under their sub-ICB)",
+    "cross_sub_icb": "practices in a PCN run from another sub-ICB of their ICB",
+    "cross_icb": "practices in a PCN run from another ICB (they sit in that ICB's tree; sub_icb keeps their own)",
+    "pcn_no_practice": "open PCNs with no open practice today",
+    "not_in_lookup": "ICBs and places imported before that the lookup no longer has (left as they are)",
+    "not_divided": "units of a divided sub-ICB location or ICB that no division table places (left where they were)",
+    "division_not_applied": "practices in the official division table that are not in a divided sub-ICB location",
+    "successor_regions": "new ICBs whose predecessors lie in more than one region (given the first)",
+    "files_apart": "epraccur and ePCN data dates more than a year apart (PCN membership may be out of date)",
+}
+
+
+@dataclass
+class Summary:
+    """What an import did (or, on a dry run, would do), by kind and by relation."""
+
+    files: list[str] = field(default_factory=list)
+    in_files: Counter = field(default_factory=Counter)
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)  # name, postcode, dates, region or sub-ICB
+    moved: Counter = field(default_factory=Counter)
+    closed: Counter = field(default_factory=Counter)
+    reopened: Counter = field(default_factory=Counter)
+    kept: Counter = field(default_factory=Counter)  # governance rows used as they are
+    links_in_files: Counter = field(default_factory=Counter)  # relation → links the files give
+    links: Counter = field(default_factory=Counter)  # (relation, created/changed/removed) → links
+    successions: Counter = field(default_factory=Counter)  # created/changed/removed → successions
+    datasets: Counter = field(default_factory=Counter)  # created/changed → Dataset rows
+    skipped: Counter = field(default_factory=Counter)  # (kind, reason) → rows
+    anomalies: dict[str, list[str]] = field(default_factory=dict)  # ANOMALIES key → examples
+    dry_run: bool = False
+    seconds: float = 0.0
+
+    COLUMNS = ("created", "updated", "moved", "closed", "reopened", "kept")
+    LINK_COLUMNS = ("created", "changed", "removed")
+
+    @property
+    def changed(self) -> int:
+        """How many changes were counted (a row moved and renamed counts twice), links and the rest included."""
+        organisations = sum(sum(getattr(self, column).values()) for column in self.COLUMNS[:-1])
+        return organisations + sum(self.links.values()) + sum(self.successions.values()) + sum(self.datasets.values())
+
+    def anomaly(self, key: str, example: str) -> None:
+        self.anomalies.setdefault(key, []).append(example)
+
+    def report(self, examples: int = 5) -> str:
+        """The summary as text, for people."""
+        lines = [*self.files, ""]
+        lines.append(f"{'':18}{'in files':>10}" + "".join(f"{column:>10}" for column in self.COLUMNS))
+        for kind in IMPORTED_KINDS:
+            counts = [getattr(self, column)[kind] for column in self.COLUMNS]
+            lines.append(f"{kind:18}{self.in_files[kind]:>10}" + "".join(f"{count:>10}" for count in counts))
+        lines.append("")
+        lines.append(f"{'links':18}{'in files':>10}" + "".join(f"{column:>10}" for column in self.LINK_COLUMNS))
+        for relation in Relation:
+            counts = [self.links[relation, column] for column in self.LINK_COLUMNS]
+            lines.append(
+                f"{relation:18}{self.links_in_files[relation]:>10}" + "".join(f"{count:>10}" for count in counts)
+            )
+        counts = [self.successions[column] for column in self.LINK_COLUMNS]
+        lines.append(
+            f"{'successions':18}{self.in_files['succession']:>10}" + "".join(f"{count:>10}" for count in counts)
+        )
+        if self.skipped:
+            lines += ["", "Skipped rows:"]
+            lines += [f"  {kind}: {reason}: {count}" for (kind, reason), count in sorted(self.skipped.items())]
+        if self.anomalies:
+            lines += ["", "Anomalies:"]
+            for key, found in self.anomalies.items():
+                shown = ", ".join(found[:examples]) + (", …" if len(found) > examples else "")
+                lines.append(f"  {len(found)} {ANOMALIES[key]}: {shown}")
+        done = " Dry run: nothing was written." if self.dry_run else ""
+        if not self.changed and not self.dry_run:
+            done = " Nothing changed: nothing was written."
+        lines += ["", f"Took {self.seconds:.1f} s.{done}"]
+        return "\n".join(lines)
