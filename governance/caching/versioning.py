@@ -100,11 +100,6 @@ def forget() -> None:
     _remembered = None
 
 
-def bump() -> None:
-    """Kept for the ODS importer until it calls ``DataVersion.objects.bump()`` itself."""
-    DataVersion.objects.bump()
-
-
 def _on_change(sender, **kwargs) -> None:
     DataVersion.objects.bump()
 

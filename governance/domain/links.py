@@ -101,6 +101,30 @@ def parent_link_on(
     return None
 
 
+def tree_parent(kind: str, spans: Sequence[Span], period: Period, today: datetime.date, is_open: Callable) -> object:
+    """The parent a unit of ``kind`` with links ``spans``, open for ``period``, has in today's tree, or None.
+
+    The one rule of where a unit sits today, for the importer and ``due_moves`` alike: while open,
+    its link parent today among parents open today (``parent_link_on``); a closed unit (or one not
+    yet open) under its link parent of its last (first) day, open or not; where no link holds
+    that day (its own dates disagree with its links), the latest link begun before it. None
+    only for a unit without links.
+    """
+    if not spans:
+        return None
+    if period.holds_on(today):
+        link = parent_link_on(kind, spans, today, is_open)
+        if link is not None:
+            return link.parent
+    day = period.clamp(today)
+    link = parent_link_on(kind, spans, day, lambda parent: True)
+    if link is not None:
+        return link.parent
+    ordered = sorted(spans, key=lambda span: span.period.sort_key)
+    before = [span for span in ordered if span.start is None or span.start <= day]
+    return (before[-1] if before else ordered[0]).parent
+
+
 def due_moves(today: datetime.date) -> list[tuple[Organisation, Organisation]]:
     """(unit, parent today) for every unit the import keeps whose tree parent is not its link parent today."""
     spans: dict[int, list[Span]] = defaultdict(list)
@@ -121,13 +145,9 @@ def due_moves(today: datetime.date) -> list[tuple[Organisation, Organisation]]:
         org = rows[pk]
         if org.source != Source.ODS:
             continue  # governance keeps its own rows where it put them
-        link = parent_link_on(org.kind, unit_spans, today, lambda parent: rows[parent].is_active_on(today))
-        if link is None and not org.is_active_on(today):
-            # A closed unit stays under its last parent: the link in force on its last day.
-            last_day = org.closed or today
-            link = parent_link_on(org.kind, unit_spans, last_day, lambda parent: True)
-        if link is not None and link.parent != org.parent_id:
-            moves.append((org, rows[link.parent]))
+        parent = tree_parent(org.kind, unit_spans, org.period, today, lambda p: rows[p].is_active_on(today))
+        if parent is not None and parent != org.parent_id:
+            moves.append((org, rows[parent]))
     return moves
 
 

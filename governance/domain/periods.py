@@ -31,6 +31,17 @@ class Period:
             other.start or datetime.date.min
         ) <= (self.end or datetime.date.max)
 
+    def clamp(self, day: datetime.date) -> datetime.date:
+        """The day of the period nearest ``day``: ``day`` itself within it, else its first or last day.
+
+        Where a closed unit is shown (on its last day) and one not yet open (on its first).
+        """
+        if self.end is not None and self.end < day:
+            return self.end
+        if self.start is not None and self.start > day:
+            return self.start
+        return day
+
     @property
     def sort_key(self) -> tuple[datetime.date, datetime.date]:
         """Earliest start first, then earliest end (open ends last)."""

@@ -173,16 +173,12 @@ class Structure:
 
     def day_seen(self, pk: int, date: datetime.date) -> datetime.date:
         """The day on which ``pk`` is placed when asked about ``date``: ``date`` while it was open;
-        its last day once it had closed; its first day before it opened.
+        its last day once it had closed; its first day before it opened (``Period.clamp``).
 
         A closed practice is shown where it was on its last day (as today's tree keeps it).
         """
         unit = self.units[pk]
-        if unit.closed is not None and unit.closed < date:
-            return unit.closed
-        if unit.opened is not None and unit.opened > date:
-            return unit.opened
-        return date
+        return Period(unit.opened, unit.closed).clamp(date)
 
     def placed_on(self, pk: int, date: datetime.date) -> tuple[int | None, int | None]:
         """(parent, system) of ``pk`` as shown for ``date``: on its ``day_seen``; a system is its own."""

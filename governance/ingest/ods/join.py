@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from governance.domain import rules
-from governance.domain.links import Span, check_links, parent_link_on
+from governance.domain.links import Span, check_links, tree_parent
+from governance.domain.periods import Period
 from governance.ingest.ods import OdsImportError, timeline
 from governance.ingest.ods.files import (
     ACTIVE,
@@ -132,16 +133,16 @@ class Unit:
     postcode: str = ""
     region: str = ""
 
+    @property
+    def period(self) -> Period:
+        return Period(self.opened, self.closed)
+
     def open_on(self, day: datetime.date) -> bool:
-        return (self.opened is None or self.opened <= day) and (self.closed is None or self.closed >= day)
+        return self.period.holds_on(day)
 
     def day_of(self, today: datetime.date) -> datetime.date:
         """The day whose links make its tree parent: today, else its last day (closed) or first (not yet open)."""
-        if self.closed is not None and self.closed < today:
-            return self.closed
-        if self.opened is not None and self.opened > today:
-            return self.opened
-        return today
+        return self.period.clamp(today)
 
 
 def check_codes(units: dict[str, "Unit"]) -> None:
@@ -334,28 +335,15 @@ def check_official_division(
 
 
 def parent_today(unit: Unit, spans: list[Span], units: dict[str, Unit], today: datetime.date) -> str | None:
-    """The code of a unit's tree parent today: its link parent today (a closed unit: on its last day)."""
-    if not spans:
-        return None
-    if unit.open_on(today):
-        link = parent_link_on(unit.kind, spans, today, lambda code: units[code].open_on(today))
-        if link is not None:
-            return link.parent
-    day = unit.day_of(today)
-    link = parent_link_on(unit.kind, spans, day, lambda code: True)
-    if link is not None:
-        return link.parent
-    # No link holds that day (a practice's own dates disagree with its links): the latest before it.
-    ordered = sorted(spans, key=lambda span: span.start or datetime.date.min)
-    before = [span for span in ordered if span.start is None or span.start <= day]
-    return (before[-1] if before else ordered[0]).parent
+    """The code of a unit's tree parent today, by the one rule (``domain.links.tree_parent``)."""
+    return tree_parent(unit.kind, spans, unit.period, today, lambda code: units[code].open_on(today))
 
 
 def sub_icb_today(spans: list[Span], day: datetime.date) -> str | None:
     """A practice's own sub-ICB location on ``day`` (else the latest before it)."""
     own = sorted(
         (span for span in spans if span.relation == Relation.PRACTICE_SUB_ICB),
-        key=lambda span: span.start or datetime.date.min,
+        key=lambda span: span.period.sort_key,
     )
     holding = next((span for span in own if span.holds_on(day)), None)
     if holding is None:
@@ -484,7 +472,7 @@ def read_snapshot(read: ReadFiles, summary: Summary, today: datetime.date) -> Sn
         own = memberships.get(code, [])
 
         def pcn_on(day: datetime.date, own=own) -> str | None:
-            return next((m.pcn for m in own if timeline.spans_day(m.start, m.end, day)), None)
+            return next((m.pcn for m in own if Period(m.start, m.end).holds_on(day)), None)
 
         segments[code, Relation.PRACTICE_SUB_ICB] = reorg.practice_segments(
             record, epraccur_source, pcn_on, pcn_segments, summary

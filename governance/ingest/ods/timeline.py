@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from governance.domain.periods import Period
 from governance.ingest.ods.files import ICBS_ESTABLISHED, Epcn, Lookup, OdsFileError, PcnRecord, PracticeRecord, where
 from governance.ingest.ods.tables import (
     PracticeDivision,
@@ -52,14 +53,9 @@ class Segment:
     source: str
 
 
-def spans_day(start: datetime.date | None, end: datetime.date | None, day: datetime.date) -> bool:
-    """Whether [start, end] (None: open) holds on ``day``."""
-    return (start is None or start <= day) and (end is None or end >= day)
-
-
 def segment_on(segments: list[Segment], day: datetime.date) -> Segment | None:
     """The segment holding on ``day``."""
-    return next((segment for segment in segments if spans_day(segment.start, segment.end, day)), None)
+    return next((segment for segment in segments if Period(segment.start, segment.end).holds_on(day)), None)
 
 
 @dataclass
@@ -403,8 +399,8 @@ def _earlier(*days):
 
 
 def _overlaps(earlier: Membership, later: Membership) -> bool:
-    """Whether ``later`` (sorted after ``earlier``) starts before ``earlier`` ends."""
-    return earlier.end is None or later.start is None or earlier.end >= later.start
+    """Whether two memberships share a day."""
+    return Period(earlier.start, earlier.end).overlaps(Period(later.start, later.end))
 
 
 def resolve_memberships(

@@ -12,11 +12,10 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
-from governance.caching import versioning
 from governance.domain import history, tree
 from governance.ingest.ods.plan import Plan
 from governance.ingest.ods.summary import IMPORTED_KINDS
-from governance.models import Dataset, Kind, Link, Organisation, Source, Succession
+from governance.models import Dataset, DataVersion, Kind, Link, Organisation, Source, Succession
 
 BATCH = 1000
 
@@ -88,7 +87,7 @@ def apply(plan: Plan) -> None:
     write_successions(plan, pks)
     for role, fields in plan.datasets.items():
         Dataset.objects.update_or_create(role=role, defaults={**fields, "imported_at": now})
-    versioning.bump()  # bulk writes send no signals: tell the API its cached answers are stale
+    DataVersion.objects.bump()  # bulk writes send no signals: tell the API its cached answers are stale
 
 
 def write_organisations(plan: Plan, now: datetime.datetime) -> dict[str, int]:
