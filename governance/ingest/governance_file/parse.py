@@ -373,7 +373,7 @@ class _Fields:
         if isinstance(value, str) and value in routes.FILE_VALUES:
             return routes.FILE_VALUES[value]
         expected = " or ".join(routes.FILE_VALUES)
-        self.problems.add(self.place("routes"), f"not {expected} ({_describe(value)})")
+        self.problems.add(self.place("routes"), f"must be {expected}, not {_describe(value)}")
         return None
 
     def count(self, key: str, default: int) -> int | None:
