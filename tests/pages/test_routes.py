@@ -73,6 +73,7 @@ def test_the_system_page_of_a_board_alone_counts_no_break(client, systems):
     voice = html[html.index('id="voice-heading"') :].split("</section>")[0]
 
     assert "– no practice’s route to the board is recorded; not recorded for 2 practices" in words
+    assert "have a complete chain, every seat filled (no route recorded)" in words
     assert "Routes to the board: 0 reach it, 0 are broken, and for 2 no route is recorded." in words
     assert "No route recorded Kent and Medway (91Q) : 2 practices" in words
     assert "No broken chain is recorded." in words
