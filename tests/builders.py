@@ -127,6 +127,26 @@ def greater_manchester(*, complete: bool) -> dict:
     return s
 
 
+def board_only(code: str = "QKM", **fields) -> dict:
+    """A system of which only the top board and the ICP are recorded, as ``scaffold_governance`` leaves it.
+
+    ICB ``code`` with a place (91Q), a PCN and two practices; its board's chair seat has its holders
+    not recorded. Nothing says whether a practice's route reaches the board. ``fields`` go on the ICB
+    (``routes_recorded=True`` to say its routes are recorded). Returns the rows by name.
+    """
+    s = {}
+    s["icb"] = org(code, "icb", name="NHS Kent and Medway ICB", region="South East", **fields)
+    s["board"] = org(f"{code.lower()}-board", "board", s["icb"], name="NHS Kent and Medway ICB Board")
+    s["icp"] = org(f"{code.lower()}-icp", "icp", s["icb"], name="Kent and Medway Integrated Care Partnership")
+    s["place"] = org("91Q", "place", s["icb"], name="Kent and Medway")
+    s["pcn"] = org("U91001", "pcn", s["place"], name="Medway PCN")
+    s["practice"] = org("G82001", "practice", s["pcn"], name="Medway Surgery")
+    s["other"] = org("G82002", "practice", s["pcn"], name="Rochester Surgery")
+    set_top_board(s["icb"], s["board"])
+    s["chair"] = seat(s["board"], "Chair", role="chair", selection="appointed", holders_recorded=False)
+    return s
+
+
 def statutory_board(system: Organisation, *, start: datetime.date = ICBS_ESTABLISHED) -> dict[str, Seat]:
     """``system``'s top board with one seat per place of the statutory composition, each held from ``start``.
 

@@ -256,14 +256,15 @@ def test_system_page_shows_voice_of_general_practice_tree_and_places(client, gm)
     html = page(client, "/organisations/QOP/", date=DATE.isoformat())
     words = text(html)
 
-    assert "67% of practices have a chain that reaches the board (4 of 6)" in words
+    assert "67% of practices whose route is recorded have a chain that reaches the board (4 of 6)" in words
+    assert "Routes to the board: 4 reach it, 2 are broken, and for 0 no route is recorded." in words
     assert "50% have a complete chain, every seat filled (3 of 6)" in words
     assert "Wigan (02H) : 2 practices" in words
     assert "<details" in html and "<summary" in html  # collapsible without JavaScript
     assert "Provider committee Committee · layer 1" in words
     assert "Has a seat on: Provider committee" in words
     assert "Bolton 00T 1 3 3 3" in words  # PCNs, practices, reaching, complete
-    assert "Wigan 02H 1 2 0 0" in words
+    assert "Wigan 02H 1 2 2 broken; 0 0" in words  # its two practices' chains break
 
 
 def test_voice_summary_is_plain_data_per_layer(gm):
@@ -277,6 +278,8 @@ def test_voice_summary_is_plain_data_per_layer(gm):
         "share_reaching_top": 0.6667,
         "share_complete": 0.5,
         "median_distance": 5,
+        "routes": {"reaches": 4, "broken": 2, "not_recorded": 0},
+        "recorded": 6,
     }
     by_layer = {layer["layer"]: layer for layer in summary["layers"]}
     assert (by_layer[0]["seats"], by_layer[0]["filled"], by_layer[0]["delegate"]) == (1, 1, 0)  # GP partner member

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from governance.domain.composition import REQUIREMENTS, STATUSES
 from governance.domain.dates import BadDate, parse_date
 from governance.domain.lookups import can_match
+from governance.domain.routes import ROUTES
 from governance.models import (
     Appointment,
     Kind,
@@ -304,6 +305,11 @@ class PathSerializer(serializers.Serializer):
     date = serializers.DateField()
     top_board = OrganisationRefSerializer(allow_null=True)
     reaches_top = serializers.BooleanField()
+    route = serializers.ChoiceField(
+        choices=list(ROUTES),
+        help_text="reaches: a recorded route reaches the top board; broken: the structure below the board is "
+        "recorded and no route reaches it; not_recorded: nothing recorded says whether a route exists.",
+    )
     complete = serializers.BooleanField(
         help_text="Reaches the top, no seat on the way is vacant and every seat on the way has its holders recorded."
     )

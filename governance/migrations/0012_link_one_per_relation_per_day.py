@@ -29,6 +29,6 @@ def drop_constraint(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("governance", "0009_dated_links_successions_datasets")]
+    dependencies = [("governance", "0010_routes_recorded")]
 
     operations = [migrations.RunPython(add_constraint, drop_constraint, elidable=False)]

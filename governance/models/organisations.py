@@ -77,6 +77,15 @@ class Organisation(MPTTModel, Dated):
         default=False,
         help_text="On an ICB: its holders are invented demo content, not real people. Every page showing them says so.",
     )
+    routes_recorded = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="On an ICB, or a place for the units below it: whether the structure below the top board is "
+        "recorded, so that a practice with no route there has a broken chain (yes), or nothing recorded says "
+        "whether a route exists (no: its route is not recorded). Empty: not said; a place follows its system, "
+        "and a system is recorded when it has a body other than its top board and ICP, or a top-board seat that "
+        "represents an organisation (governance.domain.routes).",
+    )
     top_board = models.ForeignKey(
         "self",
         null=True,

@@ -11,11 +11,14 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from governance.caching.pages import data_version
 from governance.models import Organisation
+from governance.reading import voice
 from governance.reading.changes import Change, recent_changes
+from governance.reading.paths import graph_for
 
 
 class Subject(NamedTuple):
@@ -83,3 +86,8 @@ class SystemChangesFeed(ChangesFeed):
 
     def link(self, obj):
         return reverse("governance:organisation", args=[obj.system.code])
+
+    def subtitle(self, obj):
+        """What changes, and today's routes of its practices: reaching, broken and not recorded apart."""
+        graph = graph_for(obj.system.pk, timezone.localdate(), obj.version)
+        return f"{ChangesFeed.subtitle} {voice.routes_in_words(voice.summarise(graph))}"

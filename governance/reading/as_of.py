@@ -53,6 +53,7 @@ class Unit:
     illustrative: bool
     governance_source: str
     verified_on: datetime.date | None
+    routes_recorded: bool | None = None  # said by a system or a place (domain.routes); None: not said
 
     def is_open_on(self, date: datetime.date) -> bool:
         return Period(self.opened, self.closed).holds_on(date)
@@ -110,10 +111,11 @@ class Structure:
                 illustrative=row[9],
                 governance_source=row[10],
                 verified_on=row[11],
+                routes_recorded=row[12],
             )
             for row in Organisation.objects.order_by().values_list(
                 "pk", "code", "name", "kind", "opened", "closed", "parent_id", "source",
-                "top_board_id", "illustrative", "governance_source", "verified_on",
+                "top_board_id", "illustrative", "governance_source", "verified_on", "routes_recorded",
             )
         }  # fmt: skip
         spans: dict[int, list[Span]] = defaultdict(list)

@@ -58,6 +58,8 @@ def _row(root: dict, summary: dict | None, check: dict | None) -> dict:
         "vacancies": None,
         "practices": None,
         "complete": None,
+        "routes_recorded": None,  # practices whose route is recorded (the share's whole)
+        "routes_not_recorded": None,
         "unrecorded": None,
         "composition": None,
         "composition_met": None,
@@ -73,6 +75,8 @@ def _row(root: dict, summary: dict | None, check: dict | None) -> dict:
             vacancies=summary["vacant_seats"],
             practices=practices["total"],
             complete=practices["complete"],
+            routes_recorded=practices["recorded"],
+            routes_not_recorded=practices["routes"]["not_recorded"],
             unrecorded=summary["unrecorded_seats"],
             composition=sum(r["status"] == MET for r in check["requirements"]),
             composition_met=check["met"],

@@ -61,12 +61,16 @@ def systems_by_region(date: datetime.date, version: str | None = None) -> list[d
     remembered too).
 
     ``[{"region": "North West", "systems": [{"code", "name", "places", "pcns", "practices",
-    "governance": bool}, …]}, …]``, regions and systems by name.
+    "governance": bool, "known": what is known of its governance (``governance_known``)}, …]}, …]``,
+    regions and systems by name.
     """
-    counts = _counts_by_system(date, version) if version else _count_by_system(as_of.england(), date)
+    structure = as_of.england(version)
+    counts = _counts_by_system(date, version) if version else _count_by_system(structure, date)
+    with_holders = _systems_with_holders(structure)
     regions: dict[str, list[dict]] = {}
     roots = Organisation.objects.filter(parent__isnull=True, kind=Kind.ICB).open_on(date).order_by("name", "code")
-    for root in roots.values("pk", "code", "name", "region", "top_board_id", "closed"):
+    fields = ("pk", "code", "name", "region", "top_board_id", "closed", "illustrative", "governance_source")
+    for root in roots.values(*fields, "verified_on"):
         regions.setdefault(root["region"] or REGION_UNKNOWN, []).append(
             {
                 "code": root["code"],
@@ -76,12 +80,42 @@ def systems_by_region(date: datetime.date, version: str | None = None) -> list[d
                 "pcns": counts[root["pk"], Kind.PCN],
                 "practices": counts[root["pk"], Kind.PRACTICE],
                 "governance": root["top_board_id"] is not None,
+                "known": governance_known(root, root["pk"] in with_holders),
             }
         )
     return [
         {"region": region, "systems": systems}
         for region, systems in sorted(regions.items(), key=lambda item: (item[0] == REGION_UNKNOWN, item[0]))
     ]
+
+
+def governance_known(root: dict, holders_recorded: bool) -> dict:
+    """What is known of a system's governance, for the home page: ``{"state", "source", "verified"}``.
+
+    ``state``: ``none`` (no top board), ``illustrative`` (invented holders), ``sourced`` (its
+    ``governance_source``, last checked ``verified``), ``board_only`` (a board whose holders are
+    not recorded: the scaffold) or ``unsourced`` (holders recorded, with no source named).
+    """
+    if root["top_board_id"] is None:
+        state = "none"
+    elif root["illustrative"]:
+        state = "illustrative"
+    elif root["governance_source"]:
+        state = "sourced"
+    elif not holders_recorded:
+        state = "board_only"
+    else:
+        state = "unsourced"
+    return {"state": state, "source": root["governance_source"], "verified": root["verified_on"]}
+
+
+def _systems_with_holders(structure: as_of.Structure) -> set[int]:
+    """The systems (today's tree roots) with a seat whose holders are recorded (filled or vacant)."""
+    return {
+        structure.tree_root(body)
+        for body, seats in structure.seats.items()
+        if body in structure.units and any(seat["holders_recorded"] for seat in seats)
+    }
 
 
 def _count_by_system(england: as_of.Structure, date: datetime.date) -> Counter:

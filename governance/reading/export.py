@@ -29,6 +29,7 @@ from typing import NamedTuple
 
 import yaml
 
+from governance.domain import routes
 from governance.ingest.governance_file.parse import HOLDERS_UNKNOWN
 from governance.models import BODY_KINDS, Appointment, Coverage, Kind, Organisation, Seat, Source
 from governance.reading import as_of, paths
@@ -44,6 +45,7 @@ class _Row(NamedTuple):
     opened: datetime.date | None
     closed: datetime.date | None
     postcode: str
+    routes_recorded: bool | None
 
 
 class OnDay(NamedTuple):
@@ -79,7 +81,7 @@ def _tree(root: Organisation, on: OnDay | None = None) -> list[_Row]:
     rows = [
         _Row(*values)
         for values in chosen.order_by().values_list(
-            "pk", "code", "name", "kind", "parent_id", "source", "opened", "closed", "postcode"
+            "pk", "code", "name", "kind", "parent_id", "source", "opened", "closed", "postcode", "routes_recorded"
         )
     ]
     if on:
@@ -156,6 +158,8 @@ def system_entry(root: Organisation, *, region: bool = True) -> dict:
         system["verified"] = root.verified_on
     if root.illustrative:
         system["illustrative"] = True
+    if root.routes_recorded is not None:
+        system["routes"] = routes.file_value(root.routes_recorded)
     return system
 
 
@@ -209,6 +213,8 @@ def _organisation(row: _Row, codes: dict[int, str], covers: list[str] | None = N
         entry["postcode"] = row.postcode
     if covers:
         entry["covers"] = covers
+    if row.kind == Kind.PLACE and row.routes_recorded is not None:
+        entry["routes"] = routes.file_value(row.routes_recorded)
     return entry
 
 

@@ -1,5 +1,6 @@
 """A representation path as plain text: the ladder, top board first."""
 
+from governance.domain import routes
 from governance.reading.paths import VIA_TEXT
 
 
@@ -34,6 +35,11 @@ def render(path: dict) -> str:
     lines = [f"{origin['name']} ({origin['code']}, {origin['kind']}) on {path['date']}"]
     if top is None:
         lines.append(f"{path['system']['name']} has no top board recorded: no path can be drawn.")
+    elif path["route"] == routes.NOT_RECORDED:
+        lines.append(
+            f"NO ROUTE RECORDED: nothing recorded says whether a route reaches {top['name']} ({top['code']}); "
+            "not known to be broken. Member-of chain:"
+        )
     elif not path["reaches_top"]:
         lines.append(f"BROKEN CHAIN: no route to {top['name']} ({top['code']}). Member-of chain:")
     else:

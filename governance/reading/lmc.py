@@ -7,6 +7,7 @@ practices of a covered PCN. Everything here works on a loaded ``SystemGraph`` (t
 as it stood on the date) plus one query for the coverage, whatever the footprint's size.
 """
 
+from governance.domain import routes
 from governance.models import Coverage, Kind, Organisation
 from governance.reading.paths import SystemGraph
 from governance.reading.voice import _break_point
@@ -32,7 +33,8 @@ def footprint(lmc: Organisation, graph: SystemGraph) -> dict:
 
     ``{"covers": [org], "places": [{"place": org|None, "pcns": n, "practices": n,
     "reaching_top": n, "complete": n}], "pcns": n, "practices": n, "reaching_top": n,
-    "complete": n, "breaks": [{"organisation", "practices"}], "seats": [seat JSON + "body"]}``.
+    "complete": n, "not_recorded": n, "breaks": [{"organisation", "practices"}], "unrecorded": [the same,
+    for practices whose route is not recorded: never counted as breaks], "seats": [seat JSON + "body"]}``.
     One query (the coverage); the rest comes from ``graph``.
     """
     covered = _covered_pks(lmc)
@@ -44,7 +46,8 @@ def footprint(lmc: Organisation, graph: SystemGraph) -> dict:
     ]
     by_place: dict[int | None, dict] = {}
     breaks: dict[int, int] = {}
-    totals = {"pcns": 0, "practices": 0, "reaching_top": 0, "complete": 0}
+    unrecorded: dict[int, int] = {}
+    totals = {"pcns": 0, "practices": 0, "reaching_top": 0, "complete": 0, "not_recorded": 0}
     for node in in_footprint:
         place = _place_of(graph, node.pk)
         entry = by_place.setdefault(
@@ -72,7 +75,11 @@ def footprint(lmc: Organisation, graph: SystemGraph) -> dict:
                 counts["complete"] += path["complete"]
         else:
             point = _break_point(graph, node.pk)
-            breaks[point] = breaks.get(point, 0) + 1
+            if path["route"] == routes.BROKEN:
+                breaks[point] = breaks.get(point, 0) + 1
+            else:
+                unrecorded[point] = unrecorded.get(point, 0) + 1
+                totals["not_recorded"] += 1
     seats = [
         {**seat.as_json(), "body": nodes[seat.body_id].as_json()}
         for seat in graph.seats
@@ -86,6 +93,10 @@ def footprint(lmc: Organisation, graph: SystemGraph) -> dict:
         "breaks": [
             {"organisation": nodes[pk].as_json(), "practices": n}
             for pk, n in sorted(breaks.items(), key=lambda item: (-item[1], nodes[item[0]].name))
+        ],
+        "unrecorded": [
+            {"organisation": nodes[pk].as_json(), "practices": n}
+            for pk, n in sorted(unrecorded.items(), key=lambda item: (-item[1], nodes[item[0]].name))
         ],
         "seats": sorted(seats, key=lambda s: (s["body"]["name"], s["label"])),
     }

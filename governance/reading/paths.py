@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from governance.caching.memo import per_data_version
+from governance.domain import routes
 from governance.models import BODY_KINDS, UNIT_KINDS, Organisation
 from governance.reading import as_of
 
@@ -159,8 +160,10 @@ class SystemGraph:
         seats: list[SeatView],
         top_board_id: int | None,
         provenance: Provenance | None = None,
+        routes_said: dict[int, bool] | None = None,
     ):
         self.date = date
+        self.routes_said = routes_said or {}  # pk → routes_recorded, where a system or a place says
         self.provenance = provenance or Provenance()
         self.nodes = nodes
         self.seats = seats
@@ -180,6 +183,7 @@ class SystemGraph:
                 self.edges[seat.represents_id].append(Edge(seat.body_id, SEAT, seat))
         self._distance = self._distances_to_top()
         self._best: dict[int, tuple] = {}
+        self._recorded: dict[int, bool] = {}
 
     @classmethod
     def load(cls, system: int, date: datetime.date, *, version: str | None = None) -> "SystemGraph":
@@ -238,6 +242,30 @@ class SystemGraph:
         self._best[pk] = result
         return result
 
+    def routes_recorded(self, pk: int) -> bool:
+        """Whether the structure above ``pk`` is recorded: said by the nearest place (or unit) above it
+        that says, else by the system, else by the system's own records (``domain.routes``)."""
+        if pk in self._recorded:
+            return self._recorded[pk]
+        node = self.nodes[pk]
+        if self.top_board is None:
+            recorded = False  # no board: nothing recorded says whether a route exists
+        elif node.kind in UNIT_KINDS and pk in self.routes_said:
+            recorded = self.routes_said[pk]
+        elif node.parent_id in self.nodes:
+            recorded = self.routes_recorded(node.parent_id)
+        else:  # the root: the system's own records decide when it does not say
+            bodies = [(n.code, n.kind) for n in self.nodes.values()]
+            top = self.top_board.pk
+            represents = any(s.body_id == top and s.represents_id is not None for s in self.seats)
+            recorded = routes.recorded_by_default(bodies, self.top_board.code, represents)
+        self._recorded[pk] = recorded
+        return recorded
+
+    def route(self, pk: int) -> str:
+        """``reaches``, ``broken`` or ``not_recorded``: the route of ``pk`` to the top board."""
+        return routes.route(pk in self._distance, self.routes_recorded(pk))
+
     def sector_seats(self) -> list[SeatView]:
         if self.top_board is None:
             return []
@@ -269,6 +297,7 @@ class SystemGraph:
             "date": self.date.isoformat(),
             "top_board": self.top_board.as_json() if self.top_board else None,
             "reaches_top": reaches_top,
+            "route": self.route(pk),
             "complete": reaches_top and vacant_hops == 0 and unrecorded_hops == 0,
             "distance": len(layers) - 1 if reaches_top else None,
             "layers": layers,
@@ -472,5 +501,10 @@ def load_graphs(
         root = structure.units.get(system)
         top = root.top_board if root and system in members[system] else None
         provenance = Provenance(root.illustrative, root.governance_source, root.verified_on) if root else None
-        graphs[system] = SystemGraph(date, nodes[system], by_system[system], top, provenance)
+        said = {
+            pk: structure.units[pk].routes_recorded
+            for pk in nodes[system]
+            if structure.units[pk].routes_recorded is not None
+        }
+        graphs[system] = SystemGraph(date, nodes[system], by_system[system], top, provenance, said)
     return graphs

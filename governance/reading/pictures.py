@@ -16,12 +16,14 @@ The **diagram** of a system on a date:
 - marks: a vacant seat's arrow is red and dashed, labelled "VACANT"; a seat whose holders
   are not recorded is grey and dotted, labelled "not recorded"; where practices' chains
   break (``voice.summarise``) the organisation is a red double-bordered box saying how
-  many practices break there.
+  many practices break there; where their route is not recorded, a grey dotted box saying
+  "no route recorded" and for how many (never red: no break is known).
 
 The **ladder** of an organisation: its path (DESIGN.md's JSON), one box per layer from the
 organisation at the bottom to the top board, each arrow labelled with how it is reached
 (member of, the seat and its holders, reports to); a broken chain ends in a red dashed
-arrow to the top board marked "no route".
+arrow to the top board marked "no route"; a route not recorded in a grey dotted one marked
+"no route recorded".
 
 Each SVG carries a ``<title>`` and a ``<desc>`` (the text alternative: what the picture
 shows, in words) and ``role="img"``; each box's element id is ``org-<code>``, each seat
@@ -34,6 +36,7 @@ import re
 
 import graphviz
 
+from governance.domain import routes
 from governance.domain.dates import in_words
 from governance.models import BODY_KINDS, Kind
 from governance.reading.paths import SystemGraph
@@ -45,6 +48,7 @@ COLOURS = {  # NHS.UK palette: fill of each kind's boxes
     "top": "#d2e5f5",
     "unit": "#ffffff",
     "broken": "#fde8e8",
+    "unrecorded": "#f0f4f5",
 }
 RED, GREY, BLUE, BLACK = "#d5281b", "#768692", "#005eb8", "#212b32"
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
@@ -94,13 +98,13 @@ def system_diagram(graph: SystemGraph) -> tuple[graphviz.Digraph, str, str]:
     layers = body_layers(graph)
     seats = [s for s in graph.seats if s.body_id in nodes and s.represents_id in nodes]
     shown = set(layers) | {s.represents_id for s in seats}
-    breaks = _break_counts(graph)
-    shown |= set(breaks)
+    breaks, unrecorded = _break_counts(graph)
+    shown |= set(breaks) | set(unrecorded)
     for pk in shown - set(layers):
         layers[pk] = graph.path(pk)["distance"]
     ends = {s.body_id for s in seats} | {s.represents_id for s in seats}
     unconnected = sorted(
-        (pk for pk in shown if layers[pk] is None and pk not in breaks and pk not in ends),
+        (pk for pk in shown if layers[pk] is None and pk not in breaks and pk not in unrecorded and pk not in ends),
         key=lambda pk: nodes[pk].name,
     )
     shown -= set(unconnected)
@@ -123,6 +127,10 @@ def system_diagram(graph: SystemGraph) -> tuple[graphviz.Digraph, str, str]:
         if pk in breaks:
             attrs.update(fillcolor=COLOURS["broken"], color=RED, peripheries="2")
             label = f"{label}\nchain breaks here: {breaks[pk]} practice{'s' if breaks[pk] != 1 else ''}"
+        elif pk in unrecorded:
+            attrs.update(fillcolor=COLOURS["unrecorded"], color=GREY, style="filled,dotted")
+            n = unrecorded[pk]
+            label = f"{label}\nno route recorded: {n} practice{'s' if n != 1 else ''}"
         elif layers[pk] is None:
             attrs.update(color=RED)
             label = f"{label}\nno route to the top board"
@@ -161,15 +169,19 @@ def system_diagram(graph: SystemGraph) -> tuple[graphviz.Digraph, str, str]:
             penwidth="1.6" if seat.delegate else "1",
             id=f"seat-{seat.pk}",
         )
-    return dot, title, _diagram_text(graph, shown, seats, breaks, unconnected)
+    return dot, title, _diagram_text(graph, shown, seats, breaks, unrecorded, unconnected)
 
 
-def _break_counts(graph: SystemGraph) -> dict[int, int]:
+def _break_counts(graph: SystemGraph) -> tuple[dict[int, int], dict[int, int]]:
+    """Where chains break, and where routes are not recorded: practices by organisation pk."""
     by_code = {n.code: pk for pk, n in graph.nodes.items()}
-    return {by_code[b["organisation"]["code"]]: b["practices"] for b in summarise(graph)["breaks"]}
+    summary = summarise(graph)
+    return tuple(
+        {by_code[b["organisation"]["code"]]: b["practices"] for b in summary[key]} for key in ("breaks", "unrecorded")
+    )
 
 
-def _diagram_text(graph, shown, seats, breaks, unconnected) -> str:
+def _diagram_text(graph, shown, seats, breaks, unrecorded, unconnected) -> str:
     nodes = graph.nodes
     parts = [
         f"{len(shown)} boxes and {len(seats)} seats. Top board: {graph.top_board.name}.",
@@ -181,6 +193,8 @@ def _diagram_text(graph, shown, seats, breaks, unconnected) -> str:
         )
     for pk, n in sorted(breaks.items(), key=lambda item: nodes[item[0]].name):
         parts.append(f"Chains break at {nodes[pk].name}: {n} practice{'s' if n != 1 else ''}.")
+    for pk, n in sorted(unrecorded.items(), key=lambda item: nodes[item[0]].name):
+        parts.append(f"No route recorded above {nodes[pk].name}: {n} practice{'s' if n != 1 else ''}.")
     if unconnected:
         parts.append("Not on a route to the top board: " + ", ".join(nodes[pk].name for pk in unconnected) + ".")
     return " ".join(parts)
@@ -232,7 +246,14 @@ def ladder_diagram(path: dict) -> tuple[graphviz.Digraph, str, str]:
             how = "member of" if layer["via"] == "member_of" else "reports to"
             dot.edge(below["code"], org["code"], label=how, color=GREY, fontcolor=GREY)
             words.append(f"{below['name']} {'is a member of' if how == 'member of' else 'reports to'} {org['name']}.")
-    if not path["reaches_top"]:
+    if path["route"] == routes.NOT_RECORDED:
+        last = layers[-1]["organisation"]
+        dot.node(top["code"], _wrap(top["name"], 32), id=f"org-{top['code']}", fillcolor=COLOURS["top"], color=BLUE)
+        dot.edge(last["code"], top["code"], label="no route recorded", color=GREY, fontcolor=GREY, style="dotted")
+        verdict = (
+            f"No route recorded: nothing recorded says whether a route leads from {origin['name']} to {top['name']}."
+        )
+    elif not path["reaches_top"]:
         last = layers[-1]["organisation"]
         dot.node(
             last["code"],

@@ -13,6 +13,7 @@ from collections import Counter
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
+from governance.domain import routes
 from governance.models import (
     BODY_KINDS,
     KIND_NOUNS,
@@ -251,7 +252,8 @@ def ladder(path: dict) -> dict:
     ``organisation``, and ``below``: how the layer beneath reaches it (``via``,
     ``via_text``, ``seat``), None at the origin. Holders who sit in more than one seat
     on the path (sector seats included) get ``also``: their other seats on it.
-    ``breaks_at``: for a broken chain, the highest organisation below the system's root.
+    ``breaks_at``: for a broken chain, the highest organisation below the system's root;
+    ``unrecorded_from``: the same organisation when the route is not recorded (no break is known).
     ``vacant_hops`` and ``unrecorded_hops``: how many seats on the path are vacant, and how
     many have their holders not recorded (either makes a path not complete).
     """
@@ -280,10 +282,14 @@ def ladder(path: dict) -> dict:
                 "seat": with_interlocks(layer["seat"], layer["organisation"]["name"]) if layer.get("seat") else None,
             }
         rungs.append({"depth": depth, "organisation": layer["organisation"], "below": below})
-    breaks_at = None
+    breaks_at = unrecorded_from = None
     if path["top_board"] and not path["reaches_top"]:
         chain = [layer["organisation"] for layer in layers]
-        breaks_at = chain[-2] if len(chain) > 1 and chain[-1]["kind"] == Kind.ICB else chain[-1]
+        highest = chain[-2] if len(chain) > 1 and chain[-1]["kind"] == Kind.ICB else chain[-1]
+        if path["route"] == routes.BROKEN:
+            breaks_at = highest
+        else:  # nothing recorded says whether a route exists: not a break
+            unrecorded_from = highest
     top_name = (path["top_board"] or {}).get("name", "")
     sector_seats = [with_interlocks(seat, top_name) for seat in path["sector_seats"]]
     sector_seats.sort(key=lambda seat: seat.get("sector") != Sector.GENERAL_PRACTICE)  # the GP seat first
@@ -291,6 +297,7 @@ def ladder(path: dict) -> dict:
     return {
         "rungs": rungs,
         "breaks_at": breaks_at,
+        "unrecorded_from": unrecorded_from,
         "sector_seats": sector_seats,
         "vacant_hops": sum(seat["vacant"] for seat in hops),
         "unrecorded_hops": sum(not seat["holders_recorded"] for seat in hops),

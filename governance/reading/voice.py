@@ -18,15 +18,21 @@ Definitions:
 - A practice's chain **reaches** the top board when it has a path there; it is
   **complete** when no seat on that path is vacant and every seat on it has its holders
   recorded (a seat whose holders are not recorded is neither filled nor vacant).
+- A practice's **route** is ``reaches``, ``broken`` (the structure below the board is
+  recorded, and no route reaches it) or ``not_recorded`` (nothing recorded says whether a
+  route exists: ``domain.routes``). Shares are taken over the practices whose route is
+  recorded (reaches or broken) only; the others are counted apart.
 - Where a chain **breaks**: the highest organisation on the practice's ``member_of``
   chain below the system's root (the ICB has no route of its own to its board). In
-  Greater Manchester's demo every Wigan practice breaks at Wigan (02H).
+  Greater Manchester's demo every Wigan practice breaks at Wigan (02H). Practices whose
+  route is not recorded are listed the same way, apart (``unrecorded``), never as breaks.
 """
 
 import datetime
 import statistics
 from collections import Counter
 
+from governance.domain import routes
 from governance.models import BODY_KINDS, Kind, Organisation, Sector
 from governance.reading.paths import SystemGraph
 from governance.reading.structure import tally
@@ -121,9 +127,11 @@ def summarise(graph: SystemGraph) -> dict:
     delegate, voting, holders); ``top_board_gp_seats``; ``vacant_seats`` (every seat of
     the system vacant at the date); ``unrecorded_seats`` (every seat whose holders are not
     recorded: not counted as vacant); ``practices`` (total, reaching_top, complete, the
-    shares of both, median_distance); ``provenance`` (``illustrative``: the holders are
+    shares of both over the practices whose route is recorded, median_distance; ``routes``: counts by
+    route, ``recorded``: the practices whose route is recorded); ``provenance`` (``illustrative``: the holders are
     invented; ``source``; ``verified``: the day they were last checked); ``places`` (per
-    place: PCNs, practices, reaching the top, complete); ``breaks`` (where chains break, most practices first).
+    place: PCNs, practices, reaching the top, complete, broken, not recorded); ``breaks`` (where chains
+    break, most practices first); ``unrecorded`` (where routes are not recorded, the same way).
     """
     root = graph.root
     top = graph.top_board
@@ -144,9 +152,19 @@ def summarise(graph: SystemGraph) -> dict:
     practices = [n for n in graph.nodes.values() if n.kind == Kind.PRACTICE]
     distances, reaching, complete = [], 0, 0
     breaks: Counter = Counter()
+    unrecorded: Counter = Counter()
+    by_route: Counter = Counter(dict.fromkeys(routes.ROUTES, 0))
     place_cache: dict[int, int | None] = {}
     places = {
-        n.pk: {"organisation": n.as_json(), "pcns": 0, "practices": 0, "reaching_top": 0, "complete": 0}
+        n.pk: {
+            "organisation": n.as_json(),
+            "pcns": 0,
+            "practices": 0,
+            "reaching_top": 0,
+            "complete": 0,
+            "broken": 0,
+            "not_recorded": 0,
+        }
         for n in sorted(graph.nodes.values(), key=lambda n: n.name)
         if n.kind == Kind.PLACE
     }
@@ -165,9 +183,16 @@ def summarise(graph: SystemGraph) -> dict:
             if place:
                 place["reaching_top"] += 1
                 place["complete"] += path["complete"]
-        elif top:
+        route = graph.route(node.pk)
+        by_route[route] += 1
+        if route == routes.BROKEN:
             breaks[_break_point(graph, node.pk)] += 1
+        elif top and route == routes.NOT_RECORDED:
+            unrecorded[_break_point(graph, node.pk)] += 1
+        if place and route != routes.REACHES:
+            place[route] += 1
     total = len(practices)
+    recorded = by_route[routes.REACHES] + by_route[routes.BROKEN]
     return {
         "system": {"code": root.code, "name": root.name} if root else None,
         "date": graph.date.isoformat(),
@@ -182,16 +207,33 @@ def summarise(graph: SystemGraph) -> dict:
             "total": total,
             "reaching_top": reaching,
             "complete": complete,
-            "share_reaching_top": _share(reaching, total) if top else None,
-            "share_complete": _share(complete, total) if top else None,
+            "share_reaching_top": _share(reaching, recorded) if top else None,
+            "share_complete": _share(complete, recorded) if top else None,
             "median_distance": _median(distances),
+            "routes": dict(by_route),
+            "recorded": recorded,
         },
         "places": list(places.values()),
         "breaks": [
             {"organisation": graph.nodes[pk].as_json(), "practices": n}
             for pk, n in sorted(breaks.items(), key=lambda item: (-item[1], graph.nodes[item[0]].name))
         ],
+        "unrecorded": [
+            {"organisation": graph.nodes[pk].as_json(), "practices": n}
+            for pk, n in sorted(unrecorded.items(), key=lambda item: (-item[1], graph.nodes[item[0]].name))
+        ],
     }
+
+
+def routes_in_words(summary: dict) -> str:
+    """The practices of a summary by route, in words: feeds and anywhere a sentence says them apart."""
+    if summary["top_board"] is None:
+        return "No top board is recorded, so no practice's route to one is recorded."
+    counts = summary["practices"]["routes"]
+    return (
+        f"Practices' routes to {summary['top_board']['name']}: {counts[routes.REACHES]} reach it, "
+        f"{counts[routes.BROKEN]} broken, {counts[routes.NOT_RECORDED]} not recorded."
+    )
 
 
 def system_summary(code: str, date: datetime.date) -> dict | None:

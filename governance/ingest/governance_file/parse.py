@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from django.db import models
 
-from governance.domain import rules
+from governance.domain import routes, rules
 from governance.domain.dates import BadDate, parse_date
 from governance.ingest.governance_file.report import Problem, _Problems
 from governance.ingest.governance_file.spec import GovernanceSpec, HolderSpec, OrganisationSpec, SeatSpec, SystemSpec
@@ -365,6 +365,17 @@ class _Fields:
         self.problems.add(self.place(key), f"not true or false ({_describe(value)})")
         return None
 
+    def routes(self) -> bool | None:
+        """``routes``: ``recorded`` (True) or ``not recorded`` (False); None when left out (or wrong)."""
+        if "routes" not in self.data:
+            return None
+        value = self.data["routes"]
+        if isinstance(value, str) and value in routes.FILE_VALUES:
+            return routes.FILE_VALUES[value]
+        expected = " or ".join(routes.FILE_VALUES)
+        self.problems.add(self.place("routes"), f"must be {expected}, not {_describe(value)}")
+        return None
+
     def count(self, key: str, default: int) -> int | None:
         value = self.data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int):
@@ -387,7 +398,11 @@ class _Fields:
 
 def _parse_system(value, problems: _Problems) -> SystemSpec:
     fields = _Fields(
-        value, "system", problems, required=("code", "name"), optional=("region", "source", "verified", "illustrative")
+        value,
+        "system",
+        problems,
+        required=("code", "name"),
+        optional=("region", "source", "verified", "illustrative", "routes"),
     )
     return SystemSpec(
         code=fields.code("code"),
@@ -396,6 +411,7 @@ def _parse_system(value, problems: _Problems) -> SystemSpec:
         source=fields.text("source", SYSTEM_SOURCE_LENGTH, optional=True) or "",
         verified=fields.date("verified"),
         illustrative=fields.flag("illustrative", False),
+        routes_recorded=fields.routes(),
     )
 
 
@@ -405,7 +421,7 @@ def _parse_organisation(value, where: str, problems: _Problems) -> OrganisationS
         where,
         problems,
         required=("code", "name", "kind", "parent"),
-        optional=("opened", "closed", "postcode", "covers"),
+        optional=("opened", "closed", "postcode", "covers", "routes"),
     )
     org = OrganisationSpec(
         where=where,
@@ -421,6 +437,10 @@ def _parse_organisation(value, where: str, problems: _Problems) -> OrganisationS
         org.optional["postcode"] = fields.text("postcode", POSTCODE_LENGTH, optional=True)
     if fields.has("covers"):
         org.covers = _parse_covers(fields)
+    if org.kind == Kind.PLACE:  # a place says for the units below it; left out, it follows its system
+        org.optional["routes_recorded"] = fields.routes()
+    elif fields.has("routes"):
+        problems.add(fields.place("routes"), "only a system or a place says whether its routes are recorded")
     opened, closed = org.optional.get("opened"), org.optional.get("closed")
     if opened and closed and closed < opened:
         problems.add(f"{where}.closed", f"{closed} is before opened ({opened})")

@@ -16,6 +16,7 @@ changes nothing.
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from governance.domain import routes
 from governance.domain.composition import REQUIREMENTS
 from governance.ingest.governance_file import load_specs, parse_governance
 from governance.ingest.governance_file.parse import HOLDERS_UNKNOWN
@@ -67,7 +68,8 @@ def _area(name: str) -> str:
 def statutory_file(root: Organisation) -> dict:
     """The governance file (as data) that gives ``root``'s system its statutory board and its ICP."""
     area = _area(root.name)
-    system = system_entry(root, region=False)
+    # Only the statutory board is known: nothing says whether a practice's route reaches it.
+    system = {**system_entry(root, region=False), "routes": routes.file_value(False)}
     dates = {name: getattr(root, name) for name in ("opened", "closed") if getattr(root, name)}
     board = {"code": board_code(root), "name": f"NHS {area} ICB Board", "kind": str(Kind.BOARD), "parent": root.code}
     icp = {"code": icp_code(root), "name": f"{area} Integrated Care Partnership", "kind": str(Kind.ICP)}

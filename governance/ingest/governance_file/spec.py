@@ -19,10 +19,16 @@ class SystemSpec:
     source: str = ""
     verified: datetime.date | None = None
     illustrative: bool | None = False
+    routes_recorded: bool | None = None  # ``routes``; None: not said (domain.routes decides)
 
     def provenance(self) -> dict:
         """The root's provenance fields, as the file leaves them."""
-        return {"governance_source": self.source, "verified_on": self.verified, "illustrative": self.illustrative}
+        return {
+            "governance_source": self.source,
+            "verified_on": self.verified,
+            "illustrative": self.illustrative,
+            "routes_recorded": self.routes_recorded,
+        }
 
 
 @dataclass
