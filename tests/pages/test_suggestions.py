@@ -7,7 +7,7 @@ from django.test import Client
 
 from governance.domain import suggestions
 from governance.models import Suggestion, SuggestionStatus
-from tests.builders import D, commit_now, editor_of, org, system_a
+from tests.builders import D, commit_now, editor_of, org, set_top_board, system_a
 
 pytestmark = pytest.mark.django_db
 SOURCE = "https://www.example.nhs.uk/board/members"
@@ -173,3 +173,18 @@ def test_the_systems_editors_get_an_email_never_the_readers_address(client, s, d
     assert "System A board" in message.subject
     assert GOOD["what"] in message.body and SOURCE in message.body
     assert "reader@example.org" not in message.body
+
+
+def test_a_route_nobody_recorded_invites_a_suggestion_where_it_stands(client):
+    board_only = org("QCC", "icb", name="System C ICB")
+    place = org("00C", "place", board_only, name="Gamma place")
+    pcn = org("U00003", "pcn", place, name="Gamma PCN")
+    org("P00003", "practice", pcn, name="Gamma Surgery")
+    board = org("qcc-board", "board", board_only, name="System C board")
+    set_top_board(board_only, board)
+
+    html = client.get("/organisations/P00003/").content.decode()
+
+    assert "No route recorded" in html
+    assert "Do you know how Gamma Surgery is heard?" in html
+    assert 'href="/organisations/P00003/suggest/">Suggest a correction' in html
