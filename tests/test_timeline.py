@@ -164,7 +164,8 @@ def test_a_succession_appears_for_the_closing_and_the_new_icb(england):
     }
     assert old[0] == {**succession, "organisation": ref(england["QH8"])}
     assert new[0]["kind"] == "opened" and new[0]["organisation"] == ref(england["D7T5G"])
-    assert new[0]["includes"] == {"board": 1} and new[0]["text"] == "NHS Essex ICB (D7T5G) opened on 1 April 2026, with 1 board."
+    assert new[0]["includes"] == {"board": 1}
+    assert new[0]["text"] == "NHS Essex ICB (D7T5G) opened on 1 April 2026, with 1 board."
     assert new[1] == {**succession, "organisation": ref(england["D7T5G"])}
     # The place leaves one and joins the other, its PCN and practice with it; the closing ICB
     # is not told twice (its succession says it closed).

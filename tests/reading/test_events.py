@@ -36,26 +36,28 @@ def told(system) -> dict[str, str]:
     return {event["kind"]: event["text"] for event in timeline(system.pk, D(2025, 1, 1), D(2026, 12, 7))["events"]}
 
 
+TOOK = "Illustrative Member took the seat “Member” on Alpha board (qaa-board): their first day was 5 January 2026."
+LEFT = (
+    "Illustrative Member left the seat “Member” on Alpha board (qaa-board): their last day was 1 February 2026. "
+    "The seat is vacant."
+)
+OPENED = "New Surgery (P84003) opened in North PCN (U1) on 2 June 2025."
+CLOSED = "New Surgery (P84003) closed (in North PCN (U1)): its last day was 30 September 2026."
+
+
 def test_an_appointment_reads_the_same_in_the_feed_and_on_the_timeline(alpha):
     in_feed, on_timeline = feed(alpha), told(alpha)
 
-    assert in_feed["appointed"] == on_timeline["appointment_started"] == (
-        "Illustrative Member took the seat “Member” on Alpha board (qaa-board): their first day was 5 January 2026."
-    )
+    assert in_feed["appointed"] == on_timeline["appointment_started"] == TOOK
     # The feed's "left" and "vacant" entries are the timeline's one event, said alike.
-    assert in_feed["left"] == in_feed["vacant"] == on_timeline["appointment_ended"] == (
-        "Illustrative Member left the seat “Member” on Alpha board (qaa-board): their last day was 1 February 2026. "
-        "The seat is vacant."
-    )
+    assert in_feed["left"] == in_feed["vacant"] == on_timeline["appointment_ended"] == LEFT
 
 
 def test_an_opening_and_a_closing_read_the_same_in_the_feed_and_on_the_timeline(alpha):
     in_feed, on_timeline = feed(alpha), told(alpha)
 
-    assert in_feed["opened"] == on_timeline["opened"] == "New Surgery (P84003) opened in North PCN (U1) on 2 June 2025."
-    assert in_feed["closed"] == on_timeline["closed"] == (
-        "New Surgery (P84003) closed (in North PCN (U1)): its last day was 30 September 2026."
-    )
+    assert in_feed["opened"] == on_timeline["opened"] == OPENED
+    assert in_feed["closed"] == on_timeline["closed"] == CLOSED
 
 
 def test_dates_in_words_never_carry_a_leading_zero(alpha):
