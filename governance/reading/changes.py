@@ -211,7 +211,7 @@ def recent_changes(
 
     A change belongs to the system its organisation (or body) was in on the day (``Scope``), in
     England's structure (``as_of``, remembered per data ``version``). Newest first; on one day,
-    in the order of the module docstring's list.
+    in the order of ``events.FEED_KINDS``.
     """
     until = until or timezone.localdate()
     scope = Scope(system, as_of.england(version))
@@ -220,6 +220,5 @@ def recent_changes(
         *_seat_changes(scope, until, limit),
         *_structure_changes(scope, until, limit),
     ]
-    order = ["appointed", "left", "vacant", "seat_created", "opened", "closed"]
-    changes.sort(key=lambda c: (-c.date.toordinal(), order.index(c.kind), c.key))
+    changes.sort(key=lambda c: (-c.date.toordinal(), said.FEED_KINDS.index(c.kind), c.key))
     return changes[:limit]

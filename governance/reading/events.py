@@ -1,4 +1,4 @@
-"""What happened, said once: the sentence of every kind of change, its dates in words.
+"""What happened, said once: the kinds of change, the sentence of each, its dates in words.
 
 Two readers find changes, each its own way, and tell them here:
 
@@ -9,7 +9,8 @@ Two readers find changes, each its own way, and tell them here:
 So the same happening reads the same in both: a person taking a seat, an organisation opening
 or closing is one sentence with one date in words (``governance.domain.dates.in_words``:
 "7 December 2026"), whether a feed reader or a system's timeline shows it. Whether a seat fell
-vacant is decided here too (``vacant_on``). Plain strings in, a sentence out: no query.
+vacant is decided here too (``vacant_on``), and which kinds there are (``TIMELINE_KINDS``, the
+timeline's, and ``FEED_KINDS``, the feeds' Atom categories). Plain strings in, a sentence out: no query.
 """
 
 import datetime
@@ -17,6 +18,24 @@ from collections.abc import Iterable
 
 from governance.domain.dates import in_words
 from governance.models import KIND_NOUNS, SuccessionType, kind_count
+
+# The timeline's kinds of event (``timeline``), in the order they are told on one day: the
+# system's own news first, a seat's old holder leaving before the new one starts.
+TIMELINE_KINDS = {
+    "opened": "Opened",
+    "succession": "Succession",
+    "closed": "Closed",
+    "joined": "Joined the system",
+    "left": "Left the system",
+    "moved": "Moved",
+    "pcn_move": "Changed PCN",
+    "pcn_joined": "Joined a PCN",
+    "pcn_left": "Left a PCN",
+    "appointment_ended": "Left a seat",
+    "appointment_started": "Took a seat",
+}
+# The feeds' kinds of change (``changes``; an Atom entry's category), in the order told on one day.
+FEED_KINDS = ("appointed", "left", "vacant", "seat_created", "opened", "closed")
 
 
 def named(name: str, code: str) -> str:

@@ -43,21 +43,7 @@ from governance.reading import as_of
 from governance.reading import events as said
 
 ONE_DAY = datetime.timedelta(days=1)
-# Every kind of event, in the order they are told on one day: the system's own news first, a
-# seat's old holder leaving before the new one starts.
-KINDS = {
-    "opened": "Opened",
-    "succession": "Succession",
-    "closed": "Closed",
-    "joined": "Joined the system",
-    "left": "Left the system",
-    "moved": "Moved",
-    "pcn_move": "Changed PCN",
-    "pcn_joined": "Joined a PCN",
-    "pcn_left": "Left a PCN",
-    "appointment_ended": "Left a seat",
-    "appointment_started": "Took a seat",
-}
+KINDS = said.TIMELINE_KINDS  # every kind of event and its label, in the order told on one day
 _ORDER = {kind: index for index, kind in enumerate(KINDS)}
 BACKWARDS = "The period starts (%(start)s) after it ends (%(end)s): give a 'from' on or before 'to'."
 _OPENED, _CLOSED = "opened", "closed"  # where a unit came from / went to, besides a system
