@@ -49,6 +49,8 @@ def test_system_feed_is_atom_and_lists_a_vacancy_with_its_date(client, demo):
                    "Greater Manchester General Practice Board")  # fmt: skip
     assert vacancy["updated"].startswith("2025-10-01")  # held until 30 September 2025
     assert vacancy["link"].endswith("/organisations/qop-gp-board/?date=2025-10-01")
+    # Its summary is the timeline's sentence (governance.reading.events), the date in words without a 0.
+    assert vacancy["summary"].endswith(": their last day was 30 September 2025. The seat is vacant.")
     assert len({r["id"] for r in rows}) == len(rows)  # ids are unique
     assert any(r["title"].startswith("Illustrative Bolton GP Lead B appointed") for r in rows)
     assert [r["updated"] for r in rows] == sorted((r["updated"] for r in rows), reverse=True)  # newest first

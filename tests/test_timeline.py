@@ -134,7 +134,7 @@ def test_practices_opened_and_closed_on_their_days(england):
     [closed] = events("QAA", kind="closed")
 
     assert opened["date"] == "2025-06-02" and opened["parent"] == ref(england["U2"])
-    assert opened["text"] == "New Surgery (P84003) opened in South PCN (U2)."
+    assert opened["text"] == "New Surgery (P84003) opened in South PCN (U2) on 2 June 2025."
     # An ending takes effect the day after the last day, and belongs to the system of that last day.
     assert closed["date"] == "2025-10-01" and closed["last_day"] == "2025-09-30"
     assert closed["organisation"] == ref(england["P84002"]) and closed["parent"] == ref(england["U1"])
@@ -147,7 +147,7 @@ def test_an_icb_opening_counts_what_opened_with_it(england):
     assert opened["organisation"] == ref(england["QAA"])
     # P84003 opened later; P84002 had not yet closed.
     assert opened["includes"] == {"place": 1, "pcn": 2, "practice": 2, "board": 1}
-    assert opened["text"] == "NHS Alpha ICB (QAA) opened, with 1 place, 2 PCNs, 2 practices and 1 board."
+    assert opened["text"] == "NHS Alpha ICB (QAA) opened on 1 July 2022, with 1 place, 2 PCNs, 2 practices and 1 board."
 
 
 def test_a_succession_appears_for_the_closing_and_the_new_icb(england):
@@ -164,7 +164,8 @@ def test_a_succession_appears_for_the_closing_and_the_new_icb(england):
     }
     assert old[0] == {**succession, "organisation": ref(england["QH8"])}
     assert new[0]["kind"] == "opened" and new[0]["organisation"] == ref(england["D7T5G"])
-    assert new[0]["includes"] == {"board": 1} and new[0]["text"] == "NHS Essex ICB (D7T5G) opened, with 1 board."
+    assert new[0]["includes"] == {"board": 1}
+    assert new[0]["text"] == "NHS Essex ICB (D7T5G) opened on 1 April 2026, with 1 board."
     assert new[1] == {**succession, "organisation": ref(england["D7T5G"])}
     # The place leaves one and joins the other, its PCN and practice with it; the closing ICB
     # is not told twice (its succession says it closed).

@@ -26,10 +26,10 @@ from governance.models import (
     SuccessionType,
     code_problem,
 )
-from governance.reading import as_of, successions
+from governance.reading import as_of, lmc, successions
 from governance.reading.paths import MEMBER_OF, REPORTS_TO, SEAT
 from governance.reading.people import current_interlocks
-from governance.reading.structure import child_counts
+from governance.reading.structure import ancestors, child_counts
 from governance.reading.timeline import KINDS as TIMELINE_KINDS
 
 
@@ -176,12 +176,7 @@ class OrganisationDetailSerializer(OrganisationSerializer):
 
     @extend_schema_field(OrganisationRefSerializer(many=True))
     def get_ancestors(self, obj):
-        structure = self.structure(obj)
-        units = structure.units
-        return [
-            {"code": units[pk].code, "name": units[pk].name, "kind": units[pk].kind}
-            for pk in structure.ancestors_on(obj.pk, self.context["date"])
-        ]
+        return ancestors(obj, self.context["date"], structure=self.structure(obj))
 
     @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
     def get_child_counts(self, obj):
@@ -190,10 +185,7 @@ class OrganisationDetailSerializer(OrganisationSerializer):
 
     @extend_schema_field(OrganisationRefSerializer(many=True))
     def get_covers(self, obj):
-        if obj.kind != Kind.LMC:
-            return []
-        covered = Organisation.objects.filter(covered_by__lmc=obj).order_by("code")
-        return list(covered.values("code", "name", "kind"))
+        return lmc.covers(obj)
 
     @extend_schema_field(SeatSerializer(many=True))
     def get_seats(self, obj):

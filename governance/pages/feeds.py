@@ -1,7 +1,9 @@
 """Atom feeds of what changed (Django's syndication framework): one per system, one for everything.
 
 Each entry is one ``governance.reading.changes.Change``; its ``updated`` and ``published``
-are the day the change took effect (midnight UTC), its link the page showing it on that day.
+are the day the change took effect (midnight UTC), its link the page showing it on that day,
+its title and summary the words of ``governance.reading.events`` (the summary is the sentence
+the system's timeline tells the same change in).
 """
 
 import datetime

@@ -4,8 +4,8 @@
 seats, ladder and governance tree), ``voice`` (a system's voice of general practice),
 ``people`` (a person's seats and interlocks), ``comparison`` (systems side by side),
 ``timeline`` (what changed in a system, and when).
-Everything date-dependent takes ``?date=YYYY-MM-DD`` (default today); a malformed
-date is a 400 page that says so.
+Everything date-dependent takes ``?date=YYYY-MM-DD`` (default today) through ``as_of_page``
+(``governance.pages.as_of``); a malformed date is a 400 page that says so.
 """
 
 import datetime
@@ -15,9 +15,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from governance.caching.pages import cached_page, data_version
-from governance.domain import composition, dates, suggestions
+from governance.domain import composition, suggestions
 from governance.domain.lookups import can_match
 from governance.models import BODY_KINDS, Kind, Organisation, Person, Seat
+from governance.pages.as_of import as_of_page
 from governance.reading import (
     as_of,
     comparison,
@@ -36,24 +37,10 @@ from governance.reading.paths import SystemNotOpen, graph_for, system_on
 from governance.reading.people import person_record
 
 
-def _as_of(request) -> datetime.date:
-    """The ``?date=`` of the request (default today), by the one date parser (``governance.domain.dates``)."""
-    return dates.as_of(request.GET.get("date"))
-
-
-def _bad_date(request, error: dates.BadDate):
-    """The 400 page for a malformed ``?date=``, in words for people rather than programs."""
-    message = f"“{error.text}” is not a date. Give the date as YYYY-MM-DD, for example {timezone.localdate():%Y-%m-%d}."
-    return render(request, "governance/bad_request.html", {"message": message}, status=400)
-
-
 @cached_page
-def home(request):
+@as_of_page
+def home(request, date: datetime.date):
     """Search (organisations and people) and the systems open on ``?date=`` (default today) by NHS region."""
-    try:
-        date = _as_of(request)
-    except dates.BadDate as error:
-        return _bad_date(request, error)
     today = timezone.localdate()
     query = " ".join(request.GET.get("q", "").split())
     version = data_version(request).key
@@ -130,15 +117,12 @@ def _provenance(graph) -> dict:
 
 
 @cached_page
-def organisation_detail(request, code):
+@as_of_page
+def organisation_detail(request, code, date: datetime.date):
     """Any organisation: breadcrumb, ladder, seats, contents; an ICB's page is its system page."""
     if not can_match(code):
         raise Http404("No organisation has that code.")
     org = get_object_or_404(Organisation, code=code)
-    try:
-        date = _as_of(request)
-    except dates.BadDate as error:
-        return _bad_date(request, error)
     version = data_version(request).key
     graph = graph_for(org.pk, date, version)
     england = as_of.england(version)
@@ -202,15 +186,11 @@ def organisation_detail(request, code):
     return render(request, "governance/organisation.html", context)
 
 
-def _picture(request, code: str, draw):
-    """A picture of the organisation with ``code`` as of ``?date=``: ``draw(org, graph)`` says what."""
+def _picture(request, code: str, date: datetime.date, draw):
+    """A picture of the organisation with ``code`` as of ``date``: ``draw(org, graph)`` says what."""
     if not can_match(code):
         raise Http404("No organisation has that code.")
     org = get_object_or_404(Organisation, code=code)
-    try:
-        date = _as_of(request)
-    except dates.BadDate as error:
-        return _bad_date(request, error)
     version = data_version(request).key
     graph = graph_for(org.pk, date, version)
     if org.pk not in graph.nodes:
@@ -238,36 +218,32 @@ def _ladder(org, graph):
 
 
 @cached_page
-def diagram(request, code, fmt):
+@as_of_page
+def diagram(request, code, fmt, date: datetime.date):
     """``/organisations/<ICB>/diagram.svg`` (or ``.png``): the system's bodies and seats, as of ``?date=``."""
-    return _picture(request, code, _system_diagram)
+    return _picture(request, code, date, _system_diagram)
 
 
 @cached_page
-def ladder(request, code, fmt):
+@as_of_page
+def ladder(request, code, fmt, date: datetime.date):
     """``/organisations/<code>/ladder.svg`` (or ``.png``): an organisation's path, as of ``?date=``."""
-    return _picture(request, code, _ladder)
+    return _picture(request, code, date, _ladder)
 
 
 @cached_page
-def person_detail(request, pk):
+@as_of_page
+def person_detail(request, pk, date: datetime.date):
     """Every seat a person holds or held, by date, with their interlocks at the as-of date."""
     person = get_object_or_404(Person, pk=pk)
-    try:
-        date = _as_of(request)
-    except dates.BadDate as error:
-        return _bad_date(request, error)
     record = person_record(person, date, version=data_version(request).key)
     return render(request, "governance/person.html", {"person": person, "date": date, **record})
 
 
 @cached_page
-def compare(request):
+@as_of_page
+def compare(request, date: datetime.date):
     """Every system side by side, sortable with ``?sort=`` (a column, ``-`` first for descending)."""
-    try:
-        date = _as_of(request)
-    except dates.BadDate as error:
-        return _bad_date(request, error)
     sort = request.GET.get("sort")
     found = comparison.compare_systems(date, sort, version=data_version(request).key)
     context = {**found, "date": date, "keep": {"sort": sort} if sort else {}}

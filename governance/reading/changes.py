@@ -4,11 +4,15 @@ The changes a feed lists (``governance.pages.feeds``):
 
 - ``appointed``: a person's appointment to a seat started (its ``start``);
 - ``left``: an appointment ended (the day after its ``end``, the first day without them);
-- ``vacant``: a seat fell vacant: an appointment ended and nobody held the seat the next day;
+- ``vacant``: a seat fell vacant: an appointment ended and nobody held the seat the next day
+  (``events.vacant_on``, the timeline's rule: a seat whose holders are not recorded is not vacant);
 - ``seat_created``: a seat was added (the day its history row was written), unless it was
   recorded late: a seat with holders from before that day is not news (a governance file
   loaded today with holders since 2022 adds no "new seat" entries);
 - ``opened`` / ``closed``: an organisation opened, or closed (the day after its last day).
+
+Each change's headline and sentence come from ``events``, where the timeline's come from: a
+person taking a seat reads the same in a feed and on the timeline, dates in words alike.
 
 The newest few, for a feed reader. A period's whole account, the structure's changes with
 it (PCN moves, units joining and leaving, successions), is ``timeline``; what was written to
@@ -30,6 +34,7 @@ from django.utils import timezone
 
 from governance.models import Appointment, Organisation, Seat
 from governance.reading import as_of
+from governance.reading import events as said
 
 FEED_LIMIT = 50
 ONE_DAY = datetime.timedelta(days=1)
@@ -52,10 +57,11 @@ class Scope:
 
     A practice's closing belongs to the system it was in on its last day, an appointment to the
     system its body was in on that day: the structure of the day (``as_of``), not today's tree.
-    Without a system, every change.
+    Without a system, every change. The structure also names where an organisation was when it
+    opened or closed, as the timeline says it (``events``).
     """
 
-    def __init__(self, system: int | None, structure: as_of.Structure | None):
+    def __init__(self, system: int | None, structure: as_of.Structure):
         self.system = system
         self.structure = structure
         self.candidates = list(structure.ever_under(system)) if system is not None else None
@@ -67,6 +73,14 @@ class Scope:
     def holds(self, pk: int, day: datetime.date) -> bool:
         """Whether organisation ``pk`` was in the system on ``day``."""
         return self.system is None or self.structure.system_on(pk, day) == self.system
+
+    def parent_named(self, pk: int, day: datetime.date) -> str | None:
+        """The parent of organisation ``pk`` on ``day``, as sentences name it (None: none that day)."""
+        parent = self.structure.parent_on(pk, day) if pk in self.structure.units else None
+        if parent is None:
+            return None
+        unit = self.structure.units[parent]
+        return said.named(unit.name, unit.code)
 
     def first(self, rows, limit: int, pk_day) -> list:
         """The first ``limit`` of ``rows`` (newest first) that belong to the system; ``pk_day(row)``: whose, which day.
@@ -98,46 +112,34 @@ def _appointment_changes(scope: Scope, until: datetime.date, limit: int) -> list
         lambda a: (a.seat.body_id, a.end),
     )
     # Who held the seats of the ended appointments the day after (one query): no one means vacant.
-    others: dict[int, list[Appointment]] = {}
+    others: dict[int, list[tuple]] = {}
     for a in Appointment.objects.filter(seat__in={a.seat_id for a in ended}).only("seat_id", "start", "end"):
-        others.setdefault(a.seat_id, []).append(a)
+        others.setdefault(a.seat_id, []).append((a.start, a.end))
     changes = []
     for a in started:
         seat, body = a.seat, a.seat.body
+        words = {"person": a.person.name, "seat": seat.label, "body": body.name}
         changes.append(
             Change(
                 "appointed",
                 a.start,
-                f"{a.person.name} appointed: {seat.label}, {body.name}",
-                f"{a.person.name} holds the seat “{seat.label}” on {body.name} from {a.start:%d %B %Y}.",
+                said.headline("appointed", **words),
+                said.took_seat(a.person.name, seat.label, said.named(body.name, body.code), a.start),
                 body.code,
                 f"appointment-{a.pk}-start",
             )
         )
     for a in ended:
         seat, body, day = a.seat, a.seat.body, a.end + ONE_DAY
+        words = {"person": a.person.name, "seat": seat.label, "body": body.name}
+        vacant = said.vacant_on(day, seat.holders_recorded, others.get(a.seat_id, ()))
+        sentence = said.left_seat(a.person.name, seat.label, said.named(body.name, body.code), a.end, vacant=vacant)
         changes.append(
-            Change(
-                "left",
-                day,
-                f"{a.person.name} left: {seat.label}, {body.name}",
-                f"{a.person.name} held the seat “{seat.label}” on {body.name} until {a.end:%d %B %Y}.",
-                body.code,
-                f"appointment-{a.pk}-end",
-            )
+            Change("left", day, said.headline("left", **words), sentence, body.code, f"appointment-{a.pk}-end")
         )
-        if not any(other.is_current_on(day) for other in others.get(a.seat_id, [])):
-            changes.append(
-                Change(
-                    "vacant",
-                    day,
-                    f"Seat vacant: {seat.label}, {body.name}",
-                    f"The seat “{seat.label}” on {body.name} is vacant from {day:%d %B %Y}: "
-                    f"{a.person.name} held it until {a.end:%d %B %Y} and no one holds it since.",
-                    body.code,
-                    f"seat-{seat.pk}-vacant-{day.isoformat()}",
-                )
-            )
+        if vacant:
+            key = f"seat-{seat.pk}-vacant-{day.isoformat()}"
+            changes.append(Change("vacant", day, said.headline("vacant", **words), sentence, body.code, key))
     return changes
 
 
@@ -157,8 +159,8 @@ def _seat_changes(scope: Scope, until: datetime.date, limit: int) -> list[Change
                 Change(
                     "seat_created",
                     day,
-                    f"New seat: {row['label']}, {row['body__name']}",
-                    f"The seat “{row['label']}” was added to {row['body__name']} on {day:%d %B %Y}.",
+                    said.headline("seat_created", seat=row["label"], body=row["body__name"]),
+                    said.seat_added(row["label"], said.named(row["body__name"], row["body__code"]), day),
                     row["body__code"],
                     f"seat-{row['id']}-created",
                 )
@@ -177,8 +179,8 @@ def _structure_changes(scope: Scope, until: datetime.date, limit: int) -> list[C
         Change(
             "opened",
             org.opened,
-            f"Opened: {org.name} ({org.get_kind_display().lower()})",
-            f"{org.name} ({org.code}) opened on {org.opened:%d %B %Y}.",
+            said.headline("opened", name=org.name, noun=said.noun(org.kind)),
+            said.opened(said.named(org.name, org.code), org.opened, parent=scope.parent_named(org.pk, org.opened)),
             org.code,
             f"organisation-{org.pk}-opened",
         )
@@ -188,8 +190,8 @@ def _structure_changes(scope: Scope, until: datetime.date, limit: int) -> list[C
         Change(
             "closed",
             org.closed + ONE_DAY,
-            f"Closed: {org.name} ({org.get_kind_display().lower()})",
-            f"{org.name} ({org.code}) closed: its last day was {org.closed:%d %B %Y}.",
+            said.headline("closed", name=org.name, noun=said.noun(org.kind)),
+            said.closed(said.named(org.name, org.code), org.closed, parent=scope.parent_named(org.pk, org.closed)),
             org.code,
             f"organisation-{org.pk}-closed",
         )
@@ -209,15 +211,14 @@ def recent_changes(
 
     A change belongs to the system its organisation (or body) was in on the day (``Scope``), in
     England's structure (``as_of``, remembered per data ``version``). Newest first; on one day,
-    in the order of the module docstring's list.
+    in the order of ``events.FEED_KINDS``.
     """
     until = until or timezone.localdate()
-    scope = Scope(system, as_of.england(version) if system is not None else None)
+    scope = Scope(system, as_of.england(version))
     changes = [
         *_appointment_changes(scope, until, limit),
         *_seat_changes(scope, until, limit),
         *_structure_changes(scope, until, limit),
     ]
-    order = ["appointed", "left", "vacant", "seat_created", "opened", "closed"]
-    changes.sort(key=lambda c: (-c.date.toordinal(), order.index(c.kind), c.key))
+    changes.sort(key=lambda c: (-c.date.toordinal(), said.FEED_KINDS.index(c.kind), c.key))
     return changes[:limit]

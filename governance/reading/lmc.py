@@ -17,6 +17,16 @@ def _covered_pks(lmc: Organisation) -> set[int]:
     return set(Coverage.objects.filter(lmc=lmc).values_list("covered_id", flat=True))
 
 
+def covers(lmc: Organisation) -> list[dict]:
+    """What an LMC covers, as its governance file names it (``code name kind``, by code; one query).
+
+    Anything that is not an LMC covers nothing (no query).
+    """
+    if lmc.kind != Kind.LMC:
+        return []
+    return list(Organisation.objects.filter(covered_by__lmc=lmc).order_by("code").values("code", "name", "kind"))
+
+
 def _chain(graph: SystemGraph, pk: int):
     """``pk`` and its tree parents (the ``member_of`` chain and above) within the graph."""
     while pk in graph.nodes:

@@ -94,13 +94,16 @@ def child_counts(
     ]
 
 
-def ancestors(org: Organisation, date: datetime.date, *, version: str | None = None) -> list[dict]:
+def ancestors(
+    org: Organisation, date: datetime.date, *, version: str | None = None, structure: as_of.Structure | None = None
+) -> list[dict]:
     """``org``'s parents on ``date``, its system's root first (``code name kind``; no query).
 
-    A closed organisation is placed where it was on its last day, one not yet open on its first
-    (``as_of.Structure.day_seen``).
+    The one list the page's breadcrumb and the API detail's ``ancestors`` show. A closed
+    organisation is placed where it was on its last day, one not yet open on its first
+    (``as_of.Structure.day_seen``). ``structure``: England's, when the caller holds it.
     """
-    structure = as_of.england(version)
+    structure = structure or as_of.england(version)
     return [_unit_json(structure.units[pk]) for pk in structure.ancestors_on(org.pk, date)]
 
 

@@ -19,6 +19,8 @@ included), each change on the day it took effect, in date order:
 - ``appointment_ended`` / ``appointment_started``: someone left a seat on one of the system's
   bodies (on the day after their last day; ``vacant`` when nobody held the seat that day) or took one.
 
+Each event's ``text`` is its sentence from ``events`` (where the feeds' sentences come from too).
+
 An event belongs to the system its organisation was in on the event's day, as the structure of
 that day says (``as_of``); a departure (closed, left, an appointment ended), to the one it was in
 the day before. Changes to a unit's membership are found by comparing the system's members on
@@ -36,26 +38,12 @@ from collections import Counter, defaultdict
 from django.utils import timezone
 
 from governance.domain import dates
-from governance.models import BODY_KINDS, KIND_NOUNS, Kind, Succession, SuccessionType, kind_count
+from governance.models import BODY_KINDS, KIND_NOUNS, Kind, Succession
 from governance.reading import as_of
-from governance.reading.as_of import in_words
+from governance.reading import events as said
 
 ONE_DAY = datetime.timedelta(days=1)
-# Every kind of event, in the order they are told on one day: the system's own news first, a
-# seat's old holder leaving before the new one starts.
-KINDS = {
-    "opened": "Opened",
-    "succession": "Succession",
-    "closed": "Closed",
-    "joined": "Joined the system",
-    "left": "Left the system",
-    "moved": "Moved",
-    "pcn_move": "Changed PCN",
-    "pcn_joined": "Joined a PCN",
-    "pcn_left": "Left a PCN",
-    "appointment_ended": "Left a seat",
-    "appointment_started": "Took a seat",
-}
+KINDS = said.TIMELINE_KINDS  # every kind of event and its label, in the order told on one day
 _ORDER = {kind: index for index, kind in enumerate(KINDS)}
 BACKWARDS = "The period starts (%(start)s) after it ends (%(end)s): give a 'from' on or before 'to'."
 _OPENED, _CLOSED = "opened", "closed"  # where a unit came from / went to, besides a system
@@ -202,7 +190,7 @@ class _Reader:
         return None if pk is None else {"code": self.units[pk].code, "name": self.units[pk].name}
 
     def named(self, pk: int) -> str:
-        return f"{self.units[pk].name} ({self.units[pk].code})"
+        return said.named(self.units[pk].name, self.units[pk].code)
 
     def event(self, day: datetime.date, kind: str, pk: int, text: str, **fields) -> dict:
         return {"date": day.isoformat(), "kind": kind, "text": text, "organisation": self.ref(pk), **fields}
@@ -300,29 +288,24 @@ class _Reader:
         return told
 
     def _includes(self, counts: Counter) -> tuple[dict, str]:
-        ordered = [kind for kind in KIND_NOUNS if counts.get(kind)]
-        words = [kind_count(kind, counts[kind]) for kind in ordered]
-        if not words:
-            return {}, ""
-        said = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
-        return {kind: counts[kind] for kind in ordered}, f", with {said}"
+        return {kind: counts[kind] for kind in KIND_NOUNS if counts.get(kind)}, said.carrying(counts)
 
     def _path(self, old: int | None, new: int | None) -> str:
         """How a unit that changed system moved, unless its parents are the systems themselves (a place)."""
         if old is None or new is None or {self.units[old].kind, self.units[new].kind} == {Kind.ICB}:
             return ""
-        return f": it moved from {self.named(old)} to {self.named(new)}"
+        return said.moved_path(self.named(old), self.named(new))
 
     def _is_pcn(self, pk: int | None) -> bool:
         return pk is not None and self.units[pk].kind == Kind.PCN
 
     def _pcn_move(self, day, pk, old_pcn, new_pcn, from_system, to_system) -> dict:
-        across = "" if from_system == to_system else f" (from {self.named(from_system)} to {self.named(to_system)})"
+        across = None if from_system == to_system else (self.named(from_system), self.named(to_system))
         return self.event(
             day,
             "pcn_move",
             pk,
-            f"{self.named(pk)} moved from {self.named(old_pcn)} to {self.named(new_pcn)}{across}.",
+            said.moved(self.named(pk), self.named(old_pcn), self.named(new_pcn), across=across),
             **{"from": self.ref(old_pcn), "to": self.ref(new_pcn)},
             from_system=self.system_ref(from_system),
             to_system=self.system_ref(to_system),
@@ -345,8 +328,8 @@ class _Reader:
             includes, with_ = self._includes(counts)
             parent = today[pk]
             if came[pk] == _OPENED:
-                where = f" in {self.named(parent)}" if parent is not None else ""
-                text = f"{self.named(pk)} opened{where}{with_}."
+                where = self.named(parent) if parent is not None else None
+                text = said.opened(self.named(pk), day, parent=where, includes=with_)
                 events.append(self.event(day, "opened", pk, text, parent=self.ref(parent), includes=includes))
                 continue
             origin = came[pk]
@@ -354,14 +337,14 @@ class _Reader:
             if self._is_pcn(was_under) and self._is_pcn(parent):
                 events.append(self._pcn_move(day, pk, was_under, parent, origin, self.system))
                 continue
-            source = f" from {self.named(origin)}" if origin is not None else ""
+            source = self.named(origin) if origin is not None else None
             path = self._path(was_under, parent)
             events.append(
                 self.event(
                     day,
                     "joined",
                     pk,
-                    f"{self.named(pk)} joined the system{source}{path}{with_}.",
+                    said.joined(self.named(pk), origin=source, path=path, includes=with_),
                     **{"from": self.ref(was_under), "to": self.ref(parent)},
                     from_system=self.system_ref(origin),
                     includes=includes,
@@ -389,8 +372,8 @@ class _Reader:
             if went[pk] == _CLOSED:
                 if pk == self.system and succeeded and all(kind in BODY_KINDS for kind in counts):
                     continue  # the successions say it ("… closed; merged into …"), and its bodies went with it
-                where = f" (in {self.named(parent)})" if parent is not None else ""
-                text = f"{self.named(pk)} closed{where}: its last day was {in_words(last_day)}{with_}."
+                where = self.named(parent) if parent is not None else None
+                text = said.closed(self.named(pk), last_day, parent=where, includes=with_)
                 fields = {"parent": self.ref(parent), "last_day": last_day.isoformat(), "includes": includes}
                 events.append(self.event(day, "closed", pk, text, **fields))
                 continue
@@ -399,14 +382,14 @@ class _Reader:
             if self._is_pcn(parent) and self._is_pcn(now_under) and destination is not None:
                 events.append(self._pcn_move(day, pk, parent, now_under, self.system, destination))
                 continue
-            target = f" for {self.named(destination)}" if destination is not None else ""
+            target = self.named(destination) if destination is not None else None
             path = self._path(parent, now_under)
             events.append(
                 self.event(
                     day,
                     "left",
                     pk,
-                    f"{self.named(pk)} left the system{target}{path}{with_}.",
+                    said.left(self.named(pk), destination=target, path=path, includes=with_),
                     **{"from": self.ref(parent), "to": self.ref(now_under)},
                     to_system=self.system_ref(destination),
                     includes=includes,
@@ -426,13 +409,13 @@ class _Reader:
             if is_practice and self._is_pcn(old) and self._is_pcn(parent):
                 events.append(self._pcn_move(day, pk, old, parent, self.system, self.system))
             elif is_practice and self._is_pcn(old):
-                text = f"{self.named(pk)} left {self.named(old)}; it sits in {self.named(parent)} directly."
+                text = said.pcn_left(self.named(pk), self.named(old), self.named(parent))
                 events.append(self.event(day, "pcn_left", pk, text, **fields))
             elif is_practice and self._is_pcn(parent):
-                text = f"{self.named(pk)} joined {self.named(parent)}."
+                text = said.pcn_joined(self.named(pk), self.named(parent))
                 events.append(self.event(day, "pcn_joined", pk, text, **fields))
             else:
-                text = f"{self.named(pk)} moved from {self.named(old)} to {self.named(parent)}."
+                text = said.moved(self.named(pk), self.named(old), self.named(parent))
                 events.append(self.event(day, "moved", pk, text, **fields))
         return events
 
@@ -448,14 +431,8 @@ class _Reader:
                 ours = successor
             else:
                 continue
-            old, new = self.named(predecessor), self.named(successor)
-            closed = "closed; " if self.units[predecessor].closed == day - ONE_DAY else ""
-            if type_ == SuccessionType.MERGER:
-                text = f"{old} {closed}merged into {new} on {in_words(day)}."
-            elif type_ == SuccessionType.SPLIT:
-                text = f"{old} {closed}divided: part of it went to {new} on {in_words(day)}."
-            else:
-                text = f"{new} took over part of {old} on {in_words(day)} ({type_})."
+            closed = self.units[predecessor].closed == day - ONE_DAY
+            text = said.succession(self.named(predecessor), self.named(successor), day, type_, closed=closed)
             events.append(
                 self.event(
                     day,
@@ -475,17 +452,15 @@ class _Reader:
         for seat, (person, name, _first, last, _source) in ended:
             if seat["body_id"] not in before:
                 continue
-            vacant = seat["holders_recorded"] and not any(
-                f <= day and (la is None or la >= day) for _p, _n, f, la, _s in self.structure.appointments[seat["pk"]]
-            )
+            holders = [(since, until) for _p, _n, since, until, _s in self.structure.appointments[seat["pk"]]]
+            vacant = said.vacant_on(day, seat["holders_recorded"], holders)
             body = seat["body_id"]
-            text = f"{name} left the seat “{seat['label']}” on {self.named(body)}: their last day was {in_words(last)}."
             events.append(
                 self.event(
                     day,
                     "appointment_ended",
                     body,
-                    text + (" The seat is vacant." if vacant else ""),
+                    said.left_seat(name, seat["label"], self.named(body), last, vacant=vacant),
                     seat={"id": seat["pk"], "label": seat["label"]},
                     person={"id": person, "name": name},
                     last_day=last.isoformat(),
@@ -501,7 +476,7 @@ class _Reader:
                     day,
                     "appointment_started",
                     body,
-                    f"{name} took the seat “{seat['label']}” on {self.named(body)}.",
+                    said.took_seat(name, seat["label"], self.named(body), day),
                     seat={"id": seat["pk"], "label": seat["label"]},
                     person={"id": person, "name": name},
                 )
