@@ -395,8 +395,8 @@ INVALID = [
     ),
     pytest.param(
         edit(lambda d: seats(d, 0)["holders"][0].pop("from")),
-        "seats[0].holders[0].from",
-        "missing",
+        "seats[0].holders[0]",
+        "gives neither from nor seen",
         id="missing holder start",
     ),
     pytest.param(

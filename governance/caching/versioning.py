@@ -1,6 +1,6 @@
 """One number for "has anything changed?": the data version behind the API's ETags.
 
-Every write to an Organisation, Seat, Person, Appointment or Dataset (the pages say how
+Every write to an Organisation, Seat, Person, Appointment, AlsoReported, Cluster or Dataset (the pages say how
 old each source file is) bumps a counter in a single row (``DataVersion``), so a client's
 revalidation (``If-None-Match`` or ``If-Modified-Since``) is answered by reading that one
 row, without loading any tree.
@@ -30,14 +30,14 @@ from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from governance.models import Appointment, Dataset, DataVersion, Organisation, Person, Seat
+from governance.models import AlsoReported, Appointment, Cluster, Dataset, DataVersion, Organisation, Person, Seat
 
 ROW = 1  # the primary key of the single row
 # How long a process trusts the version it last read: the bound on how stale a reader
 # can be about another process's write.
 MAX_AGE = 0.5
 _CURRENT_SQL = f"SELECT counter, changed_at FROM {DataVersion._meta.db_table} WHERE id = %s"  # noqa: S608 - our table
-VERSIONED_MODELS = (Organisation, Seat, Person, Appointment, Dataset)
+VERSIONED_MODELS = (Organisation, Seat, Person, Appointment, Dataset, AlsoReported, Cluster)
 
 
 class Version(NamedTuple):
