@@ -261,6 +261,8 @@ class Cluster(Dated):
     end = models.DateField(null=True, blank=True, help_text="Last day in the cluster; empty while it holds.")
     source = models.CharField(max_length=500, help_text="Where the cluster is published: a link (http or https).")
 
+    objects = DatedQuerySet.as_manager()
+
     class Meta:
         ordering = ["name", "icb_id", "start"]
         constraints = [

@@ -155,6 +155,11 @@ class Appointment(Dated):
         help_text="The day the source shows the holder in post (governance file: seen), if it says so.",
     )
     end = models.DateField(null=True, blank=True, help_text="Last day in the seat; empty while current.")
+    end_known = models.BooleanField(
+        default=True,
+        help_text="False when no source states the end: it is the day before a later holder's start (their from, "
+        "or the day a source shows them in post), and the holder may have left earlier.",
+    )
     term_ends = models.DateField(
         null=True,
         blank=True,

@@ -20,6 +20,7 @@ from governance.domain.lookups import can_match
 from governance.models import BODY_KINDS, Kind, Organisation, Person, Seat
 from governance.reading import (
     as_of,
+    clusters,
     comparison,
     directory,
     lmc,
@@ -174,6 +175,7 @@ def organisation_detail(request, code):
         layers = voice.body_layers(graph)
         context["summary"] = voice.summarise(graph)
         context["composition"] = composition.composition(graph)
+        context["clusters"] = clusters.clusters_of(org, date)
         context["to_fill"] = structure.seats_to_fill(graph) if graph.top_board else None
         context["governance_tree"] = structure.governance_tree(graph, layers)
         exclude = (Kind.PLACE, *BODY_KINDS)

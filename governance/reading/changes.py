@@ -3,6 +3,8 @@
 The changes a feed lists (``governance.pages.feeds``):
 
 - ``appointed``: a person's appointment to a seat started (its ``start``);
+- ``in_post``: a source shows a person in post on a day, without saying since when (an
+  appointment known only by ``seen``: not an appointment that day);
 - ``left``: an appointment ended (the day after its ``end``, the first day without them);
 - ``vacant``: a seat fell vacant: an appointment ended and nobody held the seat the next day;
 - ``seat_created``: a seat was added (the day its history row was written), unless it was
@@ -104,6 +106,20 @@ def _appointment_changes(scope: Scope, until: datetime.date, limit: int) -> list
     changes = []
     for a in started:
         seat, body = a.seat, a.seat.body
+        if not a.start_known:
+            according = f", according to {a.source}" if a.source else ""
+            changes.append(
+                Change(
+                    "in_post",
+                    a.start,
+                    f"{a.person.name} in post: {seat.label}, {body.name}",
+                    f"{a.person.name} is in post in the seat “{seat.label}” on {body.name} on "
+                    f"{a.start:%d %B %Y}{according} (since when is not published).",
+                    body.code,
+                    f"appointment-{a.pk}-start",
+                )
+            )
+            continue
         changes.append(
             Change(
                 "appointed",
@@ -116,6 +132,8 @@ def _appointment_changes(scope: Scope, until: datetime.date, limit: int) -> list
         )
     for a in ended:
         seat, body, day = a.seat, a.seat.body, a.end + ONE_DAY
+        if not a.end_known:
+            continue  # not a known departure: a later holder was seen in post (their own entry says so)
         changes.append(
             Change(
                 "left",
@@ -218,6 +236,6 @@ def recent_changes(
         *_seat_changes(scope, until, limit),
         *_structure_changes(scope, until, limit),
     ]
-    order = ["appointed", "left", "vacant", "seat_created", "opened", "closed"]
+    order = ["appointed", "in_post", "left", "vacant", "seat_created", "opened", "closed"]
     changes.sort(key=lambda c: (-c.date.toordinal(), order.index(c.kind), c.key))
     return changes[:limit]

@@ -36,6 +36,7 @@ from collections import Counter, defaultdict
 from django.utils import timezone
 
 from governance.domain import dates
+from governance.domain.periods import Period
 from governance.models import BODY_KINDS, Kind, Succession, SuccessionType
 from governance.reading import as_of
 from governance.reading.as_of import in_words
@@ -55,6 +56,7 @@ KINDS = {
     "pcn_left": "Left a PCN",
     "appointment_ended": "Left a seat",
     "appointment_started": "Took a seat",
+    "appointment_seen": "In post (seen)",
 }
 _ORDER = {kind: index for index, kind in enumerate(KINDS)}
 # How ``includes`` counts are said (one, many), units from the biggest, then bodies and the rest.
@@ -247,7 +249,7 @@ class _Reader:
                 add(_after(parent.closed))
             for seat in self.structure.seats.get(pk, ()):
                 for holder in self.structure.appointments.get(seat["pk"], ()):
-                    _person, _name, first, last, _source = holder
+                    first, last = holder.start, holder.end if holder.end_known else None
                     if start <= first <= end:
                         started[first].append((seat, holder))
                         days.add(first)
@@ -492,11 +494,12 @@ class _Reader:
     def appointments(self, day: datetime.date, started, ended, before: dict, today: dict) -> list[dict]:
         """Appointments on the system's bodies that began on ``day`` or ended the day before."""
         events = []
-        for seat, (person, name, _first, last, _source) in ended:
+        for seat, holding in ended:
+            person, name, last = holding.person, holding.name, holding.end
             if seat["body_id"] not in before:
                 continue
             vacant = seat["holders_recorded"] and not any(
-                f <= day and (la is None or la >= day) for _p, _n, f, la, _s in self.structure.appointments[seat["pk"]]
+                Period(h.start, h.end).holds_on(day) for h in self.structure.appointments[seat["pk"]]
             )
             body = seat["body_id"]
             text = f"{name} left the seat “{seat['label']}” on {self.named(body)}: their last day was {in_words(last)}."
@@ -512,10 +515,26 @@ class _Reader:
                     vacant=vacant,
                 )
             )
-        for seat, (person, name, _first, _last, _source) in started:
+        for seat, holding in started:
+            person, name = holding.person, holding.name
             if seat["body_id"] not in today:
                 continue
             body = seat["body_id"]
+            if not holding.start_known:  # a source saw them in post that day; they may have begun earlier
+                source = f", according to {holding.source}" if holding.source else ""
+                events.append(
+                    self.event(
+                        day,
+                        "appointment_seen",
+                        body,
+                        f"{name} is in post in the seat “{seat['label']}” on {self.named(body)} on "
+                        f"{in_words(day)}{source} (since when is not published).",
+                        seat={"id": seat["pk"], "label": seat["label"]},
+                        person={"id": person, "name": name},
+                        source=holding.source,
+                    )
+                )
+                continue
             events.append(
                 self.event(
                     day,

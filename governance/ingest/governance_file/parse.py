@@ -556,7 +556,7 @@ def _end_by_later_holders(seat: SeatSpec) -> None:
     held = sorted((h for h in seat.holders if h.valid), key=lambda h: h.start)
     for holder, following in itertools.pairwise(held):
         if holder.seen and holder.end is None and following.start > holder.start:
-            holder.end = following.start - datetime.timedelta(days=1)
+            holder.end, holder.end_known = following.start - datetime.timedelta(days=1), False
 
 
 def _parse_report(value, where: str, problems: _Problems) -> ReportSpec:

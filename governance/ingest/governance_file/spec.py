@@ -77,6 +77,7 @@ class HolderSpec:
     term_ends: datetime.date | None = None  # when the term is due to end (``end``: when it did)
     seen: datetime.date | None = None  # the day the source shows them in post
     start_known: bool = True  # False: no ``from``; in post on or before ``seen``
+    end_known: bool = True  # False: the end is the day before a later holder's start (parse)
 
     def fields(self) -> dict:
         """The appointment's fields besides seat, person and start."""
@@ -86,6 +87,7 @@ class HolderSpec:
             "source": self.source,
             "seen": self.seen,
             "start_known": self.start_known,
+            "end_known": self.end_known,
         }
 
 
