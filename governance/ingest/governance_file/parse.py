@@ -299,8 +299,8 @@ def _as_date(value) -> datetime.date | None:
 
 
 _LINK = URLValidator(schemes=["http", "https"])
-# A source written as a URL must be one; other text is a citation (an older file's "Board papers, May 2024").
-_LOOKS_LIKE_LINK = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|www\.)", re.IGNORECASE)
+# A source written as a URL must be one; other text is a citation ("Minutes: board, May 2024").
+_LOOKS_LIKE_LINK = re.compile(r"^\s*([a-z][a-z0-9+.-]*://|www\.|https?\W|javascript:|data:)", re.IGNORECASE)
 
 
 class _Fields:
