@@ -61,6 +61,15 @@ class Holding(NamedTuple):
         }
 
 
+def since_words(holder: dict) -> str:
+    """Since when a holder (the path JSON's) is in post, in words: "from 2024-04-01", or "in post on
+    2026-03-12, according to <source>" when a source only shows them in post that day."""
+    if holder.get("from"):
+        return f"from {holder['from']}"
+    according = f", according to {holder['source']}" if holder.get("source") else ""
+    return f"in post on {holder.get('seen')}{according}"
+
+
 @dataclass(frozen=True, slots=True)
 class Unit:
     """One organisation as the structure needs it (units and bodies alike)."""

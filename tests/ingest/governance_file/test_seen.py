@@ -8,7 +8,7 @@ import pytest
 from governance.domain.periods import unknown_on
 from governance.ingest import governance_file as loading
 from governance.models import AlsoReported, Appointment, Cluster, Organisation, Seat
-from governance.reading import structure
+from governance.reading import ladder, structure
 from governance.reading.paths import SystemGraph
 from tests.builders import SOURCED_SYSTEM, load_text
 
@@ -194,3 +194,12 @@ def test_a_cluster_without_a_date_or_with_a_bad_source_is_refused(tmp_path):
         in problems
     )
     assert any(p.startswith("system.clusters[0].source: not a link") for p in problems)
+
+
+def test_the_command_line_ladder_says_in_post_on_the_day_seen_with_its_source(tmp_path):
+    load_text(tmp_path, SOURCED_SYSTEM)
+
+    text = ladder.render(place_path(D(2026, 4, 1)))
+
+    assert "Published Place Member (in post on 2026-03-12, according to https://example.org/qss/board-2026)" in text
+    assert "a seat on the way has its holders not recorded" in ladder.render(place_path(D(2026, 3, 11)))
