@@ -123,6 +123,9 @@ def test_every_open_icb_has_the_ten_requirements_after_the_shipped_data_and_the_
         result = composition.composition(SystemGraph.load(root.pk, TODAY))
         assert len(result["requirements"]) == 10, root.code
         assert not any(r["status"] == "missing" for r in result["requirements"]), root.code
+        # The Act asks for a member with that knowledge, not a seat: the scaffold invents none.
+        assert result["requirements"][-1]["requirement"] == "mental_health", root.code
+        assert result["requirements"][-1]["status"] == "unrecorded", root.code
     demo = composition.composition(SystemGraph.load(Organisation.objects.get(code="QOP").pk, TODAY))
     assert {r["requirement"]: r["status"] for r in demo["requirements"]}["nursing_director"] == "vacant"
     assert writes_while(lambda: call_command("scaffold_governance", verbosity=0)) == []
