@@ -548,6 +548,25 @@ def _holder_source(fields: _Fields, *, seen: bool) -> str:
     return fields.text("source", SOURCE_LENGTH, optional=True) or ""
 
 
+def _merge_sightings(seat: SeatSpec) -> None:
+    """A holder listed again, known only by a later ``seen`` while still in post, is a second source for the
+    same appointment (two pages showing them in post), not a new one: it is folded into the earlier entry
+    (which keeps its own start, seen and source; it takes the later entry's ``to`` if it has none)."""
+    by_name: dict[str, list[HolderSpec]] = {}
+    for holder in sorted((h for h in seat.holders if h.valid), key=lambda h: h.start):
+        by_name.setdefault(holder.name, []).append(holder)
+    folded: set[int] = set()
+    for entries in by_name.values():
+        kept = entries[0]
+        for holder in entries[1:]:
+            if not holder.start_known and (kept.end is None or kept.end >= holder.start):
+                kept.end = kept.end or holder.end
+                folded.add(id(holder))
+            else:
+                kept = holder
+    seat.holders = [h for h in seat.holders if id(h) not in folded]
+
+
 def _end_by_later_holders(seat: SeatSpec) -> None:
     """A one-holder seat's holder seen in post, with no ``to``, is in post until the day before the next
     holder's start (its ``from`` or ``seen``): the later source shows the seat has changed hands."""
@@ -615,6 +634,7 @@ def _parse_seat(value, where: str, problems: _Problems) -> SeatSpec:
             for j, item in enumerate(fields.items("also_reported"))
         ],
     )
+    _merge_sightings(seat)
     _end_by_later_holders(seat)
     if seat.role and seat.portfolio:
         try:

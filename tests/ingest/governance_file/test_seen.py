@@ -203,3 +203,33 @@ def test_the_command_line_ladder_says_in_post_on_the_day_seen_with_its_source(tm
 
     assert "Published Place Member (in post on 2026-03-12, according to https://example.org/qss/board-2026)" in text
     assert "a seat on the way has its holders not recorded" in ladder.render(place_path(D(2026, 3, 11)))
+
+
+def test_a_holder_seen_again_by_a_later_source_is_one_appointment_not_two(tmp_path):
+    text = SOURCED_SYSTEM.replace(
+        "      - {name: Published Chair Two, seen: 2026-03-12,",
+        "      - {name: Published Chair One, seen: 2025-11-20, source: https://example.org/qss/news}\n"
+        "      - {name: Published Chair Two, seen: 2026-03-12,",
+    )
+    load_text(tmp_path, text)
+
+    first = Appointment.objects.get(person__name="Published Chair One")
+    assert (first.start, first.seen, first.source) == (
+        D(2025, 1, 10),
+        D(2025, 1, 10),
+        "https://example.org/qss/board-2025",
+    )
+    assert (first.end, first.end_known) == (D(2026, 3, 11), False)
+    assert Appointment.objects.filter(seat__label="Chair").count() == 2
+
+
+def test_a_holder_who_left_and_was_seen_again_later_holds_two_appointments(tmp_path):
+    text = SOURCED_SYSTEM.replace(
+        "{name: Published Chair One, seen: 2025-01-10, source: https://example.org/qss/board-2025}",
+        "{name: Published Chair One, from: 2023-01-01, to: 2023-12-31, source: https://example.org/a}\n"
+        "      - {name: Published Chair One, seen: 2025-01-10, source: https://example.org/qss/board-2025}",
+    )
+    load_text(tmp_path, text)
+
+    starts = Appointment.objects.filter(person__name="Published Chair One").order_by("start")
+    assert [(a.start, a.start_known) for a in starts] == [(D(2023, 1, 1), True), (D(2025, 1, 10), False)]
