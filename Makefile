@@ -1,5 +1,5 @@
 # icsmap: two commands do all the set-up.
-#   make run   - virtualenv, install, migrate, load the shipped data and demo, serve on 127.0.0.1:8000
+#   make run   - virtualenv, install, migrate, load the shipped data and governance, serve on 127.0.0.1:8000
 #   make test  - virtualenv and front-end packages if needed, then the whole test suite
 #                (browser tests need /usr/bin/chromium: apt-get install chromium; else they skip)
 # The pictures (diagram.svg, ladder.png…) are drawn by Graphviz's dot: the install step adds
@@ -15,7 +15,9 @@ TEST_INSTALLED := $(VENV)/.installed-test
 # The NHS.UK frontend (npm, exact version in package-lock.json) and its stylesheet made
 # local (no font CDN) by tools/frontend.py. node_modules is git-ignored.
 FRONTEND := node_modules/.icsmap/.installed
-DEMO_GOVERNANCE := $(wildcard fixtures/governance/*.yaml)
+# Researched governance, one file per system, every holder with its source (no invented people:
+# the illustrative Greater Manchester lives in tests/data/governance/).
+GOVERNANCE := $(wildcard fixtures/governance/*.yaml)
 
 .PHONY: run setup data test lint format install bench
 
@@ -39,11 +41,11 @@ $(FRONTEND): package.json package-lock.json tools/frontend.py | $(INSTALLED)
 install: $(INSTALLED) $(FRONTEND)
 
 # Idempotent: a second run migrates nothing, re-imports as a no-op and reloads nothing. After the
-# demo, every other open system gets its statutory board (holders not recorded) and ICP.
+# governance files, every other open system gets its statutory board (holders not recorded) and ICP.
 data: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_ods
-	$(MANAGE) load_governance $(DEMO_GOVERNANCE)
+	$(if $(GOVERNANCE),$(MANAGE) load_governance $(GOVERNANCE))
 	$(MANAGE) scaffold_governance --verbosity 0
 	$(MANAGE) check_tree
 

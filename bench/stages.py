@@ -39,7 +39,7 @@ from governance.models import Kind, Link, Organisation  # noqa: E402
 from governance.reading import as_of  # noqa: E402
 from governance.reading.paths import SystemGraph, find_organisation, representation_path, system_on  # noqa: E402
 
-DEMO = ROOT / "fixtures" / "governance" / "qop.yaml"
+DEMO = ROOT / "tests" / "data" / "governance" / "illustrative_qop.yaml"
 
 
 def percentile(values: list[float], pct: float) -> float:

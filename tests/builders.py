@@ -15,14 +15,63 @@ from rest_framework.test import APIClient
 
 from governance.caching import versioning
 from governance.domain import tree
+from governance.ingest import governance_file
 from governance.ingest.ods.importer import OdsFiles
 from governance.models import Appointment, Dataset, Link, Organisation, Person, Relation, Seat, Source, Succession
 
 D = datetime.date
+# The illustrative Greater Manchester (invented holders): tests and docs only, never shipped.
+ILLUSTRATIVE_QOP = Path(__file__).resolve().parent / "data" / "governance" / "illustrative_qop.yaml"
+# A small system known from published sources the way researchers record it: holders seen in
+# post on a day (the chair, then a new chair seen later), a place's seat on the board, a
+# disagreement between two sources, and a cluster with another ICB.
+SOURCED_SYSTEM = """\
+system:
+  code: QSS
+  name: NHS Sourced Integrated Care Board
+  source: https://example.org/qss/constitution
+  verified: 2026-03-12
+  clusters:
+    - {name: "Sourced and Other cluster", seen: 2025-09-01, source: https://example.org/clusters}
+top_board: qss-board
+organisations:
+  - {code: qss-board, name: NHS Sourced ICB Board, kind: board, parent: QSS}
+  - {code: qss-pcc, name: Primary Care Commissioning Committee, kind: committee, parent: qss-board,
+     source: https://example.org/qss/pcc, seen: 2026-01-10}
+  - {code: 00S, name: Sourced place, kind: place, parent: QSS}
+  - {code: U00S01, name: Sourced PCN, kind: pcn, parent: 00S}
+  - {code: P00S01, name: Sourced Surgery, kind: practice, parent: U00S01}
+seats:
+  - board: qss-board
+    label: Chair
+    role: chair
+    selection: appointed
+    holders:
+      - {name: Published Chair One, seen: 2025-01-10, source: https://example.org/qss/board-2025}
+      - {name: Published Chair Two, seen: 2026-03-12, source: https://example.org/qss/board-2026}
+  - board: qss-board
+    label: Sourced place member
+    role: member
+    represents: 00S
+    selection: nominated
+    delegate: true
+    mental_health: true
+    holders:
+      - {name: Published Place Member, seen: 2026-03-12, source: https://example.org/qss/board-2026}
+    also_reported:
+      - {name: Other Place Member, seen: 2025-11-02, source: https://example.org/news/place}
+"""
 DEFAULT_START = D(2023, 4, 1)
 # Refused alike by the pages (a 400 page), the API (a 400 naming the parameter) and the commands (exit 1).
 BAD_DATES = ["20250101", "2025-1-1", "2025-02-30"]
 ICBS_ESTABLISHED = D(2022, 7, 1)
+
+
+def load_text(tmp_path: Path, text: str, name: str = "system.yaml"):
+    """Write a governance file's ``text`` under ``tmp_path`` and load it (the loader's report)."""
+    path = tmp_path / name
+    path.write_text(text)
+    return governance_file.load_governance([str(path)])
 
 
 def org(code: str, kind: str, parent: Organisation | None = None, **fields) -> Organisation:
@@ -147,8 +196,14 @@ def board_only(code: str = "QKM", **fields) -> dict:
     return s
 
 
-def statutory_board(system: Organisation, *, start: datetime.date = ICBS_ESTABLISHED) -> dict[str, Seat]:
-    """``system``'s top board with one seat per place of the statutory composition, each held from ``start``.
+def statutory_board(
+    system: Organisation,
+    *,
+    start: datetime.date = ICBS_ESTABLISHED,
+    mental_health: str | None = "Non-executive member (1)",
+) -> dict[str, Seat]:
+    """``system``'s top board with one seat per place of the statutory composition, each held from ``start``;
+    the seat labelled ``mental_health`` is the member with knowledge of mental illness services (None: none is).
 
     Returns the seats by label (the labels of ``composition.REQUIREMENTS``).
     """
@@ -166,6 +221,7 @@ def statutory_board(system: Organisation, *, start: datetime.date = ICBS_ESTABLI
                 selection=requirement.selection,
                 portfolio=requirement.portfolio,
                 sector=requirement.sector,
+                mental_health=label == mental_health,
             )
             appoint(made, f"Illustrative {label}", start)
             seats[label] = made

@@ -136,7 +136,7 @@ def test_composition_is_the_domain_check_with_etag_and_bounded_queries(client, g
     assert first.json() == composition.composition(SystemGraph.load(gm["icb"].pk, D(2026, 11, 22)))
     body = first.json()
     assert set(body) == {"system", "date", "board", "requirements", "met"}
-    assert len(body["requirements"]) == 9 and body["met"] is False  # only a chair and a partner member
+    assert len(body["requirements"]) == 10 and body["met"] is False  # only a chair and a partner member
     assert first["ETag"].startswith(f'"{versioning.current().key}-')
     with django_assert_max_num_queries(1):
         again = client.get(f"{API}/systems/QOP/composition/?date={ON}", headers={"if-none-match": first["ETag"]})

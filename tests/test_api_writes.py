@@ -303,6 +303,7 @@ def test_create_a_seat(gm, alice):
         "max_holders": 2,
         "portfolio": "",
         "holders_recorded": True,
+        "mental_health": False,
     }
 
 

@@ -53,6 +53,7 @@ def test_vacant_missing_and_unrecorded_requirements_on_two_dates(board):
         "partner_trusts": "met",
         "partner_primary_medical": "vacant",
         "partner_local_authority": "met",
+        "mental_health": "met",
     }
     assert statuses(after) == {**statuses(before), "chief_executive": "vacant"}
     assert before["met"] is False and after["met"] is False
@@ -60,6 +61,7 @@ def test_vacant_missing_and_unrecorded_requirements_on_two_dates(board):
     assert non_executive == {
         "requirement": "non_executive",
         "description": "Two non-executive members",
+        "basis": "policy",
         "minimum": 2,
         "seats": 2,
         "filled": 1,
@@ -117,5 +119,51 @@ def test_statuses_are_the_documented_ones():
         "partner_trusts",
         "partner_primary_medical",
         "partner_local_authority",
+        "mental_health",
     ]
+
+
+def test_each_requirement_says_its_basis_the_act_or_nhs_england_policy():
+    system = org("QKS", "icb")
+    statutory_board(system)
+
+    bases = {r["requirement"]: r["basis"] for r in check(system, BEFORE)["requirements"]}
+
+    assert bases == {
+        "chair": "act",
+        "chief_executive": "act",
+        "finance_director": "policy",
+        "medical_director": "policy",
+        "nursing_director": "policy",
+        "non_executive": "policy",
+        "partner_trusts": "act",
+        "partner_primary_medical": "act",
+        "partner_local_authority": "act",
+        "mental_health": "act",
+    }
+
+
+def test_the_mental_health_member_is_checked_by_the_seat_flagged_for_it():
+    system = org("QKS", "icb")
+    seats = statutory_board(system)
+    flagged = seats["Non-executive member (1)"]
+    mental_health = next(r for r in check(system, BEFORE)["requirements"] if r["requirement"] == "mental_health")
+    assert (mental_health["minimum"], mental_health["seats"], mental_health["filled"]) == (1, 1, 1)
+    assert mental_health["status"] == "met"
+
+    flagged.appointments.all().delete()
+    assert statuses(check(system, BEFORE))["mental_health"] == "vacant"
+
+    not_recorded(flagged)
+    assert statuses(check(system, BEFORE))["mental_health"] == "unrecorded"
+
+
+def test_a_board_with_no_seat_flagged_does_not_know_its_mental_health_member_rather_than_miss_it():
+    system = org("QKS", "icb")
+    statutory_board(system, mental_health=None)
+
+    result = check(system, BEFORE)
+
+    assert statuses(result)["mental_health"] == "unrecorded"
+    assert statuses(result)["chair"] == "met" and result["met"] is None
     assert {r.key: r.minimum for r in composition.REQUIREMENTS}["non_executive"] == 2

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1"
 ODS = Path(__file__).parent / "data" / "ods"
 ODS_SET = OdsFiles(ODS / "epraccur_2025-02_slice.csv", ODS / "ePCN_2025-01_slice.xlsx", ODS / "LOC22_slice.csv")
-DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "governance" / "qop.yaml"
+DEMO = Path(__file__).resolve().parent / "data" / "governance" / "illustrative_qop.yaml"
 
 BASE = """\
 system: {code: QXX, name: Test ICB}

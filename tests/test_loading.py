@@ -88,7 +88,7 @@ seats:
 """
 
 BASE_COUNTS = {"organisations": 8, "seats": 6, "people": 6, "appointments": 7}
-DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "governance" / "qop.yaml"
+DEMO = Path(__file__).resolve().parent / "data" / "governance" / "illustrative_qop.yaml"
 
 
 def base_data() -> dict:
@@ -395,8 +395,8 @@ INVALID = [
     ),
     pytest.param(
         edit(lambda d: seats(d, 0)["holders"][0].pop("from")),
-        "seats[0].holders[0].from",
-        "missing",
+        "seats[0].holders[0]",
+        "gives neither from nor seen",
         id="missing holder start",
     ),
     pytest.param(

@@ -545,9 +545,9 @@ def test_system_page_checks_the_statutory_composition_of_its_board(client, gm):
     words = text(html)
 
     assert "Statutory seats on the board" in words and "Not met a statutory seat is missing or vacant" in words
-    assert "A chair 1 1 0 0 Met" in words
-    assert "A partner member nominated by NHS trusts and foundation trusts 1 0 1 0 Vacant" in words
-    assert "Two non-executive members 0 0 0 0 Missing" in words
+    assert "A chair by the Act 1 1 0 0 Met" in words
+    assert "A partner member nominated by NHS trusts and foundation trusts by the Act 1 0 1 0 Vacant" in words
+    assert "Two non-executive members by NHS England policy 0 0 0 0 Missing" in words
 
 
 def test_system_page_lists_seats_vacant_now_and_terms_ending_within_90_days(client, gm):

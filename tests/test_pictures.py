@@ -11,7 +11,7 @@ from tests.builders import D, org
 
 pytestmark = pytest.mark.django_db
 
-DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "governance" / "qop.yaml"
+DEMO = Path(__file__).resolve().parent / "data" / "governance" / "illustrative_qop.yaml"
 SVG = "{http://www.w3.org/2000/svg}"
 TODAY = D(2026, 11, 22)
 

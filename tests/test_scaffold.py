@@ -18,7 +18,7 @@ from tests.builders import D, greater_manchester, org
 pytestmark = pytest.mark.django_db
 
 TODAY = D(2026, 11, 22)
-DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "governance" / "qop.yaml"
+DEMO = Path(__file__).resolve().parent / "data" / "governance" / "illustrative_qop.yaml"
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
@@ -111,7 +111,7 @@ def test_a_board_code_already_in_use_is_skipped_not_taken_over(systems):
 
 
 @pytest.mark.slow
-def test_every_open_icb_has_the_nine_requirements_after_the_shipped_data_and_the_demo():
+def test_every_open_icb_has_the_ten_requirements_after_the_shipped_data_and_the_demo():
     call_command("import_ods", quiet=True)
     call_command("load_governance", str(DEMO), verbosity=0)
 
@@ -121,8 +121,11 @@ def test_every_open_icb_has_the_nine_requirements_after_the_shipped_data_and_the
     assert len(roots) == 36 and all(root.top_board_id for root in Organisation.objects.filter(parent__isnull=True))
     for root in roots:
         result = composition.composition(SystemGraph.load(root.pk, TODAY))
-        assert len(result["requirements"]) == 9, root.code
+        assert len(result["requirements"]) == 10, root.code
         assert not any(r["status"] == "missing" for r in result["requirements"]), root.code
+        # The Act asks for a member with that knowledge, not a seat: the scaffold invents none.
+        assert result["requirements"][-1]["requirement"] == "mental_health", root.code
+        assert result["requirements"][-1]["status"] == "unrecorded", root.code
     demo = composition.composition(SystemGraph.load(Organisation.objects.get(code="QOP").pk, TODAY))
     assert {r["requirement"]: r["status"] for r in demo["requirements"]}["nursing_director"] == "vacant"
     assert writes_while(lambda: call_command("scaffold_governance", verbosity=0)) == []

@@ -2,7 +2,7 @@
 
 The names, codes and postcodes below are copied from the ODS files the project ships
 (fixtures/ods: the 2025 ePCN and epraccur, the 2022 lookup), so the cases are the real ones
-an LMC officer meets; the LMC is the demo's (fixtures/governance/qop.yaml).
+an LMC officer meets; the LMC is the demo's (tests/data/governance/illustrative_qop.yaml).
 """
 
 import pytest

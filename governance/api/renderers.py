@@ -12,6 +12,7 @@ import io
 from rest_framework.renderers import BaseRenderer
 
 from governance.reading import export
+from governance.reading.as_of import since_words
 
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection):
 # such a cell is written with a leading apostrophe, which they show as text.
@@ -70,7 +71,7 @@ def flat_table(data, columns: list[str] | None = None) -> tuple[list[str], list[
 
 
 def holders_text(holders: list[dict]) -> str:
-    return "; ".join(f"{h['name']} (from {h['from']}" + (f" to {h['to']})" if h["to"] else ")") for h in holders)
+    return "; ".join(f"{h['name']} ({since_words(h)}" + (f" to {h['to']})" if h["to"] else ")") for h in holders)
 
 
 def path_table(data) -> tuple[list[str], list[dict]]:

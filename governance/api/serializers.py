@@ -10,7 +10,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from governance.domain.composition import REQUIREMENTS, STATUSES
+from governance.domain.composition import BASES, REQUIREMENTS, STATUSES
 from governance.domain.dates import BadDate, parse_date
 from governance.domain.lookups import can_match
 from governance.domain.routes import ROUTES
@@ -26,7 +26,7 @@ from governance.models import (
     SuccessionType,
     code_problem,
 )
-from governance.reading import as_of, lmc, successions
+from governance.reading import as_of, clusters, lmc, successions
 from governance.reading.paths import MEMBER_OF, REPORTS_TO, SEAT
 from governance.reading.people import current_interlocks
 from governance.reading.structure import ancestors, child_counts
@@ -112,12 +112,17 @@ class SeatSerializer(serializers.ModelSerializer):
     """A seat on a body. ``body`` and ``represents`` are organisation codes."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:seat-detail")
+    mental_health = serializers.BooleanField(
+        read_only=True,
+        help_text="Its holder is the board's member with knowledge and experience of services for people with "
+        "mental illness (NHS Act 2006, Schedule 1B), as its source says; set by governance files.",
+    )
     body = serializers.SlugRelatedField(slug_field="code", read_only=True)
     represents = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Seat
-        fields = ["id", "url", "body", *SEAT_FIELDS]
+        fields = ["id", "url", "body", *SEAT_FIELDS, "mental_health"]
 
 
 class SuccessionSerializer(serializers.Serializer):
@@ -127,6 +132,24 @@ class SuccessionSerializer(serializers.Serializer):
     name = serializers.CharField()
     date = serializers.DateField(help_text="The first day of the successor's responsibility.")
     type = serializers.ChoiceField(choices=SuccessionType.choices)
+
+
+class ClusterSerializer(serializers.Serializer):
+    """An ICB's cluster of ICBs on the date (2025–27: ICBs sharing a chair, a chief executive or a board)."""
+
+    name = serializers.CharField()
+    start = serializers.DateField(
+        allow_null=True, help_text="Since when; null when its source only shows it on `seen`."
+    )
+    seen = serializers.DateField(
+        allow_null=True, help_text="The day its source shows the cluster, if no start is published."
+    )
+    end = serializers.DateField(allow_null=True)
+    source = serializers.CharField(help_text="Where the cluster is published.")
+    others = OrganisationRefSerializer(many=True, help_text="The other ICBs of the cluster on the date (code, name).")
+
+    def get_fields(self):
+        return {{"start": "from", "end": "to"}.get(name, name): field for name, field in super().get_fields().items()}
 
 
 class OrganisationDetailSerializer(OrganisationSerializer):
@@ -148,6 +171,9 @@ class OrganisationDetailSerializer(OrganisationSerializer):
     predecessors = serializers.SerializerMethodField(
         help_text="Those it took over from, wholly (merger) or in part (split, acquisition), by date then name."
     )
+    clusters = serializers.SerializerMethodField(
+        help_text="An ICB's clusters of ICBs on the date, each with its source (empty for anything else)."
+    )
 
     class Meta(OrganisationSerializer.Meta):
         fields = [
@@ -158,7 +184,12 @@ class OrganisationDetailSerializer(OrganisationSerializer):
             "covers",
             "successors",
             "predecessors",
+            "clusters",
         ]
+
+    @extend_schema_field(ClusterSerializer(many=True))
+    def get_clusters(self, obj):
+        return clusters.clusters_of(obj, self.context["date"])
 
     def _lineage(self, obj) -> dict:
         """Both sides of ``obj``'s successions, read once (one query) for the two fields."""
@@ -247,8 +278,16 @@ class HolderSerializer(FromTo, serializers.Serializer):
 
     name = serializers.CharField()
     person_id = serializers.IntegerField()
-    start = serializers.DateField(source="start")
+    start = serializers.DateField(
+        source="start",
+        allow_null=True,
+        help_text="First day in the seat; null when the source only shows them in post on `seen` (since when is "
+        "not published).",
+    )
     end = serializers.DateField(source="end", allow_null=True)
+    seen = serializers.DateField(
+        required=False, allow_null=True, help_text="The day the source shows them in post, when it says so."
+    )
     source = serializers.CharField(allow_blank=True, help_text="Where the appointment is published (may be empty).")
 
 
@@ -318,6 +357,11 @@ class RequirementSerializer(serializers.Serializer):
 
     requirement = serializers.ChoiceField(choices=[r.key for r in REQUIREMENTS])
     description = serializers.CharField()
+    basis = serializers.ChoiceField(
+        choices=list(BASES),
+        help_text="act: the NHS Act 2006, Schedule 1B, as amended by the Health and Care Act 2022; policy: NHS "
+        "England's guidance on ICB constitutions and governance.",
+    )
     minimum = serializers.IntegerField()
     seats = serializers.IntegerField(help_text="Places on the board's seats that meet it.")
     filled = serializers.IntegerField(help_text="People holding them on the date.")
@@ -326,7 +370,8 @@ class RequirementSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=list(STATUSES),
         help_text="Decided in this order: missing (seats < minimum), vacant (filled + unrecorded < minimum), "
-        "unrecorded (filled < minimum only because holders are not recorded), else met.",
+        "unrecorded (filled < minimum only because holders are not recorded; mental_health: also when no "
+        "seat is flagged as the member with that knowledge), else met.",
     )
 
 
@@ -336,7 +381,7 @@ class CompositionSerializer(serializers.Serializer):
     system = SystemRefSerializer()
     date = serializers.DateField()
     board = OrganisationRefSerializer(allow_null=True, help_text="The top board; null if none is recorded.")
-    requirements = RequirementSerializer(many=True, help_text="Nine, in a fixed order; empty without a top board.")
+    requirements = RequirementSerializer(many=True, help_text="Ten, in a fixed order; empty without a top board.")
     met = serializers.BooleanField(
         allow_null=True,
         help_text="True when every requirement is met; false when any is missing or vacant; null when only "
@@ -576,8 +621,16 @@ class TimelineEventSerializer(FromTo, serializers.Serializer):
     predecessor = OrganisationRefSerializer(required=False, help_text="succession: the one that closed or gave way.")
     successor = OrganisationRefSerializer(required=False, help_text="succession: the one that took over.")
     type = serializers.ChoiceField(choices=SuccessionType.choices, required=False, help_text="succession")
-    seat = TimelineSeatSerializer(required=False, help_text="appointment_started, appointment_ended")
-    person = TimelinePersonSerializer(required=False, help_text="appointment_started, appointment_ended")
+    seat = TimelineSeatSerializer(required=False, help_text="appointment_started, appointment_seen, appointment_ended")
+    person = TimelinePersonSerializer(
+        required=False, help_text="appointment_started, appointment_seen, appointment_ended"
+    )
+    source = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="appointment_seen: the source that shows the holder in post that day (they may have begun "
+        "earlier: an appointment known only by the day it was seen is not an appointment that day).",
+    )
     last_day = serializers.DateField(required=False, help_text="closed, appointment_ended: the last day.")
     vacant = serializers.BooleanField(
         required=False, help_text="appointment_ended: nobody held the seat on the event's day."

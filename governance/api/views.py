@@ -556,11 +556,13 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
 
     @extend_schema(
         summary="The statutory composition of a system's top board, at a date",
-        description="The top board checked against what an ICB's unitary board must have (Health and Care Act "
-        "2022; `governance.domain.composition`): nine requirements (`chair`, `chief_executive`, "
+        description="The top board checked against what an ICB's unitary board must have "
+        "(`governance.domain.composition`): ten requirements (`chair`, `chief_executive`, "
         "`finance_director`, `medical_director`, `nursing_director`, `non_executive` (minimum 2), "
-        "`partner_trusts`, `partner_primary_medical`, `partner_local_authority`), each with `minimum`, `seats`, "
-        "`filled`, `vacant`, `unrecorded` (counted in places) and a `status`; and the board's `met`.",
+        "`partner_trusts`, `partner_primary_medical`, `partner_local_authority`, `mental_health`), each with its "
+        "`basis` (`act`: the NHS Act 2006, Schedule 1B, as amended by the Health and Care Act 2022; `policy`: NHS "
+        "England's guidance on ICB constitutions), `minimum`, `seats`, `filled`, `vacant`, `unrecorded` (counted "
+        "in places) and a `status`; and the board's `met`.",
         parameters=[DATE_PARAMETER],
         responses={200: serializers.CompositionSerializer, 400: bad_parameters(BAD_DATE), 404: SYSTEM_NOT_FOUND},
     )
@@ -576,7 +578,8 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
         "(`governance.reading.timeline`; the page `/systems/<code>/timeline/` shows the same): practices and "
         "other organisations `opened` and `closed`, units that `joined` or `left` the system (what moved with "
         "them counted in `includes`), `moved` within it, a practice's `pcn_move` (and `pcn_joined`, `pcn_left`), "
-        "the ICB's `succession`s, and appointments on its bodies (`appointment_started`, `appointment_ended`). "
+        "the ICB's `succession`s, and appointments on its bodies (`appointment_started`, `appointment_ended`, and "
+        "`appointment_seen`: a holder a source shows in post that day without saying since when). "
         "A change belongs to the system its organisation was in that day (a departure: the day before). "
         "Not the database's history: for what was written when, see `changes/?since=`.",
         parameters=[

@@ -1,6 +1,6 @@
 """One number for "has anything changed?": the data version behind the API's ETags.
 
-Every write to an Organisation, Seat, Person, Appointment or Dataset (the pages say how
+Every write to an Organisation, Seat, Person, Appointment, AlsoReported, Cluster or Dataset (the pages say how
 old each source file is) bumps a counter in a single row (``DataVersion``), so a client's
 revalidation (``If-None-Match`` or ``If-Modified-Since``) is answered by reading that one
 row, without loading any tree.
@@ -29,7 +29,17 @@ from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from governance.models import Appointment, Dataset, DataVersion, Organisation, Person, Seat, Suggestion
+from governance.models import (
+    AlsoReported,
+    Appointment,
+    Cluster,
+    Dataset,
+    DataVersion,
+    Organisation,
+    Person,
+    Seat,
+    Suggestion,
+)
 from governance.models.data import bumped
 
 ROW = DataVersion.objects.ROW  # the primary key of the single row
@@ -38,7 +48,7 @@ ROW = DataVersion.objects.ROW  # the primary key of the single row
 MAX_AGE = 0.5
 _CURRENT_SQL = f"SELECT counter, changed_at FROM {DataVersion._meta.db_table} WHERE id = %s"  # noqa: S608 - our table
 # Suggestion: a system page counts those waiting for review.
-VERSIONED_MODELS = (Organisation, Seat, Person, Appointment, Dataset, Suggestion)
+VERSIONED_MODELS = (Organisation, Seat, Person, Appointment, Dataset, AlsoReported, Cluster, Suggestion)
 
 
 class Version(NamedTuple):

@@ -1,11 +1,16 @@
 """The statutory composition of an ICB's unitary board, and the check of a system's top board against it.
 
-By the Health and Care Act 2022 and NHS England's guidance on ICB constitutions, the
-board has at least: a chair; a chief executive; a director of finance, a medical
-director and a director of nursing (executive seats told apart by ``portfolio``); two
-non-executive members; and three partner members, nominated by NHS trusts and
-foundation trusts, by providers of primary medical services, and by local authorities
-(DESIGN.md, "Seats whose holders are not recorded; statutory composition").
+Each requirement has its ``basis`` (docs/DESIGN.md, "Statutory composition", cites both):
+
+- ``act``: the NHS Act 2006, Schedule 1B, as amended by the Health and Care Act 2022
+  (legislation.gov.uk/ukpga/2006/41/schedule/1B): a chair; a chief executive; three partner
+  members, nominated by NHS trusts and foundation trusts, by providers of primary medical
+  services, and by local authorities; and a member with knowledge and experience of services
+  for people with mental illness (``mental_health``: checked by the seats flagged
+  ``mental_health``, since the Act asks for a member with that knowledge, not a seat of its own);
+- ``policy``: NHS England's guidance on ICB constitutions and governance: a director of finance,
+  a medical director and a director of nursing (executive seats told apart by ``portfolio``), and
+  two non-executive members.
 
 ``REQUIREMENTS`` is the one statement of that list: the check reads it, and so does
 ``scaffold_governance``, which gives a board without seats exactly the seats it names.
@@ -30,6 +35,8 @@ from governance.models import Portfolio, Role, Sector, Selection
 
 MET, MISSING, VACANT, UNRECORDED = "met", "missing", "vacant", "unrecorded"
 STATUSES = (MET, MISSING, VACANT, UNRECORDED)
+ACT, POLICY = "act", "policy"
+BASES = {ACT: "by the Act", POLICY: "by NHS England policy"}
 
 
 @dataclass(frozen=True)
@@ -38,33 +45,38 @@ class Requirement:
 
     key: str
     description: str
-    role: str
+    basis: str  # ACT or POLICY
+    role: str  # "": any role (a requirement checked by a seat flag)
     selection: str  # how the scaffold's seats are filled
     labels: tuple[str, ...]  # the seats the scaffold makes: one per place of the minimum
     portfolio: str = ""
     sector: str = ""
+    flag: str = ""  # a seat attribute that must be true (``mental_health``)
+    least: int = 0  # the minimum when the scaffold makes no seat for it
 
     @property
     def minimum(self) -> int:
-        return len(self.labels)
+        return len(self.labels) or self.least
 
     def matches(self, seat) -> bool:
-        """Whether ``seat`` (anything with ``role``, ``portfolio`` and ``sector``) counts towards this."""
+        """Whether ``seat`` (anything with ``role``, ``portfolio``, ``sector`` and ``mental_health``) counts."""
         return (
-            seat.role == self.role
+            (not self.role or seat.role == self.role)
             and (not self.portfolio or seat.portfolio == self.portfolio)
             and (not self.sector or seat.sector == self.sector)
+            and (not self.flag or bool(getattr(seat, self.flag, False)))
         )
 
 
 REQUIREMENTS = (
-    Requirement("chair", "A chair", Role.CHAIR, Selection.APPOINTED, ("Chair",)),
+    Requirement("chair", "A chair", ACT, Role.CHAIR, Selection.APPOINTED, ("Chair",)),
     Requirement(
-        "chief_executive", "A chief executive", Role.CHIEF_EXECUTIVE, Selection.APPOINTED, ("Chief executive",)
+        "chief_executive", "A chief executive", ACT, Role.CHIEF_EXECUTIVE, Selection.APPOINTED, ("Chief executive",)
     ),
     Requirement(
         "finance_director",
         "A director of finance",
+        POLICY,
         Role.EXECUTIVE,
         Selection.APPOINTED,
         ("Director of finance",),
@@ -73,6 +85,7 @@ REQUIREMENTS = (
     Requirement(
         "medical_director",
         "A medical director",
+        POLICY,
         Role.EXECUTIVE,
         Selection.APPOINTED,
         ("Medical director",),
@@ -81,6 +94,7 @@ REQUIREMENTS = (
     Requirement(
         "nursing_director",
         "A director of nursing",
+        POLICY,
         Role.EXECUTIVE,
         Selection.APPOINTED,
         ("Director of nursing",),
@@ -89,6 +103,7 @@ REQUIREMENTS = (
     Requirement(
         "non_executive",
         "Two non-executive members",
+        POLICY,
         Role.NON_EXECUTIVE,
         Selection.APPOINTED,
         ("Non-executive member (1)", "Non-executive member (2)"),
@@ -96,6 +111,7 @@ REQUIREMENTS = (
     Requirement(
         "partner_trusts",
         "A partner member nominated by NHS trusts and foundation trusts",
+        ACT,
         Role.PARTNER_MEMBER,
         Selection.NOMINATED,
         ("Partner member (NHS trusts and foundation trusts)",),
@@ -104,6 +120,7 @@ REQUIREMENTS = (
     Requirement(
         "partner_primary_medical",
         "A partner member nominated by providers of primary medical services",
+        ACT,
         Role.PARTNER_MEMBER,
         Selection.NOMINATED,
         ("Partner member (primary medical services)",),
@@ -112,10 +129,23 @@ REQUIREMENTS = (
     Requirement(
         "partner_local_authority",
         "A partner member nominated by local authorities",
+        ACT,
         Role.PARTNER_MEMBER,
         Selection.NOMINATED,
         ("Partner member (local authorities)",),
         sector=Sector.LOCAL_AUTHORITY,
+    ),
+    # No seat of its own: the scaffold makes none, and a board with no seat flagged is not known
+    # to break it (one of its members may have that knowledge): ``unrecorded``.
+    Requirement(
+        "mental_health",
+        "A member with knowledge and experience of services for people with mental illness",
+        ACT,
+        "",
+        Selection.APPOINTED,
+        (),
+        flag="mental_health",
+        least=1,
     ),
 )
 
@@ -137,15 +167,19 @@ def check_requirement(requirement: Requirement, seats: Iterable) -> dict:
     places = sum(seat.max_holders for seat in matching)
     filled = sum(len(seat.holders) for seat in matching if seat.holders_recorded)
     unrecorded = sum(seat.max_holders for seat in matching if not seat.holders_recorded)
+    status = _status(requirement.minimum, places, filled, unrecorded)
+    if requirement.flag and not matching:
+        status = UNRECORDED  # which member it is is not recorded, not known to be missing
     return {
         "requirement": requirement.key,
         "description": requirement.description,
+        "basis": requirement.basis,
         "minimum": requirement.minimum,
         "seats": places,
         "filled": filled,
         "vacant": places - filled - unrecorded,
         "unrecorded": unrecorded,
-        "status": _status(requirement.minimum, places, filled, unrecorded),
+        "status": status,
     }
 
 
@@ -162,7 +196,7 @@ def composition(graph) -> dict:
     """The composition check of a loaded system graph's top board at the graph's date (no queries).
 
     ``{"system": {"code", "name"}, "date", "board": {"code", "name", "kind"} | None,
-    "requirements": [{"requirement", "description", "minimum", "seats", "filled", "vacant",
+    "requirements": [{"requirement", "description", "basis", "minimum", "seats", "filled", "vacant",
     "unrecorded", "status"}], "met"}``. A system with no top board has nothing to check:
     ``board`` null, ``requirements`` empty, ``met`` null.
     """

@@ -9,6 +9,7 @@ never drift apart. ``governance.models.dated`` gives models and querysets the ru
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -57,3 +58,15 @@ class Period:
         if not start_required:
             begun = Q(**{f"{start}__isnull": True}) | begun
         return begun & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": day}))
+
+
+def unknown_on(day: datetime.date, starts: Iterable[tuple[datetime.date, bool]]) -> bool:
+    """Whether a post none of whose periods holds on ``day`` is not known to be empty then.
+
+    ``starts``: each period's ``(start, start_known)``. A period known only from a day a source
+    saw it (``start_known`` false) began on or before that day: if the first period to begin
+    after ``day`` is such a one, it may already have begun, so the post is neither known held
+    nor known empty on ``day``. (``Appointment.objects.unknown_before_seen`` in SQL.)
+    """
+    later = [(start, known) for start, known in starts if start > day]
+    return bool(later) and not min(later)[1]

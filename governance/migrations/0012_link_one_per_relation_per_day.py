@@ -29,6 +29,6 @@ def drop_constraint(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("governance", "0010_routes_recorded")]
+    dependencies = [("governance", "0011_appointment_seen_sources")]
 
     operations = [migrations.RunPython(add_constraint, drop_constraint, elidable=False)]

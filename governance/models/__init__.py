@@ -5,8 +5,8 @@
 | ``vocabulary`` | every vocabulary (kinds, relations, roles, sectors, portfolios, …) and their labels |
 | ``codes`` | the organisation code rule |
 | ``dated`` | the abstract dated model and queryset (``governance.domain.periods``' rule) |
-| ``organisations`` | Organisation (the MPTT tree), Link (dated links), Succession, Coverage |
-| ``seats`` | Seat, Person, Appointment |
+| ``organisations`` | Organisation (the MPTT tree), Link (dated links), Succession, Coverage, Cluster |
+| ``seats`` | Seat, Person, Appointment, AlsoReported |
 | ``rights`` | SystemRight |
 | ``suggestions`` | Suggestion (a reader's correction, with its source, for editors to review) |
 | ``data`` | DataVersion, Dataset |
@@ -19,6 +19,7 @@ from governance.models.data import Dataset, DataVersion
 from governance.models.dated import Dated, DatedQuerySet, DatedQuerySetMixin
 from governance.models.organisations import (
     MPTT_FIELDS,
+    Cluster,
     Coverage,
     Link,
     LinkQuerySet,
@@ -27,7 +28,7 @@ from governance.models.organisations import (
     Succession,
 )
 from governance.models.rights import SystemRight
-from governance.models.seats import Appointment, AppointmentQuerySet, Person, Seat, SeatQuerySet
+from governance.models.seats import AlsoReported, Appointment, AppointmentQuerySet, Person, Seat, SeatQuerySet
 from governance.models.suggestions import Suggestion
 from governance.models.vocabulary import (
     BODY_KINDS,
@@ -60,8 +61,10 @@ __all__ = [
     "PARENT_RELATIONS",
     "RELATION_KINDS",
     "UNIT_KINDS",
+    "AlsoReported",
     "Appointment",
     "AppointmentQuerySet",
+    "Cluster",
     "Coverage",
     "DataVersion",
     "Dataset",

@@ -68,10 +68,14 @@ class Organisation(MPTTModel, Dated):
     governance_source = models.CharField(
         max_length=500,
         blank=True,
-        help_text="On an ICB: where its boards' holders were taken from (a link or a citation).",
+        help_text="On an ICB: where its board's composition and holders were taken from (a link or a citation); "
+        "on a body: where it is published (governance file: source).",
     )
     verified_on = models.DateField(
-        null=True, blank=True, help_text="On an ICB: the day its holders were last checked against that source."
+        null=True,
+        blank=True,
+        help_text="On an ICB: the day its source was read or states (verified); on a body: the day its source "
+        "shows it (seen).",
     )
     illustrative = models.BooleanField(
         default=False,
@@ -240,3 +244,42 @@ class Coverage(models.Model):
 
     def __str__(self):
         return f"{self.lmc.name} covers {self.covered.name}"
+
+
+class Cluster(Dated):
+    """An ICB in a cluster of ICBs (2025–27: ICBs sharing a chair, a chief executive or a board), from a day
+    its source states (``start``) or shows it (``seen``) to ``end`` (governance file: ``clusters``)."""
+
+    PERIOD_FIELDS = ("start", "end")
+
+    name = models.CharField(max_length=200, help_text="The cluster's name as its source gives it.")
+    icb = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="clusters",
+        limit_choices_to={"kind": Kind.ICB},
+        help_text="One ICB of the cluster; the others are the rows with the same name.",
+    )
+    start = models.DateField(
+        help_text="First day in the cluster the record knows: the day stated (from) or, if start_known is false, "
+        "the day the source shows it (seen)."
+    )
+    start_known = models.BooleanField(
+        default=True, help_text="False when the source shows the cluster on `start` without saying since when."
+    )
+    end = models.DateField(null=True, blank=True, help_text="Last day in the cluster; empty while it holds.")
+    source = models.CharField(max_length=500, help_text="Where the cluster is published: a link (http or https).")
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "icb_id", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["icb", "name", "start"], name="cluster_unique_start"),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="cluster_end_not_before_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.icb_id} in {self.name} from {self.start}"

@@ -18,9 +18,11 @@ from governance.models.vocabulary import Portfolio, Role, Sector, Selection
 
 class SeatQuerySet(models.QuerySet):
     def vacant_on(self, date: datetime.date) -> "SeatQuerySet":
-        """Seats nobody held on ``date``: known to be empty, so never a seat whose holders are not recorded."""
+        """Seats nobody held on ``date``: known to be empty, so never a seat whose holders are not recorded,
+        on that day or at all (``Appointment.objects.unknown_before_seen``)."""
         held = Appointment.objects.current_on(date).filter(seat=OuterRef("pk"))
-        return self.filter(~Exists(held), holders_recorded=True)
+        unknown = Appointment.objects.unknown_before_seen(date).filter(seat=OuterRef("pk"))
+        return self.filter(~Exists(held), ~Exists(unknown), holders_recorded=True)
 
 
 class Seat(models.Model):
@@ -60,6 +62,12 @@ class Seat(models.Model):
         default=True,
         help_text="Whether its holders are recorded. If not, nobody knows who holds it: it is neither filled nor "
         "vacant, and it has no appointments (governance file: holders: unknown).",
+    )
+    mental_health = models.BooleanField(
+        default=False,
+        help_text="On a top board: its holder is the member with knowledge and experience of services for people "
+        "with mental illness that the NHS Act 2006 (Schedule 1B) requires, as the board's source says "
+        "(governance file: mental_health: true).",
     )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -111,16 +119,47 @@ class AppointmentQuerySet(DatedQuerySet):
     current_on = DatedQuerySet.on
     not_current_on = DatedQuerySet.not_on
 
+    def unknown_before_seen(self, date: datetime.date) -> "AppointmentQuerySet":
+        """Appointments that make their seat's holder on ``date`` not recorded, if nobody holds it then: known
+        only from a later day a source saw them in post (``start_known`` false), with no appointment of the
+        seat beginning between ``date`` and that day (``governance.domain.periods.unknown_on``, in SQL)."""
+        between = Appointment.objects.filter(seat=OuterRef("seat"), start__gt=date, start__lt=OuterRef("start"))
+        return self.filter(start_known=False, start__gt=date).filter(~Exists(between))
+
 
 class Appointment(Dated):
-    """A person holding a seat from ``start`` to ``end`` (inclusive; open-ended if empty)."""
+    """A person holding a seat from ``start`` to ``end`` (inclusive; open-ended if empty).
+
+    A holder a source shows in post on a day without saying since when (governance file:
+    ``seen`` without ``from``) starts on ``seen`` with ``start_known`` false: the period's rule
+    stays ``governance.domain.periods``' one, and on days before it the seat's holder is not
+    recorded rather than vacant (``AppointmentQuerySet.unknown_before_seen``).
+    """
 
     PERIOD_START_REQUIRED = True
 
     seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="appointments")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="appointments")
-    start = models.DateField(help_text="First day in the seat.")
+    start = models.DateField(
+        help_text="First day in the seat the record knows: the day it began (from) or, when the source does "
+        "not say (start_known false), the day the source shows the holder in post (seen)."
+    )
+    start_known = models.BooleanField(
+        default=True,
+        help_text="False when the source shows the holder in post on `seen` without saying since when: the "
+        "appointment began on or before `start`, and before it the seat's holder is not recorded.",
+    )
+    seen = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the source shows the holder in post (governance file: seen), if it says so.",
+    )
     end = models.DateField(null=True, blank=True, help_text="Last day in the seat; empty while current.")
+    end_known = models.BooleanField(
+        default=True,
+        help_text="False when no source states the end: it is the day before a later holder's start (their from, "
+        "or the day a source shows them in post), and the holder may have left earlier.",
+    )
     term_ends = models.DateField(
         null=True,
         blank=True,
@@ -149,6 +188,30 @@ class Appointment(Dated):
         indexes = [models.Index(fields=["seat", "start", "end"], name="appointment_seat_dates")]
 
     def __str__(self):
-        return f"{self.person} — {self.seat.label} (from {self.start})"
+        since = f"from {self.start}" if self.start_known else f"in post on {self.seen or self.start}"
+        return f"{self.person} — {self.seat.label} ({since})"
 
     is_current_on = Dated.holds_on
+
+
+class AlsoReported(models.Model):
+    """Another source naming someone else for a seat on a day (governance file: ``also_reported``).
+
+    Two published sources that disagree are both kept: the seat's holders are what the file
+    chose, and this is the other account, shown beside them with its date and source.
+    """
+
+    seat = models.ForeignKey(
+        Seat, on_delete=models.CASCADE, related_name="also_reported", help_text="The seat the sources disagree on."
+    )
+    name = models.CharField(max_length=200, help_text="The name the other source gives for the seat's holder.")
+    seen = models.DateField(help_text="The day that source shows them in post.")
+    source = models.CharField(max_length=500, help_text="The other source: a link (http or https).")
+
+    class Meta:
+        ordering = ["seat_id", "seen", "name"]
+        verbose_name_plural = "also reported"
+        constraints = [models.UniqueConstraint(fields=["seat", "name", "seen"], name="also_reported_unique")]
+
+    def __str__(self):
+        return f"{self.name} in {self.seat.label}, seen {self.seen} ({self.source})"

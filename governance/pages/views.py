@@ -21,6 +21,7 @@ from governance.models import BODY_KINDS, Kind, Organisation, Person, Seat
 from governance.pages.as_of import as_of_page
 from governance.reading import (
     as_of,
+    clusters,
     comparison,
     directory,
     lmc,
@@ -158,6 +159,7 @@ def organisation_detail(request, code, date: datetime.date):
         layers = voice.body_layers(graph)
         context["summary"] = voice.summarise(graph)
         context["composition"] = composition.composition(graph)
+        context["clusters"] = clusters.clusters_of(org, date)
         context["to_fill"] = structure.seats_to_fill(graph) if graph.top_board else None
         context["governance_tree"] = structure.governance_tree(graph, layers)
         context["suggestions_waiting"] = suggestions.open_count(org)

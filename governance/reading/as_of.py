@@ -20,6 +20,7 @@ import bisect
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from governance.caching.memo import per_data_version
 from governance.domain.dates import in_words
@@ -33,8 +34,41 @@ ONE_DAY = datetime.timedelta(days=1)
 # What the structure keeps of each seat: the fields of ``paths.SeatView``.
 SEAT_FIELDS = (
     "pk", "body_id", "label", "role", "sector", "represents_id", "selection", "delegate", "voting",
-    "max_holders", "portfolio", "holders_recorded",
+    "max_holders", "portfolio", "holders_recorded", "mental_health",
 )  # fmt: skip
+
+
+class Holding(NamedTuple):
+    """One appointment as the structure keeps it (``Appointment``'s fields)."""
+
+    person: int
+    name: str
+    start: datetime.date  # from, or the day a source saw them in post (start_known false)
+    end: datetime.date | None
+    source: str
+    start_known: bool
+    end_known: bool
+    seen: datetime.date | None
+
+    def holder_json(self) -> dict:
+        """As the path JSON gives a holder: ``from`` is null when only ``seen`` is known."""
+        return {
+            "name": self.name,
+            "person_id": self.person,
+            "from": self.start.isoformat() if self.start_known else None,
+            "to": self.end and self.end.isoformat(),
+            "seen": self.seen and self.seen.isoformat(),
+            "source": self.source,
+        }
+
+
+def since_words(holder: dict) -> str:
+    """Since when a holder (the path JSON's) is in post, in words: "from 2024-04-01", or "in post on
+    2026-03-12, according to <source>" when a source only shows them in post that day."""
+    if holder.get("from"):
+        return f"from {holder['from']}"
+    according = f", according to {holder['source']}" if holder.get("source") else ""
+    return f"in post on {holder.get('seen')}{according}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,19 +105,19 @@ class Structure:
         units: dict[int, Unit],
         spans: dict[int, list[Span]],
         seats: dict[int, list[dict]] | None = None,
-        appointments: dict[int, list[tuple]] | None = None,
+        appointments: dict[int, list[Holding]] | None = None,
     ):
         self.units = units
         self.spans = spans
         self.seats = seats or {}  # body pk → its seats (dicts of SeatView's fields), by label
-        self.appointments = appointments or {}  # seat pk → (person pk, name, start, end, source), by start, name
+        self.appointments = appointments or {}  # seat pk → its Holdings, by start, name
         self._appointment_days: dict[int, set] = defaultdict(set)  # body pk → days its holders changed
         for body, body_seats in self.seats.items():
             for seat in body_seats:
-                for _person, _name, start, end, _source in self.appointments.get(seat["pk"], ()):
-                    self._appointment_days[body].add(start)
-                    if end is not None:
-                        self._appointment_days[body].add(end + ONE_DAY)
+                for holding in self.appointments.get(seat["pk"], ()):
+                    self._appointment_days[body].add(holding.start)
+                    if holding.end is not None:
+                        self._appointment_days[body].add(holding.end + ONE_DAY)
         self.children_ever: dict[int, set[int]] = defaultdict(set)
         for unit in units.values():
             if unit.tree_parent is not None:
@@ -126,11 +160,11 @@ class Structure:
         seats: dict[int, list[dict]] = defaultdict(list)
         for row in Seat.objects.order_by("label", "pk").values(*SEAT_FIELDS):
             seats[row["body_id"]].append(row)
-        appointments: dict[int, list[tuple]] = defaultdict(list)
+        appointments: dict[int, list[Holding]] = defaultdict(list)
         for seat, *holder in Appointment.objects.order_by("start", "person__name", "pk").values_list(
-            "seat_id", "person_id", "person__name", "start", "end", "source"
+            "seat_id", "person_id", "person__name", "start", "end", "source", "start_known", "end_known", "seen"
         ):
-            appointments[seat].append(tuple(holder))
+            appointments[seat].append(Holding(*holder))
         return cls(units, dict(spans), dict(seats), dict(appointments))
 
     # --- one organisation -------------------------------------------------------------

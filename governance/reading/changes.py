@@ -3,6 +3,8 @@
 The changes a feed lists (``governance.pages.feeds``):
 
 - ``appointed``: a person's appointment to a seat started (its ``start``);
+- ``in_post``: a source shows a person in post on a day, without saying since when (an
+  appointment known only by ``seen``: not an appointment that day);
 - ``left``: an appointment ended (the day after its ``end``, the first day without them);
 - ``vacant``: a seat fell vacant: an appointment ended and nobody held the seat the next day
   (``events.vacant_on``, the timeline's rule: a seat whose holders are not recorded is not vacant);
@@ -119,6 +121,11 @@ def _appointment_changes(scope: Scope, until: datetime.date, limit: int) -> list
     for a in started:
         seat, body = a.seat, a.seat.body
         words = {"person": a.person.name, "seat": seat.label, "body": body.name}
+        if not a.start_known:  # a source shows them in post that day, not since when
+            sentence = said.in_post(a.person.name, seat.label, said.named(body.name, body.code), a.start, a.source)
+            key = f"appointment-{a.pk}-start"
+            changes.append(Change("in_post", a.start, said.headline("in_post", **words), sentence, body.code, key))
+            continue
         changes.append(
             Change(
                 "appointed",
@@ -131,6 +138,8 @@ def _appointment_changes(scope: Scope, until: datetime.date, limit: int) -> list
         )
     for a in ended:
         seat, body, day = a.seat, a.seat.body, a.end + ONE_DAY
+        if not a.end_known:
+            continue  # not a known departure: a later holder was seen in post (their own entry says so)
         words = {"person": a.person.name, "seat": seat.label, "body": body.name}
         vacant = said.vacant_on(day, seat.holders_recorded, others.get(a.seat_id, ()))
         sentence = said.left_seat(a.person.name, seat.label, said.named(body.name, body.code), a.end, vacant=vacant)

@@ -17,6 +17,7 @@ import datetime
 from collections.abc import Iterable
 
 from governance.domain.dates import in_words
+from governance.domain.periods import Period
 from governance.models import KIND_NOUNS, SuccessionType, kind_count
 
 # The timeline's kinds of event (``timeline``), in the order they are told on one day: the
@@ -33,9 +34,10 @@ TIMELINE_KINDS = {
     "pcn_left": "Left a PCN",
     "appointment_ended": "Left a seat",
     "appointment_started": "Took a seat",
+    "appointment_seen": "In post (seen)",
 }
 # The feeds' kinds of change (``changes``; an Atom entry's category), in the order told on one day.
-FEED_KINDS = ("appointed", "left", "vacant", "seat_created", "opened", "closed")
+FEED_KINDS = ("appointed", "in_post", "left", "vacant", "seat_created", "opened", "closed")
 
 
 def named(name: str, code: str) -> str:
@@ -59,9 +61,7 @@ def carrying(counts: dict[str, int]) -> str:
 
 def vacant_on(day: datetime.date, holders_recorded: bool, holders: Iterable[tuple]) -> bool:
     """Whether a seat is vacant on ``day``: its holders are recorded and none of ``holders`` (start, end) holds it."""
-    return holders_recorded and not any(
-        start <= day and (end is None or end >= day) for start, end in holders if start is not None
-    )
+    return holders_recorded and not any(Period(start, end).holds_on(day) for start, end in holders if start is not None)
 
 
 # --- organisations ---------------------------------------------------------------------------------
@@ -130,6 +130,15 @@ def took_seat(person: str, seat: str, body: str, first_day: datetime.date) -> st
     return f"{person} took the seat “{seat}” on {body}: their first day was {in_words(first_day)}."
 
 
+def in_post(person: str, seat: str, body: str, day: datetime.date, source: str = "") -> str:
+    """A source shows someone in a seat on ``day``, not since when: never "appointed" on that day."""
+    according = f", according to {source}" if source else ""
+    return (
+        f"{person} is in post in the seat “{seat}” on {body} on {in_words(day)}{according}"
+        " (since when is not published)."
+    )
+
+
 def left_seat(person: str, seat: str, body: str, last_day: datetime.date, *, vacant: bool) -> str:
     """Someone's last day in a seat, and whether nobody held it the day after."""
     then = " The seat is vacant." if vacant else ""
@@ -145,6 +154,7 @@ def seat_added(seat: str, body: str, day: datetime.date) -> str:
 
 HEADLINES = {
     "appointed": "{person} appointed: {seat}, {body}",
+    "in_post": "{person} in post: {seat}, {body}",
     "left": "{person} left: {seat}, {body}",
     "vacant": "Seat vacant: {seat}, {body}",
     "seat_created": "New seat: {seat}, {body}",

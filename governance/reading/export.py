@@ -122,6 +122,7 @@ def _seats(root: Organisation, rows: list[_Row], on: OnDay | None = None) -> lis
             "max_holders",
             "portfolio",
             "holders_recorded",
+            "mental_health",
         )
     )
     # Grouped by body in tree order; a body's seats in the order they were made (as a file lists them).
@@ -137,7 +138,17 @@ def _appointments(root: Organisation, seats: list[dict], on: OnDay | None = None
     else:
         chosen = Appointment.objects.filter(seat__body__tree_id=root.tree_id)
     rows = chosen.order_by("start", "person__name", "pk").values(
-        "pk", "seat_id", "person_id", "person__name", "start", "end", "term_ends", "source"
+        "pk",
+        "seat_id",
+        "person_id",
+        "person__name",
+        "start",
+        "end",
+        "term_ends",
+        "source",
+        "start_known",
+        "end_known",
+        "seen",
     )
     for row in rows:
         by_seat[row["seat_id"]].append(row)
@@ -230,14 +241,20 @@ def _seat(seat: dict, appointments: list[dict]) -> dict:
         entry["max_holders"] = seat["max_holders"]
     if seat["portfolio"]:
         entry["portfolio"] = seat["portfolio"]
+    if seat.get("mental_health"):
+        entry["mental_health"] = True
     # A seat whose holders are not recorded has no appointments (rules.check_holders_not_recorded).
     entry["holders"] = [_holder(a) for a in appointments] if seat["holders_recorded"] else HOLDERS_UNKNOWN
     return entry
 
 
 def _holder(appointment: dict) -> dict:
-    holder = {"name": appointment["person__name"], "from": appointment["start"]}
-    if appointment["end"]:
+    holder = {"name": appointment["person__name"]}
+    if appointment.get("start_known", True):
+        holder["from"] = appointment["start"]
+    if appointment.get("seen"):
+        holder["seen"] = appointment["seen"]
+    if appointment["end"] and appointment.get("end_known", True):  # an implied end is re-derived on loading
         holder["to"] = appointment["end"]
     if appointment["term_ends"]:
         holder["term_ends"] = appointment["term_ends"]

@@ -1,6 +1,7 @@
 """A representation path as plain text: the ladder, top board first."""
 
 from governance.domain import routes
+from governance.reading.as_of import since_words
 from governance.reading.paths import VIA_TEXT
 
 
@@ -9,7 +10,10 @@ def _holders(seat: dict) -> str:
         return "NOT RECORDED (who holds it is not known)"
     if seat["vacant"]:
         return "VACANT"
-    return ", ".join(f"{h['name']} (since {h['from']})" for h in seat["holders"])
+    return ", ".join(
+        f"{h['name']} (since {h['from']})" if h.get("from") else f"{h['name']} ({since_words(h)})"
+        for h in seat["holders"]
+    )
 
 
 def _seat_line(seat: dict) -> str:

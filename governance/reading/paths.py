@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from governance.caching.memo import per_data_version
 from governance.domain import routes
+from governance.domain.periods import Period, unknown_on
 from governance.models import BODY_KINDS, UNIT_KINDS, Organisation
 from governance.reading import as_of
 
@@ -80,7 +81,8 @@ class SeatView:
     voting: bool
     max_holders: int
     portfolio: str = ""
-    holders_recorded: bool = True
+    holders_recorded: bool = True  # on the graph's date: false before a holder known only by seen
+    mental_health: bool = False
     holders: list[dict] = field(default_factory=list)  # always empty when not recorded
 
     @property
@@ -487,12 +489,10 @@ def load_graphs(
             seat = seats[row["pk"]] = SeatView(**row)
             if not seat.holders_recorded:
                 continue  # none should exist (rules.check_holders_not_recorded); unknown stays unknown
-            for person_id, name, start, end, source in structure.appointments.get(seat.pk, ()):
-                if start <= date and (end is None or end >= date):  # Appointment.is_current_on
-                    seat.holders.append(
-                        {"name": name, "person_id": person_id, "from": start.isoformat(), "to": end and end.isoformat()}
-                        | {"source": source}
-                    )
+            holdings = structure.appointments.get(seat.pk, ())
+            seat.holders.extend(h.holder_json() for h in holdings if Period(h.start, h.end).holds_on(date))
+            if not seat.holders and unknown_on(date, ((h.start, h.start_known) for h in holdings)):
+                seat.holders_recorded = False  # its next holder was only seen later: maybe already in post
     by_system: dict[int, list[SeatView]] = {system: [] for system in systems}
     for seat in sorted(seats.values(), key=lambda seat: (seat.label, seat.pk)):
         by_system[system_of_body[seat.body_id]].append(seat)

@@ -23,7 +23,9 @@ def person_record(person: Person, date: datetime.date, *, version: str | None = 
     England's structure in four: once per data ``version`` when given).
 
     ``{"appointments": [{"seat", "role", "selection", "body", "represents", "sector",
-    "system", "from", "to", "status" ("current"/"ended"/"future"), "source",
+    "system", "from" (None when only "seen" is known), "seen", "to", "to_known" (false: the day before a
+    later holder was seen), "status" ("current"/"ended"/"future"/"not_recorded": before the day a
+    source first saw them, when since when is not published), "source",
     "source_is_link"}], "current": n, "interlocks": [{"kind", "system", "bodies" | "lower",
     "upper" | "systems"}], "provenances": [{"system", "provenance", "show_source"}]}``: where the
     holders of each of their systems come from (whether illustrative, the source, when verified).
@@ -35,7 +37,13 @@ def person_record(person: Person, date: datetime.date, *, version: str | None = 
     rows = []
     for a in appointments:
         graph = graphs[a.seat.body_id]
-        status = "current" if a.is_current_on(date) else ("future" if a.start > date else "ended")
+        if a.is_current_on(date):
+            status = "current"
+        elif a.start > date:
+            # Known only from a later day a source saw them in post: they may already hold it.
+            status = "future" if a.start_known else "not_recorded"
+        else:
+            status = "ended"
         rows.append(
             {
                 "seat": a.seat.label,
@@ -48,8 +56,10 @@ def person_record(person: Person, date: datetime.date, *, version: str | None = 
                 ),
                 "sector": a.seat.sector or None,
                 "system": {"code": graph.root.code, "name": graph.root.name} if graph.root else None,
-                "from": a.start,
+                "from": a.start if a.start_known else None,
+                "seen": a.seen,
                 "to": a.end,
+                "to_known": a.end_known,
                 "status": status,
                 "source": a.source,
                 "source_is_link": _is_link(a.source),

@@ -8,15 +8,17 @@ whatever the size of the system.
 """
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from governance.domain import routes
+from governance.domain.periods import unknown_on
 from governance.models import (
     BODY_KINDS,
     KIND_NOUNS,
+    AlsoReported,
     Appointment,
     Kind,
     Organisation,
@@ -138,30 +140,56 @@ def seats_with_holders(seats: QuerySet, date: datetime.date) -> list[dict]:
     """``seats`` as plain dicts with their holders at ``date`` (two queries), by body then label.
 
     Each: ``label role selection sector portfolio delegate voting max_holders holders_recorded
-    vacant holders body represents``, holders as in the path JSON (``name``, ``person_id``,
-    ``from``, ``to``) with the appointment's ``term_ends`` and ``source``. A seat whose holders
-    are not recorded has none and is not vacant.
+    vacant holders body represents mental_health also_reported``, holders as in the path JSON
+    (``name``, ``person_id``, ``from``, ``to``, ``seen``) with the appointment's ``term_ends`` and
+    ``source``. A seat whose holders are not recorded (at all, or on the date: its next holder is
+    known only from a later day a source saw them in post) has none and is not vacant.
+    ``also_reported``: other sources' accounts of its holder (``name``, ``seen``, ``source``).
     """
-    rows = list(seats.select_related("body", "represents").order_by("body__name", "body_id", "label"))
-    holders: dict[int, list[dict]] = {seat.pk: [] for seat in rows}
-    current = (
-        Appointment.objects.current_on(date)
-        .filter(seat__in=[seat.pk for seat in rows])
-        .order_by("start", "person__name")
-        .values_list("seat_id", "person_id", "person__name", "start", "end", "term_ends", "source")
+    disputed = Exists(AlsoReported.objects.filter(seat=OuterRef("pk")))
+    rows = list(
+        seats.select_related("body", "represents")
+        .annotate(disputed=disputed)
+        .order_by("body__name", "body_id", "label")
     )
-    for seat_id, person_id, name, start, end, term_ends, source in current if rows else ():
+    holders: dict[int, list[dict]] = {seat.pk: [] for seat in rows}
+    later: dict[int, list[tuple]] = {seat.pk: [] for seat in rows}  # (start, start_known) of those yet to begin
+    # Those not ended by the date: current ones, and later ones (which say whether an empty seat is vacant).
+    appointments = (
+        Appointment.objects.filter(Q(end__isnull=True) | Q(end__gte=date), seat__in=[seat.pk for seat in rows])
+        .order_by("start", "person__name")
+        .values_list(
+            "seat_id", "person_id", "person__name", "start", "end", "term_ends", "source", "start_known", "seen"
+        )
+    )
+    for seat_id, person_id, name, start, end, term_ends, source, start_known, seen in appointments if rows else ():
+        if start > date:
+            later[seat_id].append((start, start_known))
+            continue
         holders[seat_id].append(
             {
                 "name": name,
                 "person_id": person_id,
-                "from": start.isoformat(),
+                "from": start.isoformat() if start_known else None,
                 "to": end and end.isoformat(),
+                "seen": seen and seen.isoformat(),
                 "term_ends": term_ends and term_ends.isoformat(),
                 "source": source,
             }
         )
-    unrecorded = {seat.pk for seat in rows if not seat.holders_recorded}
+    reports: dict[int, list[dict]] = defaultdict(list)
+    disputed_seats = [seat.pk for seat in rows if seat.disputed]  # a query only where sources disagree
+    for seat_id, name, seen, source in (
+        AlsoReported.objects.filter(seat__in=disputed_seats).values_list("seat_id", "name", "seen", "source")
+        if disputed_seats
+        else ()
+    ):
+        reports[seat_id].append({"name": name, "seen": seen.isoformat(), "source": source})
+    unrecorded = {
+        seat.pk
+        for seat in rows
+        if not seat.holders_recorded or (not holders[seat.pk] and unknown_on(date, later[seat.pk]))
+    }
     return [
         {
             "pk": seat.pk,
@@ -178,6 +206,8 @@ def seats_with_holders(seats: QuerySet, date: datetime.date) -> list[dict]:
             "vacant": seat.pk not in unrecorded and not holders[seat.pk],
             "body": _org_json(seat.body),
             "represents": _org_json(seat.represents),
+            "mental_health": seat.mental_health,
+            "also_reported": reports.get(seat.pk, []),
         }
         for seat in rows
     ]

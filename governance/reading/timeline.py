@@ -219,7 +219,7 @@ class _Reader:
                 add(_after(parent.closed))
             for seat in self.structure.seats.get(pk, ()):
                 for holder in self.structure.appointments.get(seat["pk"], ()):
-                    _person, _name, first, last, _source = holder
+                    first, last = holder.start, holder.end if holder.end_known else None
                     if start <= first <= end:
                         started[first].append((seat, holder))
                         days.add(first)
@@ -449,10 +449,11 @@ class _Reader:
     def appointments(self, day: datetime.date, started, ended, before: dict, today: dict) -> list[dict]:
         """Appointments on the system's bodies that began on ``day`` or ended the day before."""
         events = []
-        for seat, (person, name, _first, last, _source) in ended:
+        for seat, holding in ended:
+            person, name, last = holding.person, holding.name, holding.end
             if seat["body_id"] not in before:
                 continue
-            holders = [(since, until) for _p, _n, since, until, _s in self.structure.appointments[seat["pk"]]]
+            holders = [(h.start, h.end) for h in self.structure.appointments[seat["pk"]]]
             vacant = said.vacant_on(day, seat["holders_recorded"], holders)
             body = seat["body_id"]
             events.append(
@@ -467,10 +468,24 @@ class _Reader:
                     vacant=vacant,
                 )
             )
-        for seat, (person, name, _first, _last, _source) in started:
+        for seat, holding in started:
+            person, name = holding.person, holding.name
             if seat["body_id"] not in today:
                 continue
             body = seat["body_id"]
+            if not holding.start_known:  # a source saw them in post that day; they may have begun earlier
+                events.append(
+                    self.event(
+                        day,
+                        "appointment_seen",
+                        body,
+                        said.in_post(name, seat["label"], self.named(body), day, holding.source),
+                        seat={"id": seat["pk"], "label": seat["label"]},
+                        person={"id": person, "name": name},
+                        source=holding.source,
+                    )
+                )
+                continue
             events.append(
                 self.event(
                     day,

@@ -8,7 +8,7 @@ from governance.domain import tree
 from governance.ingest.governance_file.check import _SystemInDatabase
 from governance.ingest.governance_file.report import LoadReport
 from governance.ingest.governance_file.spec import GovernanceSpec, OrganisationSpec, SeatSpec
-from governance.models import Appointment, Coverage, Kind, Person, Seat
+from governance.models import AlsoReported, Appointment, Cluster, Coverage, Kind, Person, Seat
 
 
 def _save_differences(obj: models.Model, wanted: dict) -> list[tuple[str, object, object]]:
@@ -48,6 +48,7 @@ class _Apply:
             root_status = "updated"
         self._bump("organisations", root_status)
         self._coverage()
+        self._clusters()
         self._seats()
 
     def _bump(self, model: str, status: str, line: str | None = None) -> None:
@@ -123,6 +124,46 @@ class _Apply:
                 change = ", ".join([*(f"+{c}" for c in added), *(f"-{c}" for c in removed)])
                 self.report.changes.append(f"~ organisation {code}: covers {change}")
 
+    def _clusters(self) -> None:
+        """The system's ICB is in exactly the file's clusters (a file without ``clusters`` keeps what is held)."""
+        clusters = self.spec.system.clusters
+        if clusters is None:
+            return
+        root = self.orgs[self.spec.system.code]
+        wanted = {(c.name, c.start): c for c in clusters}
+        held = {(c.name, c.start): c for c in Cluster.objects.filter(icb=root)}
+        for key, cluster in wanted.items():
+            fields = {"start_known": cluster.start_known, "end": cluster.end, "source": cluster.source}
+            if key not in held:
+                Cluster.objects.create(icb=root, name=cluster.name, start=cluster.start, **fields)
+                self.report.changes.append(f"+ cluster {cluster.name}: {root.code} from {cluster.start}")
+            elif changes := [(n, getattr(held[key], n), v) for n, v in fields.items() if getattr(held[key], n) != v]:
+                for name, value in fields.items():
+                    setattr(held[key], name, value)
+                held[key].save()
+                self.report.changes.append(f"~ cluster {cluster.name}: {_describe_changes(changes)}")
+        gone = [c for key, c in held.items() if key not in wanted]
+        if gone:
+            Cluster.objects.filter(pk__in=[c.pk for c in gone]).delete()
+            self.report.changes.extend(f"- cluster {c.name}: {root.code} from {c.start}" for c in gone)
+
+    def _reports(self, spec: SeatSpec, seat: Seat, seat_name: str) -> None:
+        """The seat's other accounts are exactly the file's ``also_reported``."""
+        wanted = {(r.name, r.seen): r.source for r in spec.also_reported}
+        held = {(r.name, r.seen): r for r in AlsoReported.objects.filter(seat=seat)}
+        for (name, seen), source in wanted.items():
+            if (name, seen) not in held:
+                AlsoReported.objects.create(seat=seat, name=name, seen=seen, source=source)
+                self.report.changes.append(f"+ also reported in {seat_name}: {name}, seen {seen}")
+            elif held[(name, seen)].source != source:
+                held[(name, seen)].source = source
+                held[(name, seen)].save()
+                self.report.changes.append(f"~ also reported in {seat_name}: {name}, seen {seen}: source")
+        gone = [r.pk for key, r in held.items() if key not in wanted]
+        if gone:
+            AlsoReported.objects.filter(pk__in=gone).delete()
+            self.report.changes.append(f"- also reported in {seat_name}: {len(gone)}")
+
     def _top_board(self) -> bool:
         if self.spec.top_board is None:
             return False
@@ -148,6 +189,7 @@ class _Apply:
                 "max_holders": spec.max_holders,
                 "portfolio": spec.portfolio,
                 "holders_recorded": spec.holders_recorded,
+                "mental_health": spec.mental_health,
             }
             name = f"{spec.board} / {spec.label}"
             seat = self.view.seats.get((spec.board, spec.label))
@@ -159,6 +201,7 @@ class _Apply:
             else:
                 self._bump("seats", "unchanged")
             self._holders(spec, seat, name)
+            self._reports(spec, seat, name)
         self._unlisted_seats()
 
     def _person(self, name: str) -> Person:
@@ -174,7 +217,7 @@ class _Apply:
             person = self._person(holder.name)
             appointment = current.get((person.pk, holder.start))
             name = f"{holder.name} in {seat_name} from {holder.start}"
-            wanted = {"end": holder.end, "term_ends": holder.term_ends, "source": holder.source}
+            wanted = holder.fields()
             if appointment is None:
                 Appointment.objects.create(seat=seat, person=person, start=holder.start, **wanted)
                 self._bump("appointments", "created", f"+ appointment {name}")

@@ -9,20 +9,33 @@ text (no database can store them).
 """
 
 import datetime
+import itertools
 import json
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import yaml
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 
 from governance.domain import routes, rules
 from governance.domain.dates import BadDate, parse_date
 from governance.ingest.governance_file.report import Problem, _Problems
-from governance.ingest.governance_file.spec import GovernanceSpec, HolderSpec, OrganisationSpec, SeatSpec, SystemSpec
+from governance.ingest.governance_file.spec import (
+    ClusterSpec,
+    GovernanceSpec,
+    HolderSpec,
+    OrganisationSpec,
+    ReportSpec,
+    SeatSpec,
+    SystemSpec,
+)
 from governance.models import (
+    AlsoReported,
     Appointment,
+    Cluster,
     Kind,
     Organisation,
     Person,
@@ -43,6 +56,8 @@ LABEL_LENGTH = Seat._meta.get_field("label").max_length
 PERSON_NAME_LENGTH = Person._meta.get_field("name").max_length
 SOURCE_LENGTH = Appointment._meta.get_field("source").max_length
 SYSTEM_SOURCE_LENGTH = Organisation._meta.get_field("governance_source").max_length
+REPORT_NAME_LENGTH = AlsoReported._meta.get_field("name").max_length
+CLUSTER_NAME_LENGTH = Cluster._meta.get_field("name").max_length
 HOLDERS_UNKNOWN = "unknown"  # `holders: unknown`: the seat's holders are not recorded
 MOST_HOLDERS = 32767  # a PositiveSmallIntegerField
 
@@ -283,6 +298,11 @@ def _as_date(value) -> datetime.date | None:
     return None
 
 
+_LINK = URLValidator(schemes=["http", "https"])
+# A source written as a URL must be one; other text is a citation ("Minutes: board, May 2024").
+_LOOKS_LIKE_LINK = re.compile(r"^\s*([a-z][a-z0-9+.-]*://|www\.|https?\W|javascript:|data:)", re.IGNORECASE)
+
+
 class _Fields:
     """The keys of one mapping in a file, read one at a time; each mistake is noted with its place.
 
@@ -328,6 +348,22 @@ class _Fields:
             return None
         if len(value) > max_length:
             self.problems.add(self.place(key), f"longer than {max_length} characters")
+            return None
+        return value
+
+    def link(self, key: str, max_length: int, *, required: bool = False) -> str | None:
+        """A source that must be a link: an http or https URL. Missing: None (noted if ``required``)."""
+        if key not in self.data:
+            if required:
+                self.problems.add(self.place(key), "missing: give the URL of the page that shows this")
+            return None
+        value = self.text(key, max_length)
+        if value is None:
+            return None
+        try:
+            _LINK(value)
+        except ValidationError:
+            self.problems.add(self.place(key), f"not a link ({value!r}); write the page's http or https URL")
             return None
         return value
 
@@ -402,7 +438,7 @@ def _parse_system(value, problems: _Problems) -> SystemSpec:
         "system",
         problems,
         required=("code", "name"),
-        optional=("region", "source", "verified", "illustrative", "routes"),
+        optional=("region", "source", "verified", "illustrative", "routes", "clusters"),
     )
     return SystemSpec(
         code=fields.code("code"),
@@ -412,7 +448,30 @@ def _parse_system(value, problems: _Problems) -> SystemSpec:
         verified=fields.date("verified"),
         illustrative=fields.flag("illustrative", False),
         routes_recorded=fields.routes(),
+        clusters=[
+            _parse_cluster(item, f"system.clusters[{i}]", problems) for i, item in enumerate(fields.items("clusters"))
+        ]
+        if fields.has("clusters")
+        else None,
     )
+
+
+def _parse_cluster(value, where: str, problems: _Problems) -> ClusterSpec:
+    fields = _Fields(value, where, problems, required=("name", "source"), optional=("seen", "from", "to"))
+    start, seen = fields.date("from", required=True), fields.date("seen", required=True)
+    if fields.ok and not fields.has("from") and not fields.has("seen"):
+        problems.add(where, "gives neither from nor seen: say since when, or the day the source shows the cluster")
+    cluster = ClusterSpec(
+        where=where,
+        name=fields.text("name", CLUSTER_NAME_LENGTH),
+        start=start or seen,
+        start_known=start is not None,
+        end=fields.date("to"),
+        source=fields.link("source", SOURCE_LENGTH),
+    )
+    if cluster.start and cluster.end and cluster.end < cluster.start:
+        problems.add(f"{where}.to", f"{cluster.end} is before its start ({cluster.start})")
+    return cluster
 
 
 def _parse_organisation(value, where: str, problems: _Problems) -> OrganisationSpec:
@@ -421,7 +480,7 @@ def _parse_organisation(value, where: str, problems: _Problems) -> OrganisationS
         where,
         problems,
         required=("code", "name", "kind", "parent"),
-        optional=("opened", "closed", "postcode", "covers", "routes"),
+        optional=("opened", "closed", "postcode", "covers", "routes", "source", "seen"),
     )
     org = OrganisationSpec(
         where=where,
@@ -441,6 +500,11 @@ def _parse_organisation(value, where: str, problems: _Problems) -> OrganisationS
         org.optional["routes_recorded"] = fields.routes()
     elif fields.has("routes"):
         problems.add(fields.place("routes"), "only a system or a place says whether its routes are recorded")
+    # A body's own source and the day it shows it; an ICB's are the system entry's.
+    if fields.has("source"):
+        org.optional["governance_source"] = fields.link("source", SYSTEM_SOURCE_LENGTH)
+    if fields.has("seen"):
+        org.optional["verified_on"] = fields.date("seen", required=True)
     opened, closed = org.optional.get("opened"), org.optional.get("closed")
     if opened and closed and closed < opened:
         problems.add(f"{where}.closed", f"{closed} is before opened ({opened})")
@@ -463,22 +527,81 @@ def _parse_covers(fields: _Fields) -> list[str]:
 
 def _parse_holder(value, where: str, problems: _Problems) -> HolderSpec:
     found_before = len(problems)
-    fields = _Fields(value, where, problems, required=("name", "from"), optional=("to", "term_ends", "source"))
+    fields = _Fields(value, where, problems, required=("name",), optional=("from", "seen", "to", "term_ends", "source"))
+    start, seen = fields.date("from", required=True), fields.date("seen", required=True)
+    if fields.ok and not fields.has("from") and not fields.has("seen"):
+        problems.add(where, "gives neither from nor seen: say since when, or the day a source shows them in post")
     holder = HolderSpec(
         where=where,
         name=fields.text("name", PERSON_NAME_LENGTH),
-        start=fields.date("from", required=True),
+        start=start or seen,
         end=fields.date("to"),
-        source=fields.text("source", SOURCE_LENGTH, optional=True) or "",
+        source=_holder_source(fields, seen=fields.has("seen")),
         valid=False,
         term_ends=fields.date("term_ends"),
+        seen=seen,
+        start_known=not fields.has("seen") or fields.has("from"),
     )
+    begins = "from" if start else "seen"
+    if start and seen and seen < start:
+        problems.add(f"{where}.seen", f"{seen} is before from ({start})")
     if holder.start and holder.end and holder.end < holder.start:
-        problems.add(f"{where}.to", f"{holder.end} is before from ({holder.start})")
+        problems.add(f"{where}.to", f"{holder.end} is before {begins} ({holder.start})")
     if holder.start and holder.term_ends and holder.term_ends < holder.start:
-        problems.add(f"{where}.term_ends", f"{holder.term_ends} is before from ({holder.start})")
+        problems.add(f"{where}.term_ends", f"{holder.term_ends} is before {begins} ({holder.start})")
     holder.valid = len(problems) == found_before
     return holder
+
+
+def _holder_source(fields: _Fields, *, seen: bool) -> str:
+    """A holder's source: required, and a link, beside ``seen`` (the page that shows them in post);
+    otherwise optional, a link if written as one, else a citation."""
+    if seen:
+        return fields.link("source", SOURCE_LENGTH, required=True) or ""
+    value = fields.data.get("source")
+    if isinstance(value, str) and _LOOKS_LIKE_LINK.match(value):
+        return fields.link("source", SOURCE_LENGTH) or ""
+    return fields.text("source", SOURCE_LENGTH, optional=True) or ""
+
+
+def _merge_sightings(seat: SeatSpec) -> None:
+    """A holder listed again, known only by a later ``seen`` while still in post, is a second source for the
+    same appointment (two pages showing them in post), not a new one: it is folded into the earlier entry
+    (which keeps its own start, seen and source; it takes the later entry's ``to`` if it has none)."""
+    by_name: dict[str, list[HolderSpec]] = {}
+    for holder in sorted((h for h in seat.holders if h.valid), key=lambda h: h.start):
+        by_name.setdefault(holder.name, []).append(holder)
+    folded: set[int] = set()
+    for entries in by_name.values():
+        kept = entries[0]
+        for holder in entries[1:]:
+            if not holder.start_known and (kept.end is None or kept.end >= holder.start):
+                kept.end = kept.end or holder.end
+                folded.add(id(holder))
+            else:
+                kept = holder
+    seat.holders = [h for h in seat.holders if id(h) not in folded]
+
+
+def _end_by_later_holders(seat: SeatSpec) -> None:
+    """A one-holder seat's holder seen in post, with no ``to``, is in post until the day before the next
+    holder's start (its ``from`` or ``seen``): the later source shows the seat has changed hands."""
+    if seat.max_holders != 1:
+        return
+    held = sorted((h for h in seat.holders if h.valid), key=lambda h: h.start)
+    for holder, following in itertools.pairwise(held):
+        if holder.seen and holder.end is None and following.start > holder.start:
+            holder.end, holder.end_known = following.start - datetime.timedelta(days=1), False
+
+
+def _parse_report(value, where: str, problems: _Problems) -> ReportSpec:
+    fields = _Fields(value, where, problems, required=("name", "seen", "source"), optional=())
+    return ReportSpec(
+        where=where,
+        name=fields.text("name", REPORT_NAME_LENGTH),
+        seen=fields.date("seen", required=True),
+        source=fields.link("source", SOURCE_LENGTH),
+    )
 
 
 def _parse_seat(value, where: str, problems: _Problems) -> SeatSpec:
@@ -487,7 +610,17 @@ def _parse_seat(value, where: str, problems: _Problems) -> SeatSpec:
         where,
         problems,
         required=("board", "label", "role", "selection"),
-        optional=("represents", "sector", "delegate", "voting", "max_holders", "portfolio", "holders"),
+        optional=(
+            "represents",
+            "sector",
+            "delegate",
+            "voting",
+            "max_holders",
+            "portfolio",
+            "holders",
+            "mental_health",
+            "also_reported",
+        ),
     )
     holders = fields.data.get("holders")
     recorded = holders != HOLDERS_UNKNOWN
@@ -511,7 +644,14 @@ def _parse_seat(value, where: str, problems: _Problems) -> SeatSpec:
             for j, item in enumerate(fields.items("holders") if recorded and holders is not None else ())
         ],
         holders_recorded=recorded,
+        mental_health=fields.flag("mental_health", False),
+        also_reported=[
+            _parse_report(item, f"{where}.also_reported[{j}]", problems)
+            for j, item in enumerate(fields.items("also_reported"))
+        ],
     )
+    _merge_sightings(seat)
+    _end_by_later_holders(seat)
     if seat.role and seat.portfolio:
         try:
             rules.check_portfolio(seat.role, seat.portfolio)

@@ -20,6 +20,7 @@ class SystemSpec:
     verified: datetime.date | None = None
     illustrative: bool | None = False
     routes_recorded: bool | None = None  # ``routes``; None: not said (domain.routes decides)
+    clusters: "list[ClusterSpec] | None" = None  # None: the file does not say (keep what the database has)
 
     def provenance(self) -> dict:
         """The root's provenance fields, as the file leaves them."""
@@ -42,19 +43,58 @@ class OrganisationSpec:
     covers: list[str] | None = None  # an LMC's places, PCNs and practices; None: the file does not say
 
     def fields(self) -> dict:
-        """The fields the file sets. An optional key left out keeps what the database has (e.g. from ODS)."""
+        """The fields the file sets. An optional key left out keeps what the database has (e.g. from ODS).
+
+        A body's ``source`` and ``seen`` are kept in ``governance_source`` and ``verified_on`` (the
+        ``source`` field says who keeps the row)."""
         return {"name": self.name, "kind": self.kind, "source": Source.GOVERNANCE, **self.optional}
+
+
+@dataclass
+class ClusterSpec:
+    """The system's ICB in a cluster of ICBs, from ``start`` (``from``, or ``seen`` when not ``start_known``)."""
+
+    where: str  # "system.clusters[0]"
+    name: str | None
+    start: datetime.date | None
+    start_known: bool
+    end: datetime.date | None
+    source: str | None
+
+
+@dataclass
+class ReportSpec:
+    """Another source's account of a seat's holder (``also_reported``)."""
+
+    where: str  # "seats[3].also_reported[0]"
+    name: str | None
+    seen: datetime.date | None
+    source: str | None
 
 
 @dataclass
 class HolderSpec:
     where: str  # "seats[3].holders[0]"
     name: str | None
-    start: datetime.date | None
-    end: datetime.date | None
+    start: datetime.date | None  # ``from``, or ``seen`` when the file gives no ``from``
+    end: datetime.date | None  # ``to``, or the day before the next holder's start (see parse)
     source: str
     valid: bool
     term_ends: datetime.date | None = None  # when the term is due to end (``end``: when it did)
+    seen: datetime.date | None = None  # the day the source shows them in post
+    start_known: bool = True  # False: no ``from``; in post on or before ``seen``
+    end_known: bool = True  # False: the end is the day before a later holder's start (parse)
+
+    def fields(self) -> dict:
+        """The appointment's fields besides seat, person and start."""
+        return {
+            "end": self.end,
+            "term_ends": self.term_ends,
+            "source": self.source,
+            "seen": self.seen,
+            "start_known": self.start_known,
+            "end_known": self.end_known,
+        }
 
 
 @dataclass
@@ -72,6 +112,8 @@ class SeatSpec:
     holders: list[HolderSpec]
     holders_recorded: bool = True  # False: ``holders: unknown``
     portfolio: str = ""
+    mental_health: bool | None = False
+    also_reported: list[ReportSpec] = field(default_factory=list)
 
 
 @dataclass
