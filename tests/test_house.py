@@ -107,13 +107,13 @@ def test_a_required_marker_that_cannot_run_fails_the_run():
     # given, and SQLite, under which test_concurrency's PostgreSQL tests skip. Without the
     # REQUIRE_… variables the same run passes: every run of the suite on SQLite shows that.
     run = _pytest(
-        ["tests/test_concurrency.py"],
+        ["tests/domain/test_concurrency.py"],
         {"REQUIRE_BROWSER": "1", "REQUIRE_POSTGRES": "1", "ICSMAP_CHROMIUM": "/nonexistent/chromium"},
     )
 
     assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.stdout + run.stderr
     assert "FAILED: REQUIRE_BROWSER=1 but there is no Chromium at /nonexistent/chromium\n" in run.stdout
     assert (
-        "FAILED: REQUIRE_POSTGRES=1 but the database is sqlite; skipped postgres tests:\n  tests/test_concurrency.py::"
+        "FAILED: REQUIRE_POSTGRES=1 but the database is sqlite; skipped postgres tests:\n  tests/domain/test_concurrency.py::"
         in run.stdout
     )

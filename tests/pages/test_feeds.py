@@ -11,7 +11,7 @@ from tests.builders import D, appoint, org, seat
 
 pytestmark = pytest.mark.django_db
 
-DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "governance" / "qop.yaml"
+DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "governance" / "qop.yaml"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 

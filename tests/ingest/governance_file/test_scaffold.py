@@ -18,7 +18,7 @@ from tests.builders import D, greater_manchester, org
 pytestmark = pytest.mark.django_db
 
 TODAY = D(2026, 11, 22)
-DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "governance" / "qop.yaml"
+DEMO = Path(__file__).resolve().parents[3] / "fixtures" / "governance" / "qop.yaml"
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 

@@ -17,7 +17,7 @@ from tests.builders import D, appoint, org, seat, set_top_board
 
 pytestmark = pytest.mark.django_db
 
-DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "governance" / "qop.yaml"
+DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "governance" / "qop.yaml"
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 

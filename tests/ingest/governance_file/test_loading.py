@@ -88,7 +88,7 @@ seats:
 """
 
 BASE_COUNTS = {"organisations": 8, "seats": 6, "people": 6, "appointments": 7}
-DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "governance" / "qop.yaml"
+DEMO = Path(__file__).resolve().parents[3] / "fixtures" / "governance" / "qop.yaml"
 
 
 def base_data() -> dict:

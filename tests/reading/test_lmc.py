@@ -13,7 +13,7 @@ from tests.builders import D, org
 
 pytestmark = pytest.mark.django_db
 
-DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "governance" / "qop.yaml"
+DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "governance" / "qop.yaml"
 GM_PLACES = ["00T", "00V", "00Y", "01D", "01G", "01W", "01Y", "02A", "02H", "14L"]
 TODAY = D(2026, 11, 22)
 

@@ -12,7 +12,7 @@ from tests.builders import D, org
 
 pytestmark = pytest.mark.django_db
 
-DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "governance" / "qop.yaml"
+DEMO = Path(__file__).resolve().parents[3] / "fixtures" / "governance" / "qop.yaml"
 TODAY = D(2026, 11, 22)
 
 
