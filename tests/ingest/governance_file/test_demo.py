@@ -81,8 +81,7 @@ def test_holders_are_illustrative(demo):
 
 
 @pytest.mark.slow
-def test_every_greater_manchester_practice_has_a_path_after_the_real_import():
-    call_command("import_ods", quiet=True)
+def test_every_greater_manchester_practice_has_a_path_after_the_real_import(shipped_england):
     call_command("load_governance", str(DEMO), verbosity=0)
     qop = Organisation.objects.get(code="QOP")
     graph = SystemGraph.load(qop.pk, TODAY)

@@ -111,8 +111,7 @@ def test_a_board_code_already_in_use_is_skipped_not_taken_over(systems):
 
 
 @pytest.mark.slow
-def test_every_open_icb_has_the_nine_requirements_after_the_shipped_data_and_the_demo():
-    call_command("import_ods", quiet=True)
+def test_every_open_icb_has_the_nine_requirements_after_the_shipped_data_and_the_demo(shipped_england):
     call_command("load_governance", str(DEMO), verbosity=0)
 
     call_command("scaffold_governance", verbosity=0)
