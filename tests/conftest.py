@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 
 
 @pytest.fixture(autouse=True)
@@ -12,6 +13,14 @@ def _no_api_throttling(settings):
     """No rate limit on anonymous API requests: the suite makes hundreds a minute, and the
     counts live in a cache shared by every test. test_api_http sets a tiny rate to test the limit."""
     settings.API_ANON_THROTTLE_RATE = None
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Passwords hashed with MD5 in tests (Django's advice for test speed): the default hasher is slow
+    by design, and every user made with a password and every log-in in the suite paid for it."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
