@@ -110,7 +110,7 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
-# England's shipped ODS data: importing it takes most of a minute, so the tests that read it share
+# England's shipped ODS data: importing it takes seconds (4 to 10 here), so the tests that read it share
 # one import, committed to the test database, and each runs in its own transaction on top of it,
 # rolled back as usual. They run last and together, so no other test ever sees those rows.
 SHIPPED_DAY = datetime.date(2026, 12, 2)  # the day the shared import places today's tree as of
