@@ -1,8 +1,11 @@
+import datetime
 import os
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 
 
 @pytest.fixture(autouse=True)
@@ -10,6 +13,14 @@ def _no_api_throttling(settings):
     """No rate limit on anonymous API requests: the suite makes hundreds a minute, and the
     counts live in a cache shared by every test. test_api_http sets a tiny rate to test the limit."""
     settings.API_ANON_THROTTLE_RATE = None
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Passwords hashed with MD5 in tests (Django's advice for test speed): the default hasher is slow
+    by design, and every user made with a password and every log-in in the suite paid for it."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -97,3 +108,28 @@ def pytest_configure(config):
 def chromium_path() -> Path:
     """The Chromium the browser tests drive (``ICSMAP_CHROMIUM``, default the Debian package's)."""
     return CHROMIUM
+
+
+# England's shipped ODS data: importing it takes seconds (4 to 10 here), so the tests that read it share
+# one import, committed to the test database, and each runs in its own transaction on top of it,
+# rolled back as usual. They run last and together, so no other test ever sees those rows.
+SHIPPED_DAY = datetime.date(2026, 12, 2)  # the day the shared import places today's tree as of
+
+
+@pytest.fixture(scope="session")
+def shipped_england(django_db_setup, django_db_blocker):
+    """The summary of one import of the shipped ODS set (as of ``SHIPPED_DAY``), whose rows stay in the
+    test database for every test that asks for it; the database is flushed afterwards."""
+    from governance.ingest.ods.importer import import_ods
+
+    with django_db_blocker.unblock():
+        summary = import_ods(today=SHIPPED_DAY)
+    yield summary
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The tests on ``shipped_england`` run last, in their order (after pytest-django's ordering by kind)."""
+    items.sort(key=lambda item: "shipped_england" in getattr(item, "fixturenames", ()))

@@ -24,7 +24,7 @@ from governance.domain import rules, tree
 from governance.ingest.governance_file import parse
 from governance.ingest.ods import files as ods_files
 from governance.ingest.ods.files import OdsFileError
-from governance.ingest.ods.importer import SHIPPED, OdsFiles, import_ods
+from governance.ingest.ods.importer import OdsFiles, import_ods
 from governance.models import Appointment, Organisation, Source, code_problem
 from tests.builders import database_state, errors_of, form_data, org
 
@@ -324,8 +324,7 @@ def test_pages_answer_for_codes_with_hyphens(client, base):
 
 
 @pytest.mark.slow
-def test_every_shipped_code_keeps_the_rule_and_its_pages_answer(client):
-    import_ods(SHIPPED)
+def test_every_shipped_code_keeps_the_rule_and_its_pages_answer(client, shipped_england):
     load(DEMO)
 
     codes = list(Organisation.objects.values_list("code", flat=True))

@@ -1,6 +1,7 @@
 """The house rules, as tests: what a reviewer would otherwise have to remember.
 
 - Test modules never import each other (nor ``conftest``): shared builders live in ``tests/builders.py``.
+- Every test module under ``tests/`` is named in ``tests/README.md``, by its path from there.
 - ``governance/`` is grouped by concern: at most 8 modules loose in it, and each folder has a
   README saying what it holds and what it must not do (so do ``tools/`` and ``tests/``).
 - A run that requires PostgreSQL or the browser (``REQUIRE_POSTGRES=1``, ``REQUIRE_BROWSER=1``,
@@ -9,6 +10,7 @@
 
 import ast
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -74,6 +76,24 @@ def test_no_test_module_imports_another():
     assert offenders == {}, "shared helpers belong in tests/builders.py"
 
 
+def named_test_modules(readme: str) -> set[str]:
+    """The test modules a README names in backticks, by their path from ``tests/`` (``domain/test_tree.py``)."""
+    return set(re.findall(r"`((?:[\w.]+/)*test_\w+\.py)`", readme))
+
+
+def test_the_readme_check_reads_paths_in_backticks_only():
+    readme = "| `domain/test_tree.py`, `test_house.py` | the tree |\nsee test_paths.py and `ingest/ods/test_files.py`\n"
+
+    assert named_test_modules(readme) == {"domain/test_tree.py", "test_house.py", "ingest/ods/test_files.py"}
+
+
+def test_every_test_module_is_described_in_the_readme():
+    named = named_test_modules((TESTS / "README.md").read_text())
+    modules = {path.relative_to(TESTS).as_posix() for path in TESTS.rglob("test_*.py")}
+
+    assert sorted(modules - named) == [], "say what each module tests in tests/README.md"
+
+
 def test_governance_keeps_few_loose_modules():
     loose = sorted(path.name for path in APP.glob("*.py"))
 
@@ -107,13 +127,13 @@ def test_a_required_marker_that_cannot_run_fails_the_run():
     # given, and SQLite, under which test_concurrency's PostgreSQL tests skip. Without the
     # REQUIRE_… variables the same run passes: every run of the suite on SQLite shows that.
     run = _pytest(
-        ["tests/test_concurrency.py"],
+        ["tests/domain/test_concurrency.py"],
         {"REQUIRE_BROWSER": "1", "REQUIRE_POSTGRES": "1", "ICSMAP_CHROMIUM": "/nonexistent/chromium"},
     )
 
     assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.stdout + run.stderr
     assert "FAILED: REQUIRE_BROWSER=1 but there is no Chromium at /nonexistent/chromium\n" in run.stdout
     assert (
-        "FAILED: REQUIRE_POSTGRES=1 but the database is sqlite; skipped postgres tests:\n  tests/test_concurrency.py::"
-        in run.stdout
+        "FAILED: REQUIRE_POSTGRES=1 but the database is sqlite; skipped postgres tests:\n"
+        "  tests/domain/test_concurrency.py::" in run.stdout
     )

@@ -453,8 +453,8 @@ def practices_per_icb_in_raw_files() -> Counter:
 
 
 @pytest.mark.slow
-def test_the_shipped_set_imports_whole():
-    summary = import_ods(today=TODAY)
+def test_the_shipped_set_imports_whole(shipped_england):
+    summary = shipped_england  # import_ods(today=TODAY), shared (conftest)
 
     # 42 ICBs of 2022 and the 6 of April 2026; 106 sub-ICB locations and U2G6B; 1,285 open PCNs
     # and 19 closed since July 2022; 6,207 active practices and 379 closed since July 2022.

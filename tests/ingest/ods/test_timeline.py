@@ -458,8 +458,8 @@ def test_each_source_file_is_recorded_once_with_its_date():
 
 
 @pytest.mark.slow
-def test_the_shipped_files_draw_england_as_it_is_today_and_as_it_was(client):
-    summary = import_ods(today=TODAY)
+def test_the_shipped_files_draw_england_as_it_is_today_and_as_it_was(client, shipped_england):
+    summary = shipped_england  # import_ods(today=TODAY), shared (conftest)
 
     icbs = Organisation.objects.filter(kind="icb")
     assert icbs.filter(opened=D(2022, 7, 1)).count() == 42

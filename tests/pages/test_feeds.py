@@ -7,11 +7,11 @@ import pytest
 
 from governance.ingest import governance_file as loading
 from governance.reading.changes import recent_changes
-from tests.builders import D, appoint, org, seat
+from tests.builders import ILLUSTRATIVE_QOP, D, appoint, org, seat
 
 pytestmark = pytest.mark.django_db
 
-DEMO = Path(__file__).resolve().parent / "data" / "governance" / "illustrative_qop.yaml"
+DEMO = ILLUSTRATIVE_QOP
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 

@@ -7,11 +7,11 @@ import pytest
 
 from governance.ingest import governance_file as loading
 from governance.models import BODY_KINDS, Organisation, Seat
-from tests.builders import D, org
+from tests.builders import ILLUSTRATIVE_QOP, D, org
 
 pytestmark = pytest.mark.django_db
 
-DEMO = Path(__file__).resolve().parent / "data" / "governance" / "illustrative_qop.yaml"
+DEMO = ILLUSTRATIVE_QOP
 SVG = "{http://www.w3.org/2000/svg}"
 TODAY = D(2026, 11, 22)
 
@@ -128,6 +128,6 @@ def test_system_page_shows_the_diagram_and_a_practice_page_offers_its_ladder(cli
 
 
 def test_print_stylesheet_is_a4_and_hides_the_chrome():
-    css = (Path(__file__).resolve().parent.parent / "governance/static/governance/icsmap.css").read_text()
+    css = (Path(__file__).resolve().parents[2] / "governance/static/governance/icsmap.css").read_text()
     print_rules = css[css.index("@media print") :]
     assert "size: A4" in print_rules and ".nhsuk-header" in print_rules and ".icsmap-rung" in print_rules

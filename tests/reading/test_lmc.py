@@ -9,11 +9,11 @@ from governance.ingest import governance_file as loading
 from governance.models import Coverage, Organisation
 from governance.reading import export, lmc
 from governance.reading.paths import SystemGraph
-from tests.builders import D, org
+from tests.builders import ILLUSTRATIVE_QOP, D, org
 
 pytestmark = pytest.mark.django_db
 
-DEMO = Path(__file__).resolve().parent / "data" / "governance" / "illustrative_qop.yaml"
+DEMO = ILLUSTRATIVE_QOP
 GM_PLACES = ["00T", "00V", "00Y", "01D", "01G", "01W", "01Y", "02A", "02H", "14L"]
 TODAY = D(2026, 11, 22)
 

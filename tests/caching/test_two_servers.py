@@ -33,7 +33,7 @@ from tests.builders import system_a
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 7
 THROTTLE = 10  # anonymous requests a minute per address, on both servers together
 PROMISED_DELAY = 1.0  # seconds: README, "another process's write is seen within 1 s"

@@ -30,7 +30,7 @@ ARGS = [
     "--no-first-run",
 ]
 NHS_FOCUS_YELLOW = "rgb(255, 235, 59)"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # What fails the accessibility test; axe's "moderate" and "minor" findings are printed, not fatal.

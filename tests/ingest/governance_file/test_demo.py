@@ -8,11 +8,11 @@ from django.core.management import call_command
 from governance.domain import tree_check
 from governance.models import Kind, Organisation
 from governance.reading.paths import SystemGraph, representation_path
-from tests.builders import D, org
+from tests.builders import ILLUSTRATIVE_QOP, D, org
 
 pytestmark = pytest.mark.django_db
 
-DEMO = Path(__file__).resolve().parent / "data" / "governance" / "illustrative_qop.yaml"
+DEMO = ILLUSTRATIVE_QOP
 TODAY = D(2026, 11, 22)
 
 
@@ -81,8 +81,7 @@ def test_holders_are_illustrative(demo):
 
 
 @pytest.mark.slow
-def test_every_greater_manchester_practice_has_a_path_after_the_real_import():
-    call_command("import_ods", quiet=True)
+def test_every_greater_manchester_practice_has_a_path_after_the_real_import(shipped_england):
     call_command("load_governance", str(DEMO), verbosity=0)
     qop = Organisation.objects.get(code="QOP")
     graph = SystemGraph.load(qop.pk, TODAY)

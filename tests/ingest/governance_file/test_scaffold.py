@@ -13,12 +13,12 @@ from governance.domain import composition, tree_check
 from governance.ingest.governance_file.scaffold import scaffold_governance
 from governance.models import Kind, Organisation, Seat
 from governance.reading.paths import SystemGraph
-from tests.builders import D, greater_manchester, org
+from tests.builders import ILLUSTRATIVE_QOP, D, greater_manchester, org
 
 pytestmark = pytest.mark.django_db
 
 TODAY = D(2026, 11, 22)
-DEMO = Path(__file__).resolve().parent / "data" / "governance" / "illustrative_qop.yaml"
+DEMO = ILLUSTRATIVE_QOP
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
@@ -111,8 +111,7 @@ def test_a_board_code_already_in_use_is_skipped_not_taken_over(systems):
 
 
 @pytest.mark.slow
-def test_every_open_icb_has_the_ten_requirements_after_the_shipped_data_and_the_demo():
-    call_command("import_ods", quiet=True)
+def test_every_open_icb_has_the_ten_requirements_after_the_shipped_data_and_the_demo(shipped_england):
     call_command("load_governance", str(DEMO), verbosity=0)
 
     call_command("scaffold_governance", verbosity=0)

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from governance.domain import tree_check
 from governance.ingest import governance_file as loading
 from governance.models import Appointment, Organisation, Person, Seat
-from tests.builders import org
+from tests.builders import ILLUSTRATIVE_QOP, org
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ seats:
 """
 
 BASE_COUNTS = {"organisations": 8, "seats": 6, "people": 6, "appointments": 7}
-DEMO = Path(__file__).resolve().parent / "data" / "governance" / "illustrative_qop.yaml"
+DEMO = ILLUSTRATIVE_QOP
 
 
 def base_data() -> dict:

@@ -8,7 +8,7 @@ created and deleted, the name and parent it last set on each). Afterwards the tr
 be whole (``tree_check.diagnose().ok``) and the database must match every ledger
 exactly: no edit lost.
 
-    SOAK_SECONDS=10 DATABASE_URL=postgres://… pytest tests/test_tree_soak.py -s
+    SOAK_SECONDS=10 DATABASE_URL=postgres://… pytest tests/domain/test_tree_soak.py -s
 """
 
 import os

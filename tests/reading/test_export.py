@@ -13,11 +13,11 @@ from rest_framework.test import APIClient
 from governance.ingest import governance_file as loading
 from governance.models import Appointment, Organisation, Person, Seat
 from governance.reading import export
-from tests.builders import D, appoint, org, seat, set_top_board
+from tests.builders import ILLUSTRATIVE_QOP, D, appoint, org, seat, set_top_board
 
 pytestmark = pytest.mark.django_db
 
-DEMO = Path(__file__).resolve().parent / "data" / "governance" / "illustrative_qop.yaml"
+DEMO = ILLUSTRATIVE_QOP
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 

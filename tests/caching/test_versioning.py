@@ -2,7 +2,7 @@
 
 ``latest()`` is the same memo (``MAX_AGE``) on SQLite as on PostgreSQL, so every test here
 runs, and can fail, on both. The counter's bumps themselves (once per transaction, on
-commit, by imports and repairs) are pinned in tests/test_api_http.py, with the ETags they
+commit, by imports and repairs) are pinned in tests/api/test_api_http.py, with the ETags they
 drive.
 """
 
