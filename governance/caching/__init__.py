@@ -26,7 +26,7 @@ def reset() -> None:
 
     versioning.forget()
     caches[pages.CACHE].clear()
-    paths._graph_at_change.cache_clear()
+    paths._graphs_of_version.cache_clear()
     as_of._england.cache_clear()
     paths.cached_organisation.cache_clear()
     sources.cached_source_ages.cache_clear()
