@@ -5,6 +5,7 @@
     DATABASE_URL=… python bench/stages.py paths [--n 1000] [--alone 20]  # today's and dated paths, in-process
     DATABASE_URL=… python bench/stages.py multiply --copies 10       # England ×10 with ten years of moves
     DATABASE_URL=… python bench/stages.py codes FILE DATED_FILE [--england-date D]  # for the load generator
+    DATABASE_URL=… python bench/stages.py holders [--n 2000]    # a governance file: one seat, n holders
 
 bench/run.py calls these in subprocesses, so each stage gets a fresh process and
 the database named by its own DATABASE_URL.
@@ -12,11 +13,13 @@ the database named by its own DATABASE_URL.
 
 import argparse
 import datetime
+import io
 import json
 import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -186,6 +189,26 @@ def codes(args) -> dict:
     }
 
 
+def holders(args) -> dict:
+    """Load a governance file whose one seat lists ``n`` holders, all new people, into the (empty) database."""
+    lines = [
+        "system: {code: QZZ, name: Bench holders ICB, region: North West}",
+        "organisations:",
+        "- {code: qzz-board, name: Bench holders board, kind: board, parent: QZZ}",
+        "seats:",
+        "- {board: qzz-board, label: Members, role: representative, selection: elected, "
+        f"max_holders: {args.n}, holders: [",
+        *(f"  {{name: Bench holder {i:05d}, from: 2023-01-01}}," for i in range(args.n)),
+        "  ]}",
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "holders.yaml"
+        path.write_text("\n".join(lines) + "\n")
+        with CaptureQueriesContext(connection) as captured:
+            seconds = _timed("load_governance", str(path), verbosity=0, stdout=io.StringIO())
+    return {"holders": args.n, "seconds": seconds, "queries": len(captured), "database": connection.vendor}
+
+
 def multiply(args) -> dict:
     """England ×copies with years of monthly PCN moves (``bench/scale.py``)."""
     return scale.multiply(args.copies, years=args.years, monthly_moves=args.monthly_moves)
@@ -206,12 +229,14 @@ def main() -> None:
             stage.add_argument("file")
             stage.add_argument("dated_file")
             stage.add_argument("--england-date", type=datetime.date.fromisoformat, default=timezone.localdate())
+    stages.add_parser("holders").add_argument("--n", type=int, default=2000)
     scaled = stages.add_parser("multiply")
     scaled.add_argument("--copies", type=int, default=10)
     scaled.add_argument("--years", type=int, default=10, help="Years of monthly PCN moves.")
     scaled.add_argument("--monthly-moves", type=int, default=20, help="Practices moving each month, per copy.")
     args = parser.parse_args()
-    result = {"reset": reset, "load": load, "paths": paths, "codes": codes, "multiply": multiply}[args.stage](args)
+    run = {"reset": reset, "load": load, "paths": paths, "codes": codes, "holders": holders, "multiply": multiply}
+    result = run[args.stage](args)
     print(json.dumps(result))
 
 

@@ -10,8 +10,13 @@
   (``governance.reading.directory``), each a ``memo.per_data_version``.
 
 Nothing here is invalidated by hand: a committed write bumps the version, and every key
-moves with it. ``reset()`` is for when the database changed behind the version's back.
+moves with it. ``reset()`` is for when the database changed behind the version's back;
+``warm()`` fills the memos of a server's worker as it starts (``gunicorn.conf.py``).
 """
+
+import logging
+
+logger = logging.getLogger(__name__)
 
 
 def reset() -> None:
@@ -27,3 +32,27 @@ def reset() -> None:
     versioning.forget()
     caches[pages.CACHE].clear()
     memo.clear()
+
+
+def warm() -> None:
+    """Read now what a worker's first requests would: the data version, England's structure of it and
+    every system's graphs (each at every change day), so that the first answer does not wait for them.
+
+    For a server's worker as it starts (``gunicorn.conf.py``'s ``post_worker_init``), never at the import
+    of a module that commands and tests import too. A database that cannot be read (not migrated yet)
+    is logged and left for the first request to report.
+    """
+    from django.db import DatabaseError
+    from django.utils import timezone
+
+    from governance.caching import versioning
+    from governance.reading import as_of, paths
+
+    try:
+        version = versioning.latest().key
+        structure = as_of.england(version)
+        today = timezone.localdate()
+        for unit in structure.systems_on(today):
+            paths.cached_graph(unit.pk, today, version)
+    except DatabaseError as error:
+        logger.warning("Not warmed: the database could not be read (%s).", error)

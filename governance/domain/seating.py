@@ -16,7 +16,8 @@ shows it on the form, the loader names the file's place).
   friendly error.
 - The loader checks a whole system before writing any of it: ``lock_seats`` locks and
   reads all its seats and their appointments at once, ``check_holders`` checks each
-  seat's holders, then it writes only what differs.
+  seat's holders, then it writes only what differs, its new people and new holders in
+  bulk (``add_people``, ``add_appointments``: a seat may list thousands).
 
 Organisations (the tree) are not written here but by ``governance.domain.tree``.
 """
@@ -28,7 +29,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
-from governance.domain import rules
+from governance.domain import history, rules
 from governance.models import Appointment, Organisation, Person, Seat
 
 # One holding of a seat: (person, first day, last day or None). The person is a Person,
@@ -132,6 +133,28 @@ def create_appointment(
         return Appointment.objects.create(
             seat=seat, person=person, start=start, end=end, term_ends=term_ends, source=source
         )
+
+
+def add_people(names: Iterable[str]) -> dict[str, Person]:
+    """A new person for each of ``names`` (by name), written in bulk with their history rows.
+
+    For the loader, which has matched its names against the stored people first. Bulk writes
+    send no signals: the caller bumps the data version.
+    """
+    people = Person.objects.bulk_create([Person(name=name) for name in dict.fromkeys(names)])
+    history.copy_to_history(Person, [person.pk for person in people], history_type="+")
+    return {person.name: person for person in people}
+
+
+def add_appointments(appointments: list[Appointment]) -> None:
+    """Write new ``appointments`` in bulk, with their history rows, for the loader.
+
+    Their seats must be locked and their holders checked in this transaction (``lock_seats``,
+    ``check_holders``) with these added. Bulk writes send no signals: the caller bumps the data
+    version.
+    """
+    Appointment.objects.bulk_create(appointments, batch_size=500)
+    history.copy_to_history(Appointment, [appointment.pk for appointment in appointments], history_type="+")
 
 
 def update_appointment(appointment: Appointment, **changes) -> Appointment:

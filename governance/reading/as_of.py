@@ -31,6 +31,8 @@ from governance.models import Appointment, Kind, Link, Organisation, Seat, Sourc
 # How far up a chain of parents can go (practice → PCN → place → ICB, bodies a few more).
 MAX_DEPTH = 64
 ONE_DAY = datetime.timedelta(days=1)
+# A unit's state on a day in ``Structure.members_by_change``: closed (or not yet open), and not yet asked.
+_CLOSED, _UNSET = object(), object()
 # What the structure keeps of each seat: the fields of ``paths.SeatView``.
 SEAT_FIELDS = (
     "pk", "body_id", "label", "role", "sector", "represents_id", "selection", "delegate", "voting",
@@ -297,6 +299,71 @@ class Structure:
         for pk in self._ever_under(system):
             if pk != system and self.is_open(pk, date) and inside(pk):
                 members[pk] = self.parent_on(pk, date)
+        return members
+
+    def members_by_change(self, system: int) -> list[tuple[datetime.date, dict[int, int | None]]]:
+        """``members_on(system, day)`` for each of ``change_days(system)``, worked out in one sweep.
+
+        Asking ``members_on`` day by day asks every candidate's parent on every day; a unit's parent
+        and opening change only on its own few days, so each is asked on those alone, and each day's
+        members are found downwards from the system through that day's children. A day whose members
+        are the previous day's shares its mapping (the same dict: read it, never change it).
+        """
+        days = self.change_days(system)
+        if system not in self.units or not days:
+            return []
+        index = {day: i for i, day in enumerate(days)}
+        moves: list[list[tuple[int, int | object | None]]] = [[] for _ in days]
+        for pk in self._ever_under(system):
+            last = _UNSET
+            for day in sorted({days[0], *self._own_days(pk)}):
+                state = self.parent_on(pk, day) if self.is_open(pk, day) else _CLOSED
+                if state != last:
+                    moves[index[day]].append((pk, state))
+                    last = state
+        parent_now: dict[int, object] = {}
+        children: dict[int, set[int]] = defaultdict(set)
+        found: list[tuple[datetime.date, dict[int, int | None]]] = []
+        members: dict[int, int | None] = {}
+        for day, moved in zip(days, moves, strict=True):
+            for pk, state in moved:
+                old = parent_now.get(pk)
+                if old is not None and old is not _CLOSED:
+                    children[old].discard(pk)
+                parent_now[pk] = state
+                if state is not None and state is not _CLOSED:
+                    children[state].add(pk)
+            if moved or not found:
+                now = self._reached_from(system, children) if parent_now.get(system) is not _CLOSED else {}
+                if now != members or not found:  # moves elsewhere (a PCN of another system) leave it as it was
+                    members = now
+            found.append((day, members))
+        return found
+
+    def _own_days(self, pk: int) -> set[datetime.date]:
+        """The days on which ``pk``'s parent or opening can change (a subset of its systems' change days)."""
+        unit = self.units[pk]
+        days = {unit.opened, unit.closed and unit.closed + ONE_DAY}
+        for span in self.spans.get(pk, ()):
+            parent = self.units[span.parent]
+            days |= {span.start, span.end and span.end + ONE_DAY}
+            days |= {parent.opened, parent.closed and parent.closed + ONE_DAY}  # a closed PCN lets its practices go
+        days.discard(None)
+        return days
+
+    def _reached_from(self, system: int, children: dict[int, set[int]]) -> dict[int, int | None]:
+        """Every open unit whose open parents lead up to ``system``, with its parent: ``members_on``'s
+        answer, in its order (pages list some things in the graph's order)."""
+        reached: dict[int, int | None] = {system: None}
+        frontier = [system]
+        while frontier:
+            node = frontier.pop()
+            for child in children.get(node, ()):
+                if child not in reached:
+                    reached[child] = node
+                    frontier.append(child)
+        members = {system: None}
+        members.update((pk, reached[pk]) for pk in self._ever_under(system) if pk in reached and pk != system)
         return members
 
     def change_days(self, system: int) -> list[datetime.date]:

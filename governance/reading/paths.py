@@ -21,6 +21,7 @@ seats, the appointments current at the date); paths are then found in memory,
 so one graph serves any number of paths of that system at that date.
 """
 
+import bisect
 import copy
 import datetime
 from dataclasses import dataclass, field
@@ -196,6 +197,23 @@ class SystemGraph:
         """This graph, said to be of ``date``: for a day with the same structure, seats and holders."""
         other = copy.copy(self)
         other.date = date
+        return other
+
+    def with_holders(self, date: datetime.date, seats: list[SeatView]) -> "SystemGraph":
+        """This graph on ``date``, its seats (the same rows, on the same nodes) holding ``seats``' holders.
+
+        For a day on which only holders changed: the nodes, the hops' shape and the distances
+        stay; the seat hops (whose vacancy the route's ranking reads) and the route memo are new.
+        """
+        other = copy.copy(self)
+        other.date, other.seats, other._best = date, seats, {}
+        other.edges = dict(self.edges)
+        for seat in self.seats:
+            if seat.represents_id in self.nodes and seat.body_id in self.nodes:
+                other.edges[seat.represents_id] = [edge for edge in self.edges[seat.represents_id] if edge.via != SEAT]
+        for seat in seats:
+            if seat.represents_id in self.nodes and seat.body_id in self.nodes:
+                other.edges[seat.represents_id].append(Edge(seat.body_id, SEAT, seat))
         return other
 
     def _distances_to_top(self) -> dict[int, int]:
@@ -398,12 +416,18 @@ def cached_graph(system: int, date: datetime.date, version: str) -> "SystemGraph
     """``SystemGraph.load(system, date)``, reused for every date with the same change key while ``version`` holds.
 
     The structure changes on few days: the graph built on the last change on or before ``date``
-    serves every day up to the next change. Only its date is the one asked.
+    serves every day up to the next change. Only its date is the one asked. The first graph asked
+    of a system builds all of them (``system_graphs``): under requests at random dates, a graph
+    built one change at a time kept a request in a hundred waiting behind a build.
     """
-    key = as_of.england(version).change_key(system, date)
-    if key == datetime.date.min:  # nothing in the system had begun: nothing worth keeping
+    structure = as_of.england(version)
+    if structure.change_key(system, date) == datetime.date.min:  # nothing in the system had begun: nothing to keep
         return SystemGraph.load(system, date, version=version)
-    return _graph_at_change(system, key, version).on(date)
+    kept = _graphs_of_version(version)
+    if system not in kept:
+        kept[system] = system_graphs(system, structure)
+    days, graphs = kept[system]
+    return graphs[bisect.bisect_right(days, date) - 1].on(date)
 
 
 def cached_graphs(
@@ -423,13 +447,13 @@ def graph_for(pk: int, date: datetime.date, version: str) -> "SystemGraph":
 
 # A compiled graph depends only on its system, the system's last change on or before the date
 # and the data version (which every write bumps), and so does an organisation's lookup by code:
-# a process keeps the ones it used last (version-keyed memos; a new version's entries push the
-# old ones out) and skips the queries and the graph building. Bounded: every system of a tenfold
-# England at a few dates; the organisations of an England. ``governance.caching.reset()`` empties both.
-@per_data_version(maxsize=1024)
-def _graph_at_change(system: int, key: datetime.date, version: str) -> "SystemGraph":
-    """The graph of ``system`` on the day ``key`` on which it last changed."""
-    return SystemGraph.load(system, key, version=version)
+# a process keeps them (version-keyed memos) and skips the queries and the graph building.
+# The graphs: every system's at every change, for the last two versions (as England's structure);
+# the organisations of an England. ``governance.caching.reset()`` empties both.
+@per_data_version(maxsize=2)
+def _graphs_of_version(version: str) -> dict[int, tuple[list[datetime.date], list["SystemGraph"]]]:
+    """The graphs built so far under data ``version``, by system: its change days and a graph for each."""
+    return {}
 
 
 @per_data_version(maxsize=16384)
@@ -469,42 +493,73 @@ def load_graphs(
     (``as_of``); seats are those of its bodies, holders those current that day. Pages that
     compare systems stay at a fixed number of queries however many there are.
     """
-    systems = sorted(set(systems))
-    if not systems:
-        return {}
-    structure = structure or as_of.england(version)
-    members = {system: structure.members_on(system, date) for system in systems}
-    system_of_body: dict[int, int] = {}
-    nodes: dict[int, dict[int, Node]] = {}
-    for system, parents in members.items():
-        nodes[system] = {}
-        for pk, parent in parents.items():
-            unit = structure.units[pk]
-            nodes[system][pk] = Node(pk, unit.code, unit.name, unit.kind, parent)
-            if unit.kind in BODY_KINDS:
-                system_of_body[pk] = system
-    seats: dict[int, SeatView] = {}
-    for body in system_of_body:
-        for row in structure.seats.get(body, ()):
-            seat = seats[row["pk"]] = SeatView(**row)
+    structure = structure or (as_of.england(version) if systems else None)
+    return {system: _assemble(structure, system, date, structure.members_on(system, date)) for system in set(systems)}
+
+
+def system_graphs(system: int, structure: as_of.Structure) -> tuple[list[datetime.date], list[SystemGraph]]:
+    """The graph of ``system`` on each day it changed (``Structure.change_days``), built together.
+
+    One sweep finds the members of every day (``Structure.members_by_change``); a day on which
+    no unit moved (only holders changed) keeps the previous day's nodes, hops and distances
+    (``SystemGraph.with_holders``), and a node under the same parent is one object across days.
+    """
+    days, graphs = [], []
+    kept: dict[tuple[int, int | None], Node] = {}
+    last_members, nodes = None, {}
+    for day, members in structure.members_by_change(system):
+        if members is not last_members:
+            nodes = {}
+            for pk, parent in members.items():
+                node = kept.get((pk, parent))
+                if node is None:
+                    node = kept[pk, parent] = _node(structure, pk, parent)
+                nodes[pk] = node
+            last_members = members
+            graph = _assemble(structure, system, day, members, nodes)
+        else:  # only holders changed that day
+            graph = graphs[-1].with_holders(day, _seats(structure, nodes, day))
+        days.append(day)
+        graphs.append(graph)
+    return days, graphs
+
+
+def _node(structure: as_of.Structure, pk: int, parent: int | None) -> Node:
+    unit = structure.units[pk]
+    return Node(pk, unit.code, unit.name, unit.kind, parent)
+
+
+def _assemble(
+    structure: as_of.Structure,
+    system: int,
+    date: datetime.date,
+    members: dict[int, int | None],
+    nodes: dict[int, Node] | None = None,
+) -> SystemGraph:
+    """The graph of ``system`` on ``date`` from its ``members`` that day (pk → parent pk) and their ``nodes``."""
+    if nodes is None:
+        nodes = {pk: _node(structure, pk, parent) for pk, parent in members.items()}
+    root = structure.units.get(system)
+    top = root.top_board if root and system in members else None
+    provenance = Provenance(root.illustrative, root.governance_source, root.verified_on) if root else None
+    said = {pk: structure.units[pk].routes_recorded for pk in nodes if structure.units[pk].routes_recorded is not None}
+    return SystemGraph(date, nodes, _seats(structure, nodes, date), top, provenance, said)
+
+
+def _seats(structure: as_of.Structure, nodes: dict[int, Node], date: datetime.date) -> list[SeatView]:
+    """The seats of the bodies among ``nodes``, each with its holders on ``date``, by label."""
+    seats = []
+    for pk, node in nodes.items():
+        if node.kind not in BODY_KINDS:
+            continue
+        for row in structure.seats.get(pk, ()):
+            seat = SeatView(**row)
+            seats.append(seat)
             if not seat.holders_recorded:
                 continue  # none should exist (rules.check_holders_not_recorded); unknown stays unknown
             holdings = structure.appointments.get(seat.pk, ())
             seat.holders.extend(h.holder_json() for h in holdings if Period(h.start, h.end).holds_on(date))
             if not seat.holders and unknown_on(date, ((h.start, h.start_known) for h in holdings)):
                 seat.holders_recorded = False  # its next holder was only seen later: maybe already in post
-    by_system: dict[int, list[SeatView]] = {system: [] for system in systems}
-    for seat in sorted(seats.values(), key=lambda seat: (seat.label, seat.pk)):
-        by_system[system_of_body[seat.body_id]].append(seat)
-    graphs = {}
-    for system in systems:
-        root = structure.units.get(system)
-        top = root.top_board if root and system in members[system] else None
-        provenance = Provenance(root.illustrative, root.governance_source, root.verified_on) if root else None
-        said = {
-            pk: structure.units[pk].routes_recorded
-            for pk in nodes[system]
-            if structure.units[pk].routes_recorded is not None
-        }
-        graphs[system] = SystemGraph(date, nodes[system], by_system[system], top, provenance, said)
-    return graphs
+    seats.sort(key=lambda seat: (seat.label, seat.pk))
+    return seats

@@ -1,7 +1,6 @@
 """Atom feeds of what changed (issue 15): per system and for everything, each change on the day it took effect."""
 
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 

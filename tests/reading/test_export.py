@@ -2,7 +2,6 @@
 load_governance reads back unchanged, and Popolo JSON; and their API endpoints."""
 
 import json
-from pathlib import Path
 
 import pytest
 import yaml

@@ -4,11 +4,11 @@ from collections.abc import Sequence
 
 from django.db import models
 
-from governance.domain import tree
+from governance.domain import seating, tree
 from governance.ingest.governance_file.check import _SystemInDatabase
 from governance.ingest.governance_file.report import LoadReport
 from governance.ingest.governance_file.spec import GovernanceSpec, OrganisationSpec, SeatSpec
-from governance.models import AlsoReported, Appointment, Cluster, Coverage, Kind, Person, Seat
+from governance.models import AlsoReported, Appointment, Cluster, Coverage, DataVersion, Kind, Seat
 
 
 def _save_differences(obj: models.Model, wanted: dict) -> list[tuple[str, object, object]]:
@@ -204,22 +204,27 @@ class _Apply:
             self._reports(spec, seat, name)
         self._unlisted_seats()
 
-    def _person(self, name: str) -> Person:
-        if name not in self.people:
-            self.people[name] = [Person.objects.create(name=name)]
-            self._bump("people", "created", f"+ person {name}")
-        return self.people[name][0]
+    def _people(self, names: list[str]) -> None:
+        """The people of ``names`` not yet known, created together (reported as each is first met)."""
+        self.people.update(
+            (name, [person]) for name, person in seating.add_people(set(names) - set(self.people)).items()
+        )
 
     def _holders(self, spec: SeatSpec, seat: Seat, seat_name: str) -> None:
         current = {(a.person_id, a.start): a for a in self.view.appointments.get(seat.pk, [])}
-        listed = set()
+        known = set(self.people)
+        self._people([holder.name for holder in spec.holders])
+        listed, added = set(), []
         for holder in spec.holders:
-            person = self._person(holder.name)
+            if holder.name not in known:
+                known.add(holder.name)
+                self._bump("people", "created", f"+ person {holder.name}")
+            person = self.people[holder.name][0]
             appointment = current.get((person.pk, holder.start))
             name = f"{holder.name} in {seat_name} from {holder.start}"
             wanted = holder.fields()
             if appointment is None:
-                Appointment.objects.create(seat=seat, person=person, start=holder.start, **wanted)
+                added.append(Appointment(seat=seat, person=person, start=holder.start, **wanted))
                 self._bump("appointments", "created", f"+ appointment {name}")
                 continue
             listed.add(appointment.pk)
@@ -227,6 +232,9 @@ class _Apply:
                 self._bump("appointments", "updated", f"~ appointment {name}: {_describe_changes(changes)}")
             else:
                 self._bump("appointments", "unchanged")
+        if added:
+            seating.add_appointments(added)
+            DataVersion.objects.bump()  # bulk writes send no signals
         unlisted = [a for a in current.values() if a.pk not in listed]
         for a in unlisted:
             line = f"{a.person.name} in {seat_name} from {a.start}" + (f" to {a.end}" if a.end else "")

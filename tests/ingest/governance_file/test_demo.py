@@ -1,7 +1,5 @@
 """The shipped demo governance (Greater Manchester) shows every case the product is about."""
 
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 

@@ -1,7 +1,6 @@
 """scaffold_governance: the statutory board of every open ICB without one (governance_file.scaffold)."""
 
 import io
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
