@@ -33,11 +33,16 @@ class Command(BaseCommand):
         if verbosity > 1:
             self.stdout.write(summary.report())
         self.stdout.write(summary.changes_report())
+        # Besides the changes above, a newer file re-dates the links it still gives (their source
+        # names the file and its data date): the count says all that was (or would be) written.
+        if summary.changed:
+            written = "would be written" if dry_run else "written"
+            self.stdout.write(
+                f"{summary.changed} changes {written} (organisations, dated links, successions, sources)."
+            )
         if dry_run:
             self.stdout.write("Dry run: nothing was written.")
-        elif summary.changed:
-            self.stdout.write(f"{summary.changed} changes written (organisations, dated links, successions, sources).")
-        else:
+        elif not summary.changed:
             self.stdout.write("Nothing was written.")
 
     def _say(self, line: str) -> None:
