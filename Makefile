@@ -1,5 +1,7 @@
 # icsmap: two commands do all the set-up.
 #   make run   - virtualenv, install, migrate, load the shipped data and governance, serve on 127.0.0.1:8000
+#                (ADDRESS=host:port to change it); again on an unchanged checkout, it serves at once
+#   make serve - the same, served by gunicorn (two workers) instead of Django's development server
 #   make test  - virtualenv and front-end packages if needed, then the whole test suite
 #                (browser tests need /usr/bin/chromium: apt-get install chromium; else they skip)
 # The pictures (diagram.svg, ladder.png…) are drawn by Graphviz's dot: the install step adds
@@ -19,7 +21,23 @@ FRONTEND := node_modules/.icsmap/.installed
 # the illustrative Greater Manchester lives in tests/data/governance/).
 GOVERNANCE := $(wildcard fixtures/governance/*.yaml)
 
-.PHONY: run setup data test lint format install bench
+# A second `make run` on an unchanged checkout skips what would change nothing: the data steps
+# when nothing they read has changed since they last ran today against this database (a stamp per
+# DATABASE_URL and day: the tree is placed as of today, so a new day runs them again), and
+# collectstatic when no static input has changed. `make data` always runs the data steps;
+# delete .make/ (or the SQLite file) to start again.
+STAMPS := .make
+TODAY := $(shell date +%F)
+DATABASE_KEY := $(shell printf '%s' "$$DATABASE_URL" | cksum | cut -d' ' -f1)
+DATA_STAMP := $(STAMPS)/data-$(DATABASE_KEY)-$(TODAY)
+DATA_INPUTS := $(wildcard fixtures/ods/*) $(GOVERNANCE) $(wildcard governance/migrations/*.py) \
+	$(shell find governance/ingest governance/domain governance/models governance/management -name '*.py')
+# A missing SQLite file (the default database) is no database: run the data steps whatever the stamp says.
+DATA_FORCE := $(if $(DATABASE_URL),,$(if $(wildcard db.sqlite3),,FORCE))
+STATIC_STAMP := staticfiles/.collected
+STATIC_INPUTS := $(shell find governance/static -type f) icsmap/settings.py
+
+.PHONY: run serve setup data test lint format install bench FORCE
 
 $(INSTALLED): requirements.txt
 	command -v dot >/dev/null || (apt-get update && apt-get install -y graphviz)
@@ -42,18 +60,37 @@ install: $(INSTALLED) $(FRONTEND)
 
 # Idempotent: a second run migrates nothing, re-imports as a no-op and reloads nothing. After the
 # governance files, every other open system gets its statutory board (holders not recorded) and ICP.
-data: install
+define DATA_STEPS
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_ods
 	$(if $(GOVERNANCE),$(MANAGE) load_governance $(GOVERNANCE))
 	$(MANAGE) scaffold_governance --verbosity 0
 	$(MANAGE) check_tree
+endef
 
-setup: data
+data: install
+	$(DATA_STEPS)
+
+$(DATA_STAMP): $(INSTALLED) $(DATA_INPUTS) $(DATA_FORCE) | $(FRONTEND)
+	$(DATA_STEPS)
+	mkdir -p $(STAMPS)
+	rm -f $(STAMPS)/data-$(DATABASE_KEY)-*
+	touch $@
+
+$(STATIC_STAMP): $(INSTALLED) $(FRONTEND) $(STATIC_INPUTS)
 	$(MANAGE) collectstatic --noinput --verbosity 0
+	touch $@
 
+setup: $(DATA_STAMP) $(STATIC_STAMP)
+
+ADDRESS ?= 127.0.0.1:8000
 run: setup
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) runserver $(ADDRESS)
+
+# A quick look at the site as it runs for real: gunicorn (gunicorn.conf.py warms each worker) on
+# the same database; README.md, "Running it for real", has the rest (proxy, PostgreSQL, Redis, cron).
+serve: setup
+	$(BIN)/gunicorn icsmap.wsgi --bind $(ADDRESS) --workers 2
 
 test: install $(TEST_INSTALLED)
 	$(BIN)/pytest

@@ -7,6 +7,7 @@ ALLOWED_HOSTS comma-separated (default localhost names)
 Login lockout and HTTPS settings (production defaults when DEBUG is off): end of this file.
 API throttling, HTTP caching, CORS (API_ANON_THROTTLE_RATE, API_CACHE_MAX_AGE, REDIS_URL, CORS_ALLOWED_ORIGINS): end.
 Suggestions and email (SUGGESTIONS_PER_HOUR, SITE_URL, EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, DEFAULT_FROM_EMAIL): end.
+refresh_ods's addresses (ODS_EPRACCUR_URL, ODS_EPCN_URL, ODS_LOOKUP_URL, ODS_DOWNLOAD_MAX_BYTES): end.
 """
 
 import datetime
@@ -300,3 +301,16 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "icsmap <noreply@localhost>")
+
+# What `manage.py refresh_ods` downloads (governance/ingest/ods/download.py): one address per role of
+# the importer's OdsFiles that the publisher keeps current; a role left empty keeps its shipped file.
+# NHS England's ODS publishes epraccur and ePCN zipped at fixed "current" addresses; the ONS lookup
+# has no fixed address (a new one each year), so give it when there is a new one. --base-url swaps
+# the scheme and host of each (a mirror). Nothing else in icsmap downloads.
+ODS_PUBLISHED_FILES = {
+    "epraccur": os.environ.get("ODS_EPRACCUR_URL", "https://files.digital.nhs.uk/assets/ods/current/epraccur.zip"),
+    "epcn": os.environ.get("ODS_EPCN_URL", "https://files.digital.nhs.uk/assets/ods/current/ePCN.zip"),
+    "lookup": os.environ.get("ODS_LOOKUP_URL", ""),
+}
+# A download larger than this is refused before it is read (the readers' own limit: 200 MB).
+ODS_DOWNLOAD_MAX_BYTES = int(os.environ.get("ODS_DOWNLOAD_MAX_BYTES", str(200 * 1024 * 1024)))

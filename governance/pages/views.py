@@ -108,8 +108,8 @@ def _taken_effect(entries: list[dict], today: datetime.date) -> list[dict]:
 
 
 def _sources(request) -> dict | None:
-    """How old each source is (``reading.sources``), remembered per data version."""
-    return sources.cached_source_ages(data_version(request).key)
+    """How old each source is (``reading.sources``), remembered per data version and day."""
+    return sources.cached_source_ages(data_version(request).key, timezone.localdate())
 
 
 def _provenance(graph) -> dict:
@@ -201,6 +201,7 @@ def _picture(request, code: str, date: datetime.date, draw):
         dot, title, description = draw(org, graph)
     except pictures.NoPicture as error:
         raise Http404(str(error)) from None
+    title, description = pictures.with_caption(dot, title, description, sources.caption(_sources(request)))
     fmt = request.resolver_match.kwargs["fmt"]
     # No Content-Disposition: the page cache keeps only the body and its type; the pages'
     # download links name the file instead.
@@ -278,6 +279,7 @@ def system_timeline(request, code):
         "timeline": answer,
         "tally": timeline.tally(answer["counts"]),
         "months": timeline.by_month(answer["events"]),
+        "sources": _sources(request),
     }
     return render(request, "governance/timeline.html", context)
 

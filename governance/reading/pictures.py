@@ -275,6 +275,18 @@ def ladder_diagram(path: dict) -> tuple[graphviz.Digraph, str, str]:
     return dot, title, " ".join([verdict, *words])
 
 
+def with_caption(dot: graphviz.Digraph, title: str, description: str, caption: str) -> tuple[str, str]:
+    """``dot`` with ``caption`` (the sources' ages, a line each) under its title; the title and description to render.
+
+    The caption goes in the picture itself, so a printed or pasted copy still says how old
+    its data is; the description repeats it for screen readers.
+    """
+    if not caption:
+        return title, description
+    dot.attr(label=f"{title}\n{caption}")
+    return title, f"{description} {'. '.join(caption.splitlines())}."
+
+
 def render(dot: graphviz.Digraph, title: str, description: str, fmt: str) -> bytes:
     """``dot`` drawn as ``fmt`` (``svg`` or ``png``); an SVG gains its title, description and role."""
     drawn = dot.pipe(format=fmt)

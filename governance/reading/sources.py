@@ -14,11 +14,30 @@ Wording rules, one clause per role present, in this order:
   or stand alone without it ("ICBs: successions of …"); the division of the split ICBs
   follows them;
 - a row with neither date nor publication is named by its file.
+
+Staleness (``ages``): each snapshot of the structure (``SNAPSHOTS``: practices, PCN
+memberships, the lookup; not the successions and divisions, which record events of their
+day) is said as "PCN memberships as last published on 1 August 2026", and one whose data
+date is more than six months before today gains "— more than six months old". Pages put
+the old ones in a warning where the reader looks, and the pictures carry every line in
+their caption.
 """
+
+import datetime
+
+from django.utils import timezone
 
 from governance.caching.memo import per_data_version
 from governance.models import Dataset, DatasetRole
 from governance.reading.as_of import in_words
+
+# The snapshots of the structure, in the order they are said, with what they give.
+SNAPSHOTS = {
+    DatasetRole.PRACTICES: "GP practices",
+    DatasetRole.PCNS: "PCN memberships",
+    DatasetRole.LOOKUP: "Sub-ICB locations and ICBs",
+}
+STALE_MONTHS = 6
 
 FIELDS = ("role", "file", "data_date", "published", "source", "imported_at")
 
@@ -71,23 +90,60 @@ def clauses(rows: list[dict]) -> list[str]:
     return said
 
 
-def source_ages() -> dict | None:
+def stale_since(today: datetime.date) -> datetime.date:
+    """The day six months before ``today`` (the last day of a shorter month when it has no such day)."""
+    month = today.month - STALE_MONTHS
+    year = today.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    for day in range(today.day, 0, -1):
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("every month has a first day")
+
+
+def ages(rows: list[dict], today: datetime.date) -> list[dict]:
+    """Each snapshot's age in words, by the rules of the module docstring: ``[{"role", "text", "stale"}]``."""
+    by_role = {row["role"]: row for row in rows}
+    since = stale_since(today)
+    said = []
+    for role, what in SNAPSHOTS.items():
+        row = by_role.get(role)
+        if row is None or row["data_date"] is None:
+            continue
+        stale = row["data_date"] < since
+        text = f"{what} as last published on {in_words(row['data_date'])}"
+        said.append({"role": role, "text": text + (" — more than six months old" if stale else ""), "stale": stale})
+    return said
+
+
+def source_ages(today: datetime.date | None = None) -> dict | None:
     """What the pages say about the sources' ages, or None with no ``Dataset`` rows (one query).
 
-    ``{"sentence": "Practices as published in …; …", "datasets": [{"role", "label", "file",
-    "data_date", "published", "source", "imported_at"}, …]}``.
+    ``{"sentence": "Practices as published in …; …", "ages": ages(), "stale": [the texts of
+    the stale ones], "datasets": [{"role", "label", "file", "data_date", "published",
+    "source", "imported_at"}, …]}``, with staleness as of ``today`` (default the local date).
     """
     rows = datasets()
     if not rows:
         return None
     labels = dict(DatasetRole.choices)
+    said = ages(rows, today or timezone.localdate())
     return {
         "sentence": "; ".join(clauses(rows)),
+        "ages": said,
+        "stale": [age["text"] for age in said if age["stale"]],
         "datasets": [{**row, "label": labels.get(row["role"], row["role"])} for row in rows],
     }
 
 
+def caption(found: dict | None) -> str:
+    """The pictures' caption: every snapshot's age, one line each ("" with none recorded)."""
+    return "\n".join(age["text"] for age in found["ages"]) if found else ""
+
+
 @per_data_version(maxsize=8)
-def cached_source_ages(version: str) -> dict | None:
-    """``source_ages()`` remembered per data version (a ``Dataset`` write bumps it): no query once read."""
-    return source_ages()
+def cached_source_ages(version: str, today: datetime.date) -> dict | None:
+    """``source_ages(today)`` remembered per data version (a ``Dataset`` write bumps it) and day: no query once read."""
+    return source_ages(today)

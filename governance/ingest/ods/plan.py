@@ -95,11 +95,15 @@ def plan_changes(snapshot: Snapshot, existing: dict[str, Existing], summary: Sum
         row = existing.get(code) if code else None
         return row.pk if row else None
 
+    code_by_pk = {row.pk: code for code, row in existing.items()}
     for wanted in sorted(snapshot.wanted.values(), key=lambda w: (order[w.kind], w.name, w.code)):
         row = existing.get(wanted.code)
         if row is None:
             new.append(wanted)
             summary.created[wanted.kind] += 1
+            if wanted.kind in (Kind.PRACTICE, Kind.PCN):
+                key = "practice_opened" if wanted.kind == Kind.PRACTICE else "pcn_new"
+                summary.change(key, f"{wanted.code} {wanted.name} (in {wanted.parent})")
             continue
         if row.kind != wanted.kind:
             raise OdsConflictError(
@@ -120,12 +124,18 @@ def plan_changes(snapshot: Snapshot, existing: dict[str, Existing], summary: Sum
             values["closed"] = wanted.closed  # a close date corrected
         if values:
             summary.updated[wanted.kind] += 1
+        if "name" in values:
+            summary.change("renamed", f"{wanted.code}: {row.name} → {wanted.name}")
         if wanted.parent is not None and pk_of(wanted.parent) != row.parent_id:
             values["parent"] = wanted.parent
             summary.moved[wanted.kind] += 1
+            if wanted.kind in (Kind.PRACTICE, Kind.PCN):
+                was = code_by_pk.get(row.parent_id, "none")
+                summary.change(f"{wanted.kind}_moved", f"{wanted.code} {wanted.name}: {was} → {wanted.parent}")
         if (row.closed is None) != (wanted.closed is None):
             values["closed"] = wanted.closed
             (summary.reopened if wanted.closed is None else summary.closed)[wanted.kind] += 1
+            _note_opened_or_closed(summary, wanted.kind, wanted.code, wanted.name, wanted.closed)
         if values:
             updates.append(Update(row, values))
 
@@ -145,6 +155,7 @@ def plan_changes(snapshot: Snapshot, existing: dict[str, Existing], summary: Sum
             closed = max(closed, row.opened) if row.opened else closed
             updates.append(Update(row, {"closed": closed}))
             summary.closed[row.kind] += 1
+            _note_opened_or_closed(summary, row.kind, row.code, row.name, closed)
         elif stated and stated != row.closed and (row.opened is None or stated >= row.opened):
             # Closed earlier for being gone from a file; this file knows the real date.
             closed = stated
@@ -154,6 +165,16 @@ def plan_changes(snapshot: Snapshot, existing: dict[str, Existing], summary: Sum
     plan = Plan(existing=existing, new=new, updates=updates)
     plan_history(plan, snapshot, gone, summary)
     return plan
+
+
+def _note_opened_or_closed(summary: Summary, kind: str, code: str, name: str, closed: datetime.date | None) -> None:
+    """A practice or PCN closed (on ``closed``) or reopened, in the summary's words."""
+    if kind not in CLOSABLE_KINDS:
+        return
+    if closed is None:
+        summary.change(f"{kind}_opened" if kind == Kind.PRACTICE else "pcn_new", f"{code} {name} (reopened)")
+    else:
+        summary.change(f"{kind}_closed", f"{code} {name} (closed {closed})")
 
 
 def plan_history(plan: Plan, snapshot: Snapshot, gone: dict[str, datetime.date], summary: Summary) -> None:

@@ -38,6 +38,17 @@ ANOMALIES = {
     "files_apart": "epraccur and ePCN data dates more than a year apart (PCN membership may be out of date)",
 }
 
+# What changed for people (``refresh_ods`` prints it): each kind of change, said with its examples.
+CHANGES = {
+    "practice_opened": "practices opened (or reopened)",
+    "practice_closed": "practices closed",
+    "practice_moved": "practices that moved to another PCN (or, without one, another place)",
+    "pcn_new": "new PCNs",
+    "pcn_closed": "PCNs closed",
+    "pcn_moved": "PCNs that moved to another place",
+    "renamed": "organisations renamed",
+}
+
 
 @dataclass
 class Summary:
@@ -57,6 +68,7 @@ class Summary:
     datasets: Counter = field(default_factory=Counter)  # created/changed → Dataset rows
     skipped: Counter = field(default_factory=Counter)  # (kind, reason) → rows
     anomalies: dict[str, list[str]] = field(default_factory=dict)  # ANOMALIES key → examples
+    changes: dict[str, list[str]] = field(default_factory=dict)  # CHANGES key → what, e.g. "P1: PCN A → PCN B"
     dry_run: bool = False
     seconds: float = 0.0
 
@@ -71,6 +83,24 @@ class Summary:
 
     def anomaly(self, key: str, example: str) -> None:
         self.anomalies.setdefault(key, []).append(example)
+
+    def change(self, key: str, what: str) -> None:
+        self.changes.setdefault(key, []).append(what)
+
+    def changes_report(self, examples: int = 20) -> str:
+        """What changed since the last import (or would, on a dry run), by kind of change, for people."""
+        when = "would change" if self.dry_run else "changed"
+        if not self.changes:
+            return f"Nothing {when} in practices, PCNs or names since the last import."
+        lines = [f"What {when} since the last import:"]
+        for key, label in CHANGES.items():
+            found = sorted(self.changes.get(key, ()))
+            if found:
+                lines.append(f"  {len(found)} {label}:")
+                lines += [f"    {what}" for what in found[:examples]]
+                if len(found) > examples:
+                    lines.append(f"    … and {len(found) - examples} more")
+        return "\n".join(lines)
 
     def report(self, examples: int = 5) -> str:
         """The summary as text, for people."""
