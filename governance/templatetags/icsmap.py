@@ -1,11 +1,13 @@
-"""Template filters for icsmap's pages: labels for stored codes, and shares as percentages."""
+"""Template filters for icsmap's pages: labels for stored codes, shares as percentages, dates in words and their age."""
 
 import datetime
 
 from django import template
+from django.utils import timezone
 
 from governance.domain import dates
 from governance.models import Kind, Portfolio, Role, Sector, Selection
+from governance.reading.sources import stale_since
 
 register = template.Library()
 
@@ -77,3 +79,16 @@ def human_date(value) -> str:
         except ValueError:
             return value
     return dates.in_words(value)
+
+
+@register.filter
+def stale_note(value) -> str:
+    """ " — more than six months ago" after a source's date older than six months (``sources.stale_since``), else ""."""
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            return ""
+    if isinstance(value, datetime.date) and value < stale_since(timezone.localdate()):
+        return " — more than six months ago"
+    return ""

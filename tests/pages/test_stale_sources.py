@@ -57,3 +57,18 @@ def test_a_pictures_caption_says_every_sources_age(client, ages, url):
     assert ages["stale"] in drawn and ages["fresh"] in drawn
     description = re.search(r"<desc id=\"picture-desc\">([^<]*)</desc>", svg).group(1)
     assert ages["stale"] in description
+
+
+@pytest.mark.parametrize(("days", "said"), [(200, True), (30, False)])
+def test_a_systems_governance_verified_long_ago_says_so_where_its_date_stands(client, days, said):
+    built = system_a()
+    set_top_board(built["qaa"], built["board"])
+    verified = timezone.localdate() - datetime.timedelta(days=days)
+    built["qaa"].governance_source, built["qaa"].verified_on = "https://example.nhs.uk/board", verified
+    built["qaa"].save()
+    stale = f"{in_words(verified)} — more than six months ago"
+
+    for url in ("/", "/organisations/QAA/", "/systems/compare/"):
+        page = text(client, url)
+        assert in_words(verified) in page, url
+        assert (stale in page) is said, url
