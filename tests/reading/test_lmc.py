@@ -49,7 +49,19 @@ def test_footprint_as_of_two_dates(demo):
     assert (before["pcns"], before["practices"]) == (2, 3)
     assert (after["pcns"], after["practices"]) == (2, 2)
     bolton = next(p for p in after["places"] if p["place"]["code"] == "00T")
-    assert bolton == {"place": bolton["place"], "pcns": 1, "practices": 1, "reaching_top": 1, "complete": 1}
+    assert bolton == {
+        "place": bolton["place"],
+        "pcns": 1,
+        "practices": 1,
+        "reaching_top": 1,
+        "complete": 1,
+        "pcn_list": [
+            {
+                "pcn": {"code": "U00T", "name": "Bolton PCN", "kind": "pcn"},
+                "practices": [{"code": "P00T1", "name": "Bolton Surgery", "kind": "practice"}],
+            }
+        ],
+    }
     # Wigan has no seat on the GP board: its practices' chains break there
     assert after["breaks"] == [{"organisation": {"code": "02H", "name": "Wigan", "kind": "place"}, "practices": 1}]
     assert [s["label"] for s in after["seats"]] == ["Local medical committee representative"]
@@ -96,12 +108,12 @@ def test_a_file_changes_what_an_lmc_covers(demo, tmp_path):
         (["NOPE"], "lmc", "covers[0]", "unknown covered organisation code 'NOPE'"),
         (["qop-board"], "lmc", "covers[0]", "qop-board is a board; an LMC covers places, PCNs or practices"),
         (["00T", "00T"], "lmc", "covers[1]", "00T is listed twice"),
-        (["QAA1"], "lmc", "covers[0]", "is in another system (QAA)"),
+        (["qaa-board"], "lmc", "covers[0]", "qaa-board is a board; an LMC covers places, PCNs or practices"),
         (["00T"], "federation", "covers", "only an LMC covers places, PCNs or practices"),
     ],
 )
 def test_bad_coverage_is_refused_with_its_place_and_writes_nothing(demo, tmp_path, covers, kind, where, message):
-    org("QAA1", "place", org("QAA", "icb"))
+    org("qaa-board", "board", org("QAA", "icb"))  # another system's: its kind is checked all the same
     with pytest.raises(loading.GovernanceFileError) as raised:
         loading.load_governance([gm_file(tmp_path, covers, kind)])
 
