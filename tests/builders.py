@@ -61,6 +61,19 @@ seats:
     also_reported:
       - {name: Other Place Member, seen: 2025-11-02, source: https://example.org/news/place}
 """
+# An LMC whose area spans two systems (as Surrey and Sussex LMCs do): its home system's place
+# and another system's PCN, its source (a page showing no date) and its usual names.
+SPANNING_LMC = """\
+system: {code: QXU, name: NHS Surrey Heartlands Integrated Care Board}
+organisations:
+  - code: lmc-surrey-sussex
+    name: Surrey and Sussex Local Medical Committees
+    kind: lmc
+    parent: QXU
+    also_known_as: [Surrey and Sussex LMCs, SSLMCs]
+    source: https://www.sslmcs.co.uk/aboutus
+    covers: [92A, U09D1]
+"""
 DEFAULT_START = D(2023, 4, 1)
 # Refused alike by the pages (a 400 page), the API (a 400 naming the parameter) and the commands (exit 1).
 BAD_DATES = ["20250101", "2025-1-1", "2025-02-30"]
@@ -120,6 +133,23 @@ def system_a() -> dict:
     held = seat(board, "Alpha place member", represents=place_a)
     appoint(held, "Illustrative Holder A", D(2023, 4, 1))
     return {"qaa": qaa, "00A": place_a, "00B": place_b, "pcn": pcn, "practice": practice, "board": board, "seat": held}
+
+
+def two_counties() -> dict:
+    """Surrey Heartlands (QXU: place 92A, a PCN and two practices) and Sussex (QNX: place 09D, a PCN with a
+    practice, and a second PCN), the two systems ``SPANNING_LMC`` covers parts of."""
+    surrey = org("QXU", "icb", name="NHS Surrey Heartlands Integrated Care Board", opened=ICBS_ESTABLISHED)
+    place_92a = org("92A", "place", surrey, name="Surrey Heartlands place")
+    surrey_pcn = org("U92A1", "pcn", place_92a, name="Guildford PCN")
+    org("P92A2", "practice", surrey_pcn, name="Woodbridge Hill Surgery")
+    org("P92A1", "practice", surrey_pcn, name="Austen Road Surgery")
+    sussex = org("QNX", "icb", name="NHS Sussex Integrated Care Board", opened=ICBS_ESTABLISHED)
+    place_09d = org("09D", "place", sussex, name="Brighton and Hove place")
+    sussex_pcn = org("U09D1", "pcn", place_09d, name="Brighton PCN")
+    org("G81001", "practice", sussex_pcn, name="Ardingly Court Surgery")
+    other_pcn = org("U09D2", "pcn", place_09d, name="Hove PCN")
+    org("G81002", "practice", other_pcn, name="Hove Park Surgery")
+    return {"surrey": surrey, "sussex": sussex, "92A": place_92a, "09D": place_09d}
 
 
 def editor_of(username: str, *systems: Organisation, email: str = ""):

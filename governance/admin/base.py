@@ -14,8 +14,9 @@ from governance.domain import permissions, rules
 from governance.models import BODY_KINDS, Organisation, Seat
 
 # Foreign keys whose choices are limited to the user's own systems. A practice's sub-ICB
-# is not among them: real ODS data has practices run from another system's sub-ICB.
-SCOPED_ORGANISATION_FIELDS = {"parent", "top_board", "body", "represents", "covered"}
+# is not among them: real ODS data has practices run from another system's sub-ICB; nor is
+# what an LMC covers: an LMC's area follows counties, not ICBs (Surrey and Sussex LMCs span two).
+SCOPED_ORGANISATION_FIELDS = {"parent", "top_board", "body", "represents"}
 
 
 # --- permissions shared by every admin ------------------------------------------------

@@ -9,7 +9,7 @@ from governance.models import Coverage
 
 
 class CoverageForm(forms.ModelForm):
-    """Checked by ``rules.check_coverage``: a place, PCN or practice of the LMC's own system."""
+    """Checked by ``rules.check_coverage``: a place, PCN or practice, of any system."""
 
     class Meta:
         model = Coverage

@@ -19,7 +19,7 @@ from governance.admin.coverage import CoverageInline
 from governance.admin.links import LinkInline
 from governance.admin.seats import SeatInline
 from governance.domain import edit_conflicts, permissions, rules, tree
-from governance.models import BODY_KINDS, Kind, Organisation
+from governance.models import BODY_KINDS, COVERED_KINDS, Kind, Organisation
 
 
 class OpenFilter(admin.SimpleListFilter):
@@ -77,7 +77,10 @@ class OrganisationAdmin(history_admin.RecentChangesAdmin, SystemScopedAdmin, Dra
     autocomplete_fields = ("parent", "sub_icb", "top_board")
     list_per_page = 200  # the tree has ~8,000 nodes: filter by system rather than load them all
     fieldsets = (
-        (None, {"fields": ("code", "name", "kind", "parent", "version")}),  # version: hidden, see edit_conflicts
+        (
+            None,
+            {"fields": ("code", "name", "also_known_as", "kind", "parent", "version")},
+        ),  # version: hidden, see edit_conflicts
         ("Dates", {"fields": ("opened", "closed")}),
         ("Details", {"fields": ("sub_icb", "postcode", "region", "top_board", "source")}),
         ("Holders' provenance (on an ICB)", {"fields": ("governance_source", "verified_on", "illustrative")}),
@@ -111,6 +114,8 @@ class OrganisationAdmin(history_admin.RecentChangesAdmin, SystemScopedAdmin, Dra
                 queryset = queryset.filter(pk__in=permissions.editable_organisations(request.user).values("pk"))
             if field == "body":
                 queryset = queryset.filter(kind__in=BODY_KINDS)
+            if field == "covered":
+                queryset = queryset.filter(kind__in=COVERED_KINDS)
         return queryset, may_have_duplicates
 
     # Structural writes: through the tree service, never save()/delete()/move_to() here.

@@ -68,7 +68,8 @@ class OrganisationFilter(filters.FilterSet):
     )
     q = filters.CharFilter(
         method="filter_q",
-        help_text="Part of the name or code (case-insensitive), LMC for local medical committees, or a postcode "
+        help_text='Part of the code, whole words of the name or a usual name (case-insensitive; "Kent LMC"), LMC '
+        "for local medical committees, or a postcode "
         "(full or partial): practices in its sector, else its district.",
     )
     active_on = IsoDateFilter(method="filter_active_on", help_text="Only those open on this date (YYYY-MM-DD).")
@@ -93,7 +94,7 @@ class OrganisationFilter(filters.FilterSet):
         return queryset.filter(children_of(organisation_by_code(name, value), self._on(), structure_of(self.request)))
 
     def filter_q(self, queryset, name, value: str):
-        return queryset.filter(search.loose_match(value))
+        return search.loose_match(queryset, value)
 
     def filter_active_on(self, queryset, name, value: datetime.date):
         return queryset.open_on(value)

@@ -15,6 +15,7 @@ from governance.domain.dates import BadDate, parse_date
 from governance.domain.lookups import can_match
 from governance.domain.routes import ROUTES
 from governance.models import (
+    COVERED_KINDS,
     Appointment,
     Kind,
     Organisation,
@@ -48,6 +49,13 @@ class OrganisationRefSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=Kind.choices)
+
+
+class LmcRefSerializer(serializers.Serializer):
+    """A local medical committee named in passing: code, name."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
 
 
 class AsOf:
@@ -165,6 +173,10 @@ class OrganisationDetailSerializer(OrganisationSerializer):
     covers = serializers.SerializerMethodField(
         help_text="An LMC's coverage: the places, PCNs and practices it covers (empty for anything else)."
     )
+    lmcs = serializers.SerializerMethodField(
+        help_text="The local medical committees, of any system, whose footprint includes it on the date (a "
+        "practice, PCN or place; empty for anything else)."
+    )
     successors = serializers.SerializerMethodField(
         help_text="Those that took over from it (a closed ICB's successors), by date then name; empty if none."
     )
@@ -182,6 +194,7 @@ class OrganisationDetailSerializer(OrganisationSerializer):
             "child_counts",
             "seats",
             "covers",
+            "lmcs",
             "successors",
             "predecessors",
             "clusters",
@@ -217,6 +230,12 @@ class OrganisationDetailSerializer(OrganisationSerializer):
     @extend_schema_field(OrganisationRefSerializer(many=True))
     def get_covers(self, obj):
         return lmc.covers(obj)
+
+    @extend_schema_field(LmcRefSerializer(many=True))
+    def get_lmcs(self, obj):
+        if obj.kind not in COVERED_KINDS:
+            return []
+        return lmc.lmcs_of(obj, self.context["date"], structure=self.structure(obj))
 
     @extend_schema_field(SeatSerializer(many=True))
     def get_seats(self, obj):

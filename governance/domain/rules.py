@@ -299,10 +299,8 @@ def check_appointments(max_holders: int, appointments: Iterable[tuple[object, da
 
 
 def check_coverage(lmc: Organisation, covered: Organisation) -> None:
-    """An LMC covers places, PCNs and practices of its own system only."""
+    """An LMC covers places, PCNs and practices, of any system (an LMC's area follows counties, not ICBs)."""
     if lmc.kind != Kind.LMC:
         raise RuleError(f"Only an LMC covers places, PCNs or practices; {lmc.code} is a {lmc.kind}.")
     if covered.kind not in COVERED_KINDS:
         raise RuleError(f"An LMC covers places, PCNs or practices, not a {covered.kind} ({covered.code}).")
-    if covered.tree_id != lmc.tree_id:
-        raise RuleError(f"{covered.code} is in another system: an LMC covers only its own system's organisations.")

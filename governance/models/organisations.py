@@ -44,6 +44,11 @@ class Organisation(MPTTModel, Dated):
         "a slug for bodies that have none (e.g. qop-board). Letters, digits and hyphens only.",
     )
     name = models.CharField(max_length=255, help_text="Name as published.")
+    also_known_as = models.TextField(
+        blank=True,
+        help_text="Its usual short names, one a line (e.g. Kent LMC for Kent Local Medical Committee): search "
+        "finds it by them (governance file: also_known_as).",
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices, help_text="What sort of organisation or body this is.")
     parent = TreeForeignKey(
         "self",
@@ -134,6 +139,11 @@ class Organisation(MPTTModel, Dated):
     def is_body(self) -> bool:
         return self.kind in BODY_KINDS
 
+    @property
+    def usual_names(self) -> list[str]:
+        """``also_known_as``, one name a line, as a list."""
+        return self.also_known_as.splitlines()
+
     is_active_on = Dated.holds_on
 
 
@@ -219,7 +229,10 @@ class Succession(models.Model):
 
 
 class Coverage(models.Model):
-    """An LMC covering a place, PCN or practice of its own system (governance file: ``covers: [codes]``)."""
+    """An LMC covering a place, PCN or practice of any system (governance file: ``covers: [codes]``).
+
+    An LMC's area follows counties, not ICBs: Surrey and Sussex LMCs span two systems, Londonwide
+    LMCs five. The LMC itself sits in one system's tree (its home system)."""
 
     lmc = models.ForeignKey(
         Organisation,
@@ -233,7 +246,7 @@ class Coverage(models.Model):
         on_delete=models.CASCADE,
         related_name="covered_by",
         limit_choices_to={"kind__in": sorted(COVERED_KINDS)},
-        help_text="A place, PCN or practice of the LMC's system: it and everything under it are in the footprint.",
+        help_text="A place, PCN or practice, of any system: it and everything under it are in the footprint.",
     )
     history = HistoricalRecords()
 

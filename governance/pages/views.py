@@ -173,9 +173,9 @@ def organisation_detail(request, code, date: datetime.date):
         elif org.pk in graph.nodes and not graph.top_board:
             context["no_governance"] = True
     if org.kind == Kind.LMC and org.pk in graph.nodes:
-        context["footprint"] = lmc.footprint(org, graph)
+        context["footprint"] = lmc.footprint(org, graph, version=version, structure=england)
     if org.kind in (Kind.PRACTICE, Kind.PCN, Kind.PLACE) and org.pk in graph.nodes:
-        context["lmcs"] = lmc.lmcs_of(org, graph)
+        context["lmcs"] = lmc.lmcs_of(org, date, structure=england)
     if is_body:
         seats = structure.seats_with_holders(Seat.objects.filter(body=org), date)
         context["seats"] = seats

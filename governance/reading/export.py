@@ -46,6 +46,9 @@ class _Row(NamedTuple):
     closed: datetime.date | None
     postcode: str
     routes_recorded: bool | None
+    governance_source: str
+    verified_on: datetime.date | None
+    also_known_as: str
 
 
 class OnDay(NamedTuple):
@@ -81,7 +84,19 @@ def _tree(root: Organisation, on: OnDay | None = None) -> list[_Row]:
     rows = [
         _Row(*values)
         for values in chosen.order_by().values_list(
-            "pk", "code", "name", "kind", "parent_id", "source", "opened", "closed", "postcode", "routes_recorded"
+            "pk",
+            "code",
+            "name",
+            "kind",
+            "parent_id",
+            "source",
+            "opened",
+            "closed",
+            "postcode",
+            "routes_recorded",
+            "governance_source",
+            "verified_on",
+            "also_known_as",
         )
     ]
     if on:
@@ -222,8 +237,14 @@ def _organisation(row: _Row, codes: dict[int, str], covers: list[str] | None = N
         entry["closed"] = row.closed
     if row.postcode:
         entry["postcode"] = row.postcode
+    if row.also_known_as:
+        entry["also_known_as"] = row.also_known_as.splitlines()
     if covers:
         entry["covers"] = covers
+    if row.governance_source:
+        entry["source"] = row.governance_source
+    if row.verified_on:
+        entry["seen"] = row.verified_on
     if row.kind == Kind.PLACE and row.routes_recorded is not None:
         entry["routes"] = routes.file_value(row.routes_recorded)
     return entry

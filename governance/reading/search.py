@@ -2,35 +2,41 @@
 
 Typing rules (``read``):
 
-- Spaces are collapsed and case is ignored.
+- Spaces are collapsed and case is ignored; punctuation that separates words in names
+  (``WORD_BREAKS``) separates typed words too.
 - A **postcode**, full or partial, any case and spacing: ``bl12aa`` and ``BL1 2AA`` are the
   full postcode ``BL1 2AA`` (its sector is ``BL1 2``, its district ``BL1``); ``bl1 2`` is
   the sector ``BL1 2``; ``BL1`` is the district ``BL1`` (never ``BL11``). A full postcode
   or a sector finds the practices whose own postcode is in the same **sector**, or, when
   that sector has none, in the same **district** (``postcode_area``). Practices' own
   postcodes only: no external service.
+- Typed words match **whole words** of a name or of one of its usual names
+  (``also_known_as``: "Kent LMC"): "LMC" never finds "HOLMCROFT", "Kent" never "Kentish Town".
 - ``LMC``/``LMCs`` (as a word of the query) stands for the kind: it matches any local
-  medical committee, whatever its name says ("Greater Manchester Local Medical Committees").
+  medical committee, whatever its name says ("Greater Manchester Local Medical Committees"),
+  and reads as "Local Medical Committee(s)" when names are compared ("Kent LMC" is a name
+  beginning with the words for Kent Local Medical Committee).
 
 Ranking rules (``search_organisations``), best first:
 
 1. **Closeness**: the exact code; the exact postcode; a postcode in the same sector, then
-   in the same district; the exact name; a name beginning with the typed words (whole
-   words); a name with the typed words as whole words anywhere; a name containing every
-   typed word anywhere, even inside a word ("Kent" in "Kentish Town").
+   in the same district; the exact name (or usual name); an **ICB** whose name has the typed
+   words (people typing a county look for its system first: "Essex" → NHS Essex before Essex
+   partnerships and practices); a name beginning with the typed words; a name with the typed
+   words together anywhere; a name with every typed word somewhere.
 2. Open on the date before closed.
 3. **Kind**: ICB; place; LMC, board, committee or partnership; PCN; practice and the rest.
 4. Name, then code.
 
-So "Kent" answers NHS Kent and Medway Integrated Care Board (a whole word, an ICB) before
-Mid Kent PCN (a whole word, a PCN), both before Kentish Town Central PCN (inside a word).
+So "Kent" answers NHS Kent and Medway Integrated Care Board (an ICB) before Mid Kent PCN,
+and never Kentish Town Central PCN.
 """
 
 import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Concat, Lower, Replace
 
 from governance.domain.lookups import can_match
@@ -46,16 +52,18 @@ SEARCH_LIMIT = 50
     POSTCODE_SECTOR,
     POSTCODE_DISTRICT,
     EXACT_NAME,
+    ICB_NAME,
     NAME_PREFIX,
     NAME_WORD,
     NAME_CONTAINS,
-) = range(8)
+) = range(9)
 CLOSENESS = {
     EXACT_CODE: "code",
     EXACT_POSTCODE: "postcode",
     POSTCODE_SECTOR: "postcode_sector",
     POSTCODE_DISTRICT: "postcode_district",
     EXACT_NAME: "name",
+    ICB_NAME: "icb_name",
     NAME_PREFIX: "name_prefix",
     NAME_WORD: "name_word",
     NAME_CONTAINS: "name_contains",
@@ -73,6 +81,8 @@ KIND_RANK = {
 OTHER_KINDS_RANK = 4
 # Words that stand for a kind rather than for part of a name.
 KIND_WORDS = {"lmc": Kind.LMC, "lmcs": Kind.LMC}
+# What those words stand for when names are compared ("Kent LMC" → "Kent Local Medical Committee").
+SPELT_OUT = {"lmc": "local medical committee", "lmcs": "local medical committees"}
 # Punctuation that separates words in names ("Heywood, Middleton and Rochdale", "DEAL & SANDWICH").
 WORD_BREAKS = (",", "(", ")", "-", "/", ".")
 
@@ -118,7 +128,10 @@ def read_postcode(text: str) -> Postcode | None:
 def read(text: str) -> Typed:
     """The typing rules of the module docstring, applied to a search box's ``text``."""
     text = " ".join(text.split())
-    return Typed(text, tuple(text.lower().split()), read_postcode(text) if text else None)
+    words = text.lower()
+    for mark in WORD_BREAKS:
+        words = words.replace(mark, " ")
+    return Typed(text, tuple(words.split()), read_postcode(text) if text else None)
 
 
 def postcode_area(postcode: Postcode) -> tuple[Q, str]:
@@ -135,31 +148,52 @@ def postcode_area(postcode: Postcode) -> tuple[Q, str]:
 
 
 def _words_match(words) -> Q:
-    """Every word in the name, a kind word matching its kind instead."""
+    """Every word a whole word of the name or a usual name (``_names``), a kind word matching its kind too.
+
+    No words (punctuation only) match nothing."""
+    if not words:
+        return Q(pk__in=[])
     match = Q()
     for word in words:
-        word_match = Q(name__icontains=word)
+        word_match = Q(names__contains=f" {word} ")
         if word in KIND_WORDS:
             word_match |= Q(kind=KIND_WORDS[word])
         match &= word_match
     return match
 
 
-def loose_match(text: str) -> Q:
-    """The API's ``q``: part of the name or code, a kind word, or a postcode's sector (else district)."""
+def _names():
+    """The name and usual names in lower case, word-breaking punctuation as spaces: ``| name | short name |``.
+
+    So a whole word is `` word `` and a name beginning with a phrase is ``| phrase ``.
+    """
+    text = TextField()  # the name is a CharField, the usual names a TextField: one type for the whole
+    names = Concat(
+        Value("| ", output_field=text),
+        Lower("name", output_field=text),
+        Value(" | ", output_field=text),
+        Replace(Lower("also_known_as"), Value("\n", output_field=text), Value(" | ", output_field=text)),
+        Value(" |", output_field=text),
+        output_field=text,
+    )
+    for mark in WORD_BREAKS:
+        names = Replace(names, Value(mark, output_field=text), Value(" ", output_field=text), output_field=text)
+    return names
+
+
+def _phrases(words) -> set[str]:
+    """The typed words as a phrase, and again with LMC spelt out."""
+    return {" ".join(words), " ".join(SPELT_OUT.get(word, word) for word in words)}
+
+
+def loose_match(queryset, text: str):
+    """The API's ``q`` on ``queryset``: part of the code, every typed word a whole word of a name (or a kind
+    word), or a postcode's sector (else district)."""
     typed = read(text)
     match = Q(code__icontains=typed.text) | _words_match(typed.words)
     if typed.postcode:
         match |= postcode_area(typed.postcode)[0]
-    return match
-
-
-def _padded_name():
-    """The name in lower case with word-breaking punctuation as spaces, a space at each end."""
-    name = Lower("name")
-    for mark in WORD_BREAKS:
-        name = Replace(name, Value(mark), Value(" "))
-    return Concat(Value(" "), name, Value(" "))
+    return queryset.annotate(names=_names()).filter(match)
 
 
 def search_organisations(
@@ -178,7 +212,7 @@ def search_organisations(
     if not typed.text or not can_match(typed.text):
         return [], False
     codes = {typed.text, typed.text.upper(), typed.text.lower()}
-    phrase = " ".join(typed.words)
+    phrases = _phrases(typed.words)
     matches = Q(code__in=codes) | _words_match(typed.words)
     rank = [When(code__in=codes, then=Value(EXACT_CODE))]
     if typed.postcode:
@@ -188,14 +222,17 @@ def search_organisations(
             matches |= Q(postcode=typed.postcode.full)
             rank.append(When(postcode=typed.postcode.full, then=Value(EXACT_POSTCODE)))
         rank.append(When(area, then=Value(POSTCODE_SECTOR if which == "sector" else POSTCODE_DISTRICT)))
-    rank += [
-        When(name__iexact=typed.text, then=Value(EXACT_NAME)),
-        When(padded__startswith=f" {phrase} ", then=Value(NAME_PREFIX)),
-        When(padded__contains=f" {phrase} ", then=Value(NAME_WORD)),
-    ]
+    if typed.words:
+        rank += [
+            When(name__iexact=typed.text, then=Value(EXACT_NAME)),
+            *(When(names__contains=f"| {phrase} |", then=Value(EXACT_NAME)) for phrase in phrases),
+            When(kind=Kind.ICB, then=Value(ICB_NAME)),  # every word matched: `matches`
+            *(When(names__contains=f"| {phrase} ", then=Value(NAME_PREFIX)) for phrase in phrases),
+            *(When(names__contains=f" {phrase} ", then=Value(NAME_WORD)) for phrase in phrases),
+        ]
     rows = (
-        Organisation.objects.filter(matches)
-        .annotate(padded=_padded_name())
+        Organisation.objects.annotate(names=_names())
+        .filter(matches)
         .annotate(
             rank=Case(*rank, default=Value(NAME_CONTAINS), output_field=IntegerField()),
             shut=Case(

@@ -533,17 +533,27 @@ def test_lmc_page_adds_what_it_covers_inline(as_editor, systems, lmc_a):
     assert list(lmc_a.coverage.values_list("covered__code", flat=True)) == ["00A"]
 
 
-@pytest.mark.parametrize(
-    ("covered", "message"),
-    [("board_a", "Select a valid choice"), ("00X", "is in another system")],  # a board is never offered
-)
-def test_lmc_page_refuses_to_cover_a_board_or_another_system(as_superuser, systems, lmc_a, covered, message):
+def test_lmc_page_refuses_to_cover_a_board(as_superuser, systems, lmc_a):
     url = change_url(lmc_a)
     data = form_data(as_superuser.get(url))
-    data.update({"coverage-TOTAL_FORMS": "1", "coverage-INITIAL_FORMS": "0", "coverage-0-covered": systems[covered].pk})
+    data.update(
+        {"coverage-TOTAL_FORMS": "1", "coverage-INITIAL_FORMS": "0", "coverage-0-covered": systems["board_a"].pk}
+    )
 
-    assert message in errors_of(as_superuser.post(url, data))
+    assert "Select a valid choice" in errors_of(as_superuser.post(url, data))  # a board is never offered
     assert not lmc_a.coverage.exists()
+
+
+def test_an_editor_of_one_system_covers_a_place_of_another(as_editor, systems, lmc_a):
+    # Surrey and Sussex LMCs span two ICBs: an LMC's area follows counties, not systems
+    url = change_url(lmc_a)
+    data = form_data(as_editor.get(url))
+    data.update({"coverage-TOTAL_FORMS": "1", "coverage-INITIAL_FORMS": "0", "coverage-0-covered": systems["00X"].pk})
+
+    response = as_editor.post(url, data)
+
+    assert response.status_code == 302, errors_of(response)
+    assert list(lmc_a.coverage.values_list("covered__code", flat=True)) == ["00X"]
 
 
 def test_only_an_lmc_page_offers_coverage(as_superuser, systems):

@@ -7,9 +7,9 @@ import yaml
 
 from governance.ingest import governance_file as loading
 from governance.models import Coverage, Organisation
-from governance.reading import export, lmc
+from governance.reading import as_of, export, lmc
 from governance.reading.paths import SystemGraph
-from tests.builders import ILLUSTRATIVE_QOP, D, org
+from tests.builders import ILLUSTRATIVE_QOP, SPANNING_LMC, D, load_text, org, two_counties
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,19 @@ def test_footprint_as_of_two_dates(demo):
     assert (before["pcns"], before["practices"]) == (2, 3)
     assert (after["pcns"], after["practices"]) == (2, 2)
     bolton = next(p for p in after["places"] if p["place"]["code"] == "00T")
-    assert bolton == {"place": bolton["place"], "pcns": 1, "practices": 1, "reaching_top": 1, "complete": 1}
+    assert bolton == {
+        "place": bolton["place"],
+        "pcns": 1,
+        "practices": 1,
+        "reaching_top": 1,
+        "complete": 1,
+        "pcn_list": [
+            {
+                "pcn": {"code": "U00T", "name": "Bolton PCN", "kind": "pcn"},
+                "practices": [{"code": "P00T1", "name": "Bolton Surgery", "kind": "practice"}],
+            }
+        ],
+    }
     # Wigan has no seat on the GP board: its practices' chains break there
     assert after["breaks"] == [{"organisation": {"code": "02H", "name": "Wigan", "kind": "place"}, "practices": 1}]
     assert [s["label"] for s in after["seats"]] == ["Local medical committee representative"]
@@ -96,12 +108,12 @@ def test_a_file_changes_what_an_lmc_covers(demo, tmp_path):
         (["NOPE"], "lmc", "covers[0]", "unknown covered organisation code 'NOPE'"),
         (["qop-board"], "lmc", "covers[0]", "qop-board is a board; an LMC covers places, PCNs or practices"),
         (["00T", "00T"], "lmc", "covers[1]", "00T is listed twice"),
-        (["QAA1"], "lmc", "covers[0]", "is in another system (QAA)"),
+        (["qaa-board"], "lmc", "covers[0]", "qaa-board is a board; an LMC covers places, PCNs or practices"),
         (["00T"], "federation", "covers", "only an LMC covers places, PCNs or practices"),
     ],
 )
 def test_bad_coverage_is_refused_with_its_place_and_writes_nothing(demo, tmp_path, covers, kind, where, message):
-    org("QAA1", "place", org("QAA", "icb"))
+    org("qaa-board", "board", org("QAA", "icb"))  # another system's: its kind is checked all the same
     with pytest.raises(loading.GovernanceFileError) as raised:
         loading.load_governance([gm_file(tmp_path, covers, kind)])
 
@@ -137,3 +149,66 @@ def test_lmc_page_shows_its_footprint_and_a_practice_page_names_its_lmc(client, 
     practice = client.get("/organisations/P00T1/").content.decode()
     assert "Local medical committee" in practice
     assert 'href="/organisations/qop-lmc/">Greater Manchester Local Medical Committees</a>' in practice
+
+
+# An LMC across two systems (DESIGN.md, "LMCs across systems")
+
+
+@pytest.fixture
+def spanning(tmp_path):
+    counties = two_counties()
+    load_text(tmp_path, SPANNING_LMC)
+    return counties
+
+
+def spanning_footprint(date=TODAY, structure=None):
+    lmc_org = Organisation.objects.get(code="lmc-surrey-sussex")
+    return lmc.footprint(lmc_org, SystemGraph.load(lmc_org.get_root().pk, date), structure=structure)
+
+
+def test_footprint_by_system_place_and_pcn_with_practices_by_name(spanning):
+    result = spanning_footprint()
+
+    assert (result["pcns"], result["practices"]) == (2, 3)
+    assert [(s["system"]["code"], s["pcns"], s["practices"]) for s in result["systems"]] == [
+        ("QXU", 1, 2),
+        ("QNX", 1, 1),
+    ]
+    surrey, sussex = result["systems"]
+    assert [p["place"]["code"] for p in surrey["places"]] == ["92A"]
+    assert surrey["places"][0]["pcn_list"] == [
+        {
+            "pcn": {"code": "U92A1", "name": "Guildford PCN", "kind": "pcn"},
+            "practices": [
+                {"code": "P92A1", "name": "Austen Road Surgery", "kind": "practice"},
+                {"code": "P92A2", "name": "Woodbridge Hill Surgery", "kind": "practice"},
+            ],
+        }
+    ]
+    # a covered PCN of another system: only it and its practice, not the rest of its place
+    assert [(u["pcn"]["code"], [p["name"] for p in u["practices"]]) for u in sussex["places"][0]["pcn_list"]] == [
+        ("U09D1", ["Ardingly Court Surgery"])
+    ]
+    assert [(c["code"], c["system"]["code"]) for c in result["covers"]] == [("U09D1", "QNX"), ("92A", "QXU")]
+
+
+def test_footprint_across_systems_costs_the_same_queries_however_large(spanning, django_assert_num_queries):
+    lmc_org = Organisation.objects.get(code="lmc-surrey-sussex")
+
+    def queries_for_footprint():
+        structure, home = as_of.england(), SystemGraph.load(lmc_org.get_root().pk, TODAY)
+        with django_assert_num_queries(1):  # the coverage: the other system's graph comes from the structure
+            return lmc.footprint(lmc_org, home, structure=structure)["practices"]
+
+    assert queries_for_footprint() == 3
+    for n in range(5):
+        org(f"G8200{n}", "practice", Organisation.objects.get(code="U09D1"), name=f"More Surgery {n}")
+    assert queries_for_footprint() == 8
+
+
+def test_a_unit_names_its_lmc_of_another_system(spanning):
+    assert lmc.lmcs_of(Organisation.objects.get(code="G81001"), TODAY) == [
+        {"code": "lmc-surrey-sussex", "name": "Surrey and Sussex Local Medical Committees"}
+    ]
+    assert lmc.lmcs_of(Organisation.objects.get(code="U09D1"), TODAY)[0]["code"] == "lmc-surrey-sussex"
+    assert lmc.lmcs_of(Organisation.objects.get(code="G81002"), TODAY) == []  # Hove PCN is not covered

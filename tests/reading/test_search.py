@@ -7,6 +7,8 @@ an LMC officer meets; the LMC is the demo's (tests/data/governance/illustrative_
 
 import pytest
 
+from governance.caching import versioning
+from governance.models import Organisation
 from governance.reading import search
 from tests.builders import D, org
 
@@ -46,10 +48,9 @@ def codes(text: str) -> list[str]:
     return [r["code"] for r in search.search_organisations(text, DATE)[0]]
 
 
-def test_kent_the_icb_before_kent_pcns_before_kentish_town(england):
-    # whole word: the ICB, its place, then the PCNs; a closed practice after the open PCNs;
-    # "Kent" inside "Kentish" last
-    assert codes("Kent") == ["QKS", "91Q", "U67045", "U87442", "F81046", "U51577", "U78517"]
+def test_kent_the_icb_before_kent_pcns_and_never_kentish_town(england):
+    # whole words: the ICB, its place, then the PCNs and the practice; "Kent" inside "Kentish" never
+    assert codes("Kent") == ["QKS", "91Q", "U67045", "U87442", "F81046"]
     assert codes("kentish town") == ["U51577", "U78517"]  # a prefix, both PCNs
     assert codes("mid kent pcn")[0] == "U87442"  # exact name first, any case
 
@@ -105,8 +106,8 @@ def test_typing_rules_for_postcodes(typed, expected):
 def test_lmc_finds_local_medical_committees_by_kind_and_name(england):
     assert codes("LMC") == ["qop-lmc"]
     assert codes("manchester lmc") == ["qop-lmc"]
-    # names beginning with the words (board and LMC, by name) before the ICB that has them inside
-    assert codes("greater manchester") == ["qop-gp-board", "qop-lmc", "QOP"]
+    # the ICB whose name has the words first, then names beginning with them (board and LMC, by name)
+    assert codes("greater manchester") == ["QOP", "qop-gp-board", "qop-lmc"]
 
 
 def test_the_api_q_matches_postcodes_and_lmcs(client, england):
@@ -126,3 +127,58 @@ def test_the_home_page_says_which_area_and_system_a_postcode_found(client, engla
     assert "No practice has a postcode in sector BL1 2" in html
     assert "district <strong>BL1</strong>" in html
     assert "NHS Greater Manchester Integrated Care Board</a> (4 practices)" in html
+
+
+# Whole words, the ICB first, LMCs by their usual names (issue 20)
+
+
+@pytest.fixture
+def counties(england):
+    essex = Organisation.objects.get(code="D7T5G")
+    org("essex-hcp", "icp", essex, name="Essex Health and Care Partnership")
+    place = org("99E", "place", essex, name="Basildon and Brentwood")
+    pcn = org("U99E01", "pcn", place, name="ESSEX CENTRAL PCN")
+    org("F99001", "practice", pcn, name="ESSEX HOUSE SURGERY")
+    org("F99002", "practice", pcn, name="HOLMCROFT SURGERY")
+    kent = Organisation.objects.get(code="QKS")
+    org("lmc-kent", "lmc", kent, name="Kent Local Medical Committee", also_known_as="Kent LMC")
+    org("lmc-essex", "lmc", essex, name="North and South Essex Local Medical Committees", also_known_as="Essex LMC")
+
+
+def test_an_icb_whose_name_matches_comes_before_partnerships_and_practices(counties):
+    found = codes("Essex")
+    assert found[:2] == ["D7T5G", "QH8"]  # the ICBs, open then closed
+    assert found.index("D7T5G") < found.index("essex-hcp") < found.index("F99001")
+
+
+def test_lmc_is_a_whole_word_and_never_inside_another(counties):
+    assert "F99002" not in codes("LMC")  # HOLMCROFT
+    assert sorted(codes("LMC")) == ["lmc-essex", "lmc-kent", "qop-lmc"]
+    assert codes("holmcroft") == ["F99002"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("Kent LMC", "lmc-kent"),  # its usual name
+        ("kent local medical committee", "lmc-kent"),
+        ("Essex LMC", "lmc-essex"),
+        ("north and south essex lmcs", "lmc-essex"),  # LMCs as Local Medical Committees
+    ],
+)
+def test_lmcs_are_found_by_their_usual_names(counties, typed, first):
+    assert codes(typed)[0] == first
+
+
+def test_kent_lmc_finds_only_the_kent_lmc(counties):
+    assert codes("Kent LMC") == ["lmc-kent"]
+
+
+def test_search_stays_one_query_beyond_the_structure(counties, django_assert_num_queries):
+    version = versioning.current().key
+    search.search_organisations("Kent LMC", DATE, version=version)  # England's structure, read once
+    for typed in ("Kent", "Kent LMC", "LMC"):
+        with django_assert_num_queries(1):
+            search.search_organisations(typed, DATE, version=version)
+    with django_assert_num_queries(2):  # and one for the successors of a closed ICB found
+        search.search_organisations("Essex", DATE, version=version)

@@ -119,7 +119,8 @@ class _Apply:
             added, removed = sorted(wanted - held[code]), sorted(held[code] - wanted)
             if removed:
                 Coverage.objects.filter(lmc=self.orgs[code], covered__code__in=removed).delete()
-            Coverage.objects.bulk_create(Coverage(lmc=self.orgs[code], covered=self.orgs[c]) for c in added)
+            covered = {**self.view.covered_elsewhere, **self.orgs}  # another system's too (rules.check_coverage)
+            Coverage.objects.bulk_create(Coverage(lmc=self.orgs[code], covered=covered[c]) for c in added)
             if added or removed:
                 change = ", ".join([*(f"+{c}" for c in added), *(f"-{c}" for c in removed)])
                 self.report.changes.append(f"~ organisation {code}: covers {change}")

@@ -3,7 +3,7 @@ locks, ``governance.domain.seating``), so that nothing can change between checki
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from governance.domain import rules, seating
 from governance.ingest.governance_file.parse import _periods
@@ -21,6 +21,7 @@ class _SystemInDatabase:
     parents: dict[str, str | None]  # the tree as the file will leave it: code -> parent code
     seats: dict[tuple[str, str], Seat]  # (body code, label) -> seat on one of this system's bodies
     appointments: dict[int, list[Appointment]]  # seat id -> its appointments
+    covered_elsewhere: dict[str, Organisation] = field(default_factory=dict)  # its LMCs' covers in other systems
 
 
 def _read_people(names: Iterable[str]) -> dict[str, list[Person]]:
@@ -54,7 +55,11 @@ class _DatabaseCheck:
             ).values_list("tree_id", "code")
         )
         self.view = _SystemInDatabase(
-            root=root, organisations=mine, parents=self._parents(mine), seats={}, appointments=defaultdict(list)
+            root=root,
+            organisations=mine,
+            parents=self._parents(mine),
+            seats={},
+            appointments=defaultdict(list),
         )
         if root is not None:
             self._read_seats(root)
@@ -118,7 +123,10 @@ class _DatabaseCheck:
                 self._check_dates_with_database(org, existing)
 
     def _check_covers(self, org: OrganisationSpec) -> None:
-        """``covers``: on an LMC only, each code a place, PCN or practice of this system (rules.check_coverage)."""
+        """``covers``: on an LMC only, each code a place, PCN or practice of any system (rules.check_coverage).
+
+        An LMC's area follows counties, not ICBs: a code of another system is in the database
+        (a file declares only its own system's organisations)."""
         if not org.covers:
             return
         if org.kind and org.kind != Kind.LMC:
@@ -128,8 +136,18 @@ class _DatabaseCheck:
             return
         for i, code in enumerate(org.covers):
             where = f"{org.where}.covers[{i}]"
-            if self._known(code, where, "covered organisation") and self.kinds[code] not in COVERED_KINDS:
-                self.problems.add(where, f"{code} is a {self.kinds[code]}; an LMC covers places, PCNs or practices")
+            if code in self.kinds:
+                kind = self.kinds[code]
+            elif code in self.elsewhere:
+                kind = self.elsewhere[code].kind
+                self.view.covered_elsewhere[code] = self.elsewhere[code]
+            else:
+                self.problems.add(
+                    where, f"unknown covered organisation code {code!r}: not in this file, nor in the database"
+                )
+                continue
+            if kind and kind not in COVERED_KINDS:
+                self.problems.add(where, f"{code} is a {kind}; an LMC covers places, PCNs or practices")
 
     def _check_kind_change(self, org: OrganisationSpec, existing: Organisation, children: list[Organisation]) -> None:
         if org.kind is None or org.kind == existing.kind:

@@ -480,7 +480,7 @@ def _parse_organisation(value, where: str, problems: _Problems) -> OrganisationS
         where,
         problems,
         required=("code", "name", "kind", "parent"),
-        optional=("opened", "closed", "postcode", "covers", "routes", "source", "seen"),
+        optional=("opened", "closed", "postcode", "covers", "routes", "source", "seen", "also_known_as"),
     )
     org = OrganisationSpec(
         where=where,
@@ -505,6 +505,13 @@ def _parse_organisation(value, where: str, problems: _Problems) -> OrganisationS
         org.optional["governance_source"] = fields.link("source", SYSTEM_SOURCE_LENGTH)
     if fields.has("seen"):
         org.optional["verified_on"] = fields.date("seen", required=True)
+    if fields.has("also_known_as"):
+        org.optional["also_known_as"] = "\n".join(_parse_names(fields))
+    if org.kind == Kind.LMC:
+        # An LMC's page, its date and its usual names are the file's: left out, there are none
+        # (a page showing no date is "date not shown", never an older date kept from the database).
+        for key, empty in (("governance_source", ""), ("verified_on", None), ("also_known_as", "")):
+            org.optional.setdefault(key, empty)
     opened, closed = org.optional.get("opened"), org.optional.get("closed")
     if opened and closed and closed < opened:
         problems.add(f"{where}.closed", f"{closed} is before opened ({opened})")
@@ -523,6 +530,22 @@ def _parse_covers(fields: _Fields) -> list[str]:
         else:
             codes.append(code)
     return codes
+
+
+def _parse_names(fields: _Fields) -> list[str]:
+    """``also_known_as``: an organisation's usual short names ("Kent LMC"), each distinct, on one line."""
+    names: list[str] = []
+    for i, name in enumerate(fields.items("also_known_as")):
+        where = f"{fields.place('also_known_as')}[{i}]"
+        if not isinstance(name, str) or not name.strip() or "\n" in name:
+            fields.problems.add(where, f"not a name on one line ({_describe(name)})")
+        elif len(name) > NAME_LENGTH:
+            fields.problems.add(where, f"longer than {NAME_LENGTH} characters")
+        elif name.strip() in names:
+            fields.problems.add(where, f"{name.strip()} is listed twice")
+        else:
+            names.append(name.strip())
+    return names
 
 
 def _parse_holder(value, where: str, problems: _Problems) -> HolderSpec:
