@@ -272,6 +272,10 @@ API_ANON_THROTTLE_RATE = rate_setting("API_ANON_THROTTLE_RATE", "120/min")
 PAGE_ANON_THROTTLE_RATE = rate_setting("PAGE_ANON_THROTTLE_RATE", "300/min")
 # Wrong API tokens per client address (governance/api/throttling.py): past this rate, a 429.
 API_TOKEN_FAILURE_RATE = rate_setting("API_TOKEN_FAILURE_RATE", "20/min")
+# During a write storm (the data version moving at every read of it), each process sees the data as
+# of a burst of writes, at most this many seconds late, instead of re-reading England's structure
+# after every write (governance/caching/versioning.py); otherwise within half a second.
+DATA_VERSION_STORM_MAX_AGE = float(os.environ.get("DATA_VERSION_STORM_MAX_AGE", "2"))
 # Reads carry ETag and Last-Modified, and may be cached (also by shared caches) this long.
 API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
 # Pages and API answers for anonymous readers (governance/caching/pages.py and

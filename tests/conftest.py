@@ -18,6 +18,13 @@ def _no_api_throttling(settings):
     settings.API_TOKEN_FAILURE_RATE = None
 
 
+@pytest.fixture(autouse=True)
+def _no_write_storms(settings):
+    """Every bump seen at once in this process: tests write many times a second, which a server would
+    take for a write storm and let readers see a burst late. caching/test_versioning sets it."""
+    settings.DATA_VERSION_STORM_MAX_AGE = None
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
     """Passwords hashed with MD5 in tests (Django's advice for test speed): the default hasher is slow
