@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -47,7 +48,13 @@ TARGETS = [
     ("import_s", "<=", 20),
     ("holders_load_s", "<=", 4),
     ("reimport_s", "<=", 10),
+    ("reads_under_writes_ratio", "<=", 3),
 ]
+# The write storm: this many writers through the API, each pausing this long between its writes
+# (a storm by editors' standards: every read finds the data version moved), and how many reads each side.
+STORM_WRITERS = 6
+STORM_PAUSE_S = 1.0
+STORM_READS = 200
 # All of England's paths are asked at this date: within the ICBs' time (from 1 July 2022), in the
 # past, so that the structure of a date other than today's is what is read.
 ENGLAND_DATE = datetime.date(2024, 7, 1)
@@ -79,7 +86,10 @@ class Gunicorn:
             "DEBUG": "0",
             "SECRET_KEY": "bench-" + "x" * 50,
             "ALLOWED_HOSTS": "127.0.0.1",
-            "API_ANON_THROTTLE_RATE": "",  # no throttling: the bench is one client asking many times
+            # No throttling: the bench is one client asking many times.
+            "API_ANON_THROTTLE_RATE": "",
+            "PAGE_ANON_THROTTLE_RATE": "",
+            "API_TOKEN_FAILURE_RATE": "",
             "SECURE_SSL_REDIRECT": "0",
         }
         self.command = [
@@ -220,7 +230,7 @@ def england_paths(port: int, date: datetime.date) -> dict:
 
 def first_answer(database_url: str, code: str, starts: int = 3) -> dict:
     """A worker's first answer after it starts: gunicorn (one worker) is started, and once it answers
-    ``/healthz`` (which touches no database) a practice's path is asked and timed; the median of
+    ``/healthz`` (one `SELECT 1`) a practice's path is asked and timed; the median of
     ``starts`` starts. What a worker reads on its first request (England's structure, a system's
     graphs) is in it unless the worker read it as it started."""
     timings = []
@@ -230,6 +240,87 @@ def first_answer(database_url: str, code: str, starts: int = 3) -> dict:
             get_json(f"http://127.0.0.1:{server.port}/api/v1/organisations/{code}/path/")
             timings.append((time.perf_counter() - started) * 1000)
     return {"median_ms": round(statistics.median(timings), 1), "ms": [round(t, 1) for t in timings]}
+
+
+def timed_get(url: str, headers: dict | None = None) -> float:
+    """Milliseconds to read ``url`` whole (an HTTP error counts: the bench reports it, it does not stop)."""
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=30) as response:
+            response.read()
+    except urllib.error.HTTPError:
+        pass
+    return (time.perf_counter() - started) * 1000
+
+
+def _rename_seats(port: int, token: str, seat: dict, stop: threading.Event, written: list) -> None:
+    """One writer: rename ``seat`` back and forth through the API until ``stop``, pausing between writes."""
+    url = f"http://127.0.0.1:{port}/api/v1/seats/{seat['pk']}/"
+    labels, turn = (seat["label"], seat["label"] + " (renamed)"), 0
+    while not stop.is_set():
+        turn += 1
+        body = json.dumps({"label": labels[turn % 2]}).encode()
+        request = urllib.request.Request(
+            url,
+            data=body,
+            method="PATCH",
+            headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                response.read()
+            written.append(1)
+        except urllib.error.HTTPError:
+            written.append(0)
+        stop.wait(STORM_PAUSE_S)
+
+
+def write_storm(port: int, database_url: str, codes: list[str]) -> dict:
+    """Anonymous reads alone, then under ``STORM_WRITERS`` writers: the median of each, and their ratio.
+
+    Each read is a practice's path never asked before at that data version (so never a kept
+    answer: what is measured is what a read costs once the data moved). Quiet reads come after
+    one write, so that they too start from a new version, as reads under a storm do.
+    """
+    writer = stage("writer", database_url, "--n", str(STORM_WRITERS))
+    base = f"http://127.0.0.1:{port}/api/v1/organisations"
+    quiet_codes, storm_codes = codes[:STORM_READS], codes[STORM_READS : 2 * STORM_READS]
+    once = threading.Event()
+    once.set()
+    _rename_seats(port, writer["token"], writer["seats"][0], once, [])  # stop already set: one write
+    time.sleep(1)
+    quiet = [timed_get(f"{base}/{code}/path/") for code in quiet_codes]
+    stop, written = threading.Event(), []
+    writers = [
+        threading.Thread(target=_rename_seats, args=(port, writer["token"], seat, stop, written))
+        for seat in writer["seats"]
+    ]
+    for thread in writers:
+        thread.start()
+    time.sleep(1)  # the storm under way
+    started = time.perf_counter()
+    stormy = [timed_get(f"{base}/{code}/path/") for code in storm_codes]
+    seconds = time.perf_counter() - started
+    stop.set()
+    for thread in writers:
+        thread.join()
+    quiet_ms, storm_ms = statistics.median(quiet), statistics.median(stormy)
+    return {
+        "writers": len(writer["seats"]),
+        "pause_s": STORM_PAUSE_S,
+        "writes": sum(written),
+        "write_errors": written.count(0),
+        "writes_per_s_during_reads": round(sum(written) / (seconds + 1), 1),
+        "quiet_median_ms": round(quiet_ms, 2),
+        "storm_median_ms": round(storm_ms, 2),
+        "storm_p95_ms": round(percentile95(stormy), 2),
+        "ratio": round(storm_ms / quiet_ms, 2),
+    }
+
+
+def percentile95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def database_urls(args) -> tuple[str, str]:
@@ -276,7 +367,20 @@ def main() -> int:
     parser.add_argument(
         "--http-only", action="store_true", help="Reuse the databases of the last run; measure HTTP under load only."
     )
+    parser.add_argument(
+        "--storm-only",
+        action="store_true",
+        help="Reuse the database of the last run; measure reads alone and under the write storm only (printed).",
+    )
     args = parser.parse_args()
+    if args.storm_only:
+        main_db = database_urls(args)[0]
+        codes_file = Path(tempfile.mkdtemp(prefix="icsmap-bench-")) / "codes.txt"
+        stage("codes", main_db, str(codes_file), str(codes_file.with_name("dated.txt")))
+        with Gunicorn(main_db, threads=args.threads) as server:
+            print(json.dumps(write_storm(server.port, main_db, codes_file.read_text().split()), indent=2))
+        shutil.rmtree(codes_file.parent)
+        return 0
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk (make bench does it).")
     main_db, scaled_db = database_urls(args)
@@ -284,7 +388,8 @@ def main() -> int:
 
     if args.http_only:
         kept = json.loads(RESULTS.read_text()).items()
-        r = {k: v for k, v in kept if k not in {"http", "http_rounds", "england", "first_answer", "first_answer_ms"}}
+        remeasured = {"http", "http_rounds", "england", "first_answer", "first_answer_ms", "storm"}
+        r = {k: v for k, v in kept if k not in remeasured}
         if "scale_dated_ratio" not in r or "holders_load" not in r:
             sys.exit(f"{RESULTS.relative_to(ROOT)} is from an older bench: run it whole once first.")
     else:
@@ -350,6 +455,9 @@ def main() -> int:
         # On the warm server, the first time these pages are asked (then again: kept answers).
         england = england_paths(server.port, args.england_date)
         england["repeat_seconds"] = england_paths(server.port, args.england_date)["seconds"]
+        print(f"Reads alone, then under {STORM_WRITERS} writers…", flush=True)
+        r["storm"] = write_storm(server.port, main_db, Path(codes_file).read_text().split())
+        r["reads_under_writes_ratio"] = r["storm"]["ratio"]
         r["worker_peak_mb"] = server.worker_peak_mb()
     shutil.rmtree(samples)
     load = {name: combined([run[name] for run in rounds]) for name in endpoints}
@@ -445,6 +553,12 @@ def print_report(r: dict) -> None:
     print(
         f"a governance file's {holders['holders']} holders on one seat (SQLite): "
         f"{holders['seconds']} s in {holders['queries']} queries"
+    )
+    storm = r["storm"]
+    print(
+        f"reads under {storm['writers']} writers ({storm['writes']} writes, {storm['writes_per_s_during_reads']}/s, "
+        f"{storm['write_errors']} refused): median {storm['storm_median_ms']} ms (p95 {storm['storm_p95_ms']}) "
+        f"against {storm['quiet_median_ms']} ms alone"
     )
     print(f"worker peak memory: {r['worker_peak_mb']} MB\n")
     print(f"{'figure':<20}{'value':>10}  target")

@@ -6,6 +6,7 @@
     DATABASE_URL=… python bench/stages.py multiply --copies 10       # England ×10 with ten years of moves
     DATABASE_URL=… python bench/stages.py codes FILE DATED_FILE [--england-date D]  # for the load generator
     DATABASE_URL=… python bench/stages.py holders [--n 2000]    # a governance file: one seat, n holders
+    DATABASE_URL=… python bench/stages.py writer [--n 6]        # a token and n seats for the write storm
 
 bench/run.py calls these in subprocesses, so each stage gets a fresh process and
 the database named by its own DATABASE_URL.
@@ -209,6 +210,21 @@ def holders(args) -> dict:
     return {"holders": args.n, "seconds": seconds, "queries": len(captured), "database": connection.vendor}
 
 
+def writer(args) -> dict:
+    """An API token with every right (a superuser's) and ``n`` seats for the write storm to rename."""
+    from django.contrib.auth.models import User
+    from rest_framework.authtoken.models import Token
+
+    from governance.models import Seat
+
+    user = User.objects.filter(username="bench-writer").first() or User.objects.create_superuser(
+        "bench-writer", password=None
+    )
+    token, _ = Token.objects.get_or_create(user=user)
+    seats = list(Seat.objects.order_by("pk").values_list("pk", "label")[: args.n])
+    return {"token": token.key, "seats": [{"pk": pk, "label": label} for pk, label in seats]}
+
+
 def multiply(args) -> dict:
     """England ×copies with years of monthly PCN moves (``bench/scale.py``)."""
     return scale.multiply(args.copies, years=args.years, monthly_moves=args.monthly_moves)
@@ -230,12 +246,21 @@ def main() -> None:
             stage.add_argument("dated_file")
             stage.add_argument("--england-date", type=datetime.date.fromisoformat, default=timezone.localdate())
     stages.add_parser("holders").add_argument("--n", type=int, default=2000)
+    stages.add_parser("writer").add_argument("--n", type=int, default=6)
     scaled = stages.add_parser("multiply")
     scaled.add_argument("--copies", type=int, default=10)
     scaled.add_argument("--years", type=int, default=10, help="Years of monthly PCN moves.")
     scaled.add_argument("--monthly-moves", type=int, default=20, help="Practices moving each month, per copy.")
     args = parser.parse_args()
-    run = {"reset": reset, "load": load, "paths": paths, "codes": codes, "holders": holders, "multiply": multiply}
+    run = {
+        "reset": reset,
+        "load": load,
+        "paths": paths,
+        "codes": codes,
+        "holders": holders,
+        "writer": writer,
+        "multiply": multiply,
+    }
     result = run[args.stage](args)
     print(json.dumps(result))
 

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a read whose database connection dropped is answered again (icsmap/dropped_connections.py).
+    "icsmap.dropped_connections.RetryDroppedReads",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every answer (icsmap/content_security.py).
     "icsmap.content_security.SitePolicyMiddleware",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous page requests per client address (PAGE_ANON_THROTTLE_RATE): 429 beyond it.
+    "governance.pages.throttling.ThrottlePages",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the history tables (django-simple-history).
@@ -100,7 +104,10 @@ TEMPLATES = [
 def database_config() -> dict:
     """The default database: DATABASE_URL, or an embedded SQLite file."""
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
-    config = dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60)
+    server = not url.startswith("sqlite")
+    # A kept connection is checked before a request uses it (CONN_HEALTH_CHECKS): one the server
+    # dropped (a restart, a failover, an idle timeout) is replaced instead of failing the request.
+    config = dj_database_url.parse(url, conn_max_age=60 if server else 0, conn_health_checks=server)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # IMMEDIATE takes SQLite's write lock at BEGIN, so two structural writes
         # queue instead of interleaving (the tree service relies on it).
@@ -158,7 +165,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "governance.api.errors.exception_handler",
     # Token first: an anonymous write is then a 401 (with WWW-Authenticate), not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's TokenAuthentication, with wrong tokens throttled per address (API_TOKEN_FAILURE_RATE).
+        "governance.api.throttling.CountedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["governance.api.throttling.AnonThrottle"],
@@ -246,35 +254,65 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- API: throttling, HTTP caching, CORS (governance/api) --------------------------------
+
+
+def rate_setting(name: str, default: str) -> str | None:
+    """A rate like "120/min" from the environment variable ``name``; "off" (or 0, none, empty): None."""
+    rate = os.environ.get(name, default).strip()
+    if rate.lower() in {"", "0", "off", "none"}:
+        return None
+    if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", rate):
+        raise ImproperlyConfigured(f"{name}: {rate!r} is not like {default}.")
+    return rate
+
+
 # Anonymous clients get API_ANON_THROTTLE_RATE requests per address ("120/min"; "off" for
 # none), counted in the cache: set REDIS_URL in production so that every worker shares it.
-API_ANON_THROTTLE_RATE = os.environ.get("API_ANON_THROTTLE_RATE", "120/min").strip()
-if API_ANON_THROTTLE_RATE.lower() in {"", "0", "off", "none"}:
-    API_ANON_THROTTLE_RATE = None
-elif not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", API_ANON_THROTTLE_RATE):
-    raise ImproperlyConfigured(f"API_ANON_THROTTLE_RATE: {API_ANON_THROTTLE_RATE!r} is not like 120/min.")
+API_ANON_THROTTLE_RATE = rate_setting("API_ANON_THROTTLE_RATE", "120/min")
+# The site's pages likewise (governance/pages/throttling.py), per address.
+PAGE_ANON_THROTTLE_RATE = rate_setting("PAGE_ANON_THROTTLE_RATE", "300/min")
+# Wrong API tokens per client address (governance/api/throttling.py): past this rate, a 429.
+API_TOKEN_FAILURE_RATE = rate_setting("API_TOKEN_FAILURE_RATE", "20/min")
+# During a write storm (the data version moving at every read of it), each process sees the data as
+# of a burst of writes, at most this many seconds late, instead of re-reading England's structure
+# after every write (governance/caching/versioning.py); otherwise within half a second.
+DATA_VERSION_STORM_MAX_AGE = float(os.environ.get("DATA_VERSION_STORM_MAX_AGE", "2"))
 # Reads carry ETag and Last-Modified, and may be cached (also by shared caches) this long.
 API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
+# Pages and API answers for anonymous readers (governance/caching/pages.py and
+# governance/api/answer_cache.py) are kept compressed (1-3 KB each) and bounded: an answer larger
+# than PAGE_CACHE_MAX_BYTES compressed is not kept, and none is kept longer than
+# PAGE_CACHE_SECONDS (keys move on with every write, so old ones only wait to expire).
+PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(64 * 1024)))
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
 if os.environ.get("REDIS_URL"):
+    # A cache server down or unreachable makes answers slower, never errors: the backend fails
+    # open (governance/caching/cache_server.py), and gives up on a connection within a second.
+    REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]},
+        "default": {
+            "BACKEND": "governance.caching.cache_server.FailOpenRedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "OPTIONS": REDIS_OPTIONS,
+        },
         "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "governance.caching.cache_server.FailOpenRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "pages",
-            "TIMEOUT": 24 * 3600,
+            "TIMEOUT": PAGE_CACHE_SECONDS,
+            "OPTIONS": REDIS_OPTIONS,
         },
     }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        # Pages and API answers for anonymous readers (governance/page_cache.py and
-        # governance/api/answer_cache.py), compressed: 1-3 KB each, so the default holds every
-        # practice's page and path (12,500 for England) in some 30 MB per process.
+        # At most PAGE_CACHE_ENTRIES answers of at most PAGE_CACHE_MAX_BYTES each per process: the
+        # default holds every practice's page and path (12,500 for England) in some 30 MB, and
+        # never more than 20,000 × 64 KB.
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pages",
-            "TIMEOUT": 24 * 3600,
+            "TIMEOUT": PAGE_CACHE_SECONDS,
             "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "20000"))},
         },
     }

@@ -10,9 +10,19 @@ from django.test import override_settings
 
 @pytest.fixture(autouse=True)
 def _no_api_throttling(settings):
-    """No rate limit on anonymous API requests: the suite makes hundreds a minute, and the
-    counts live in a cache shared by every test. test_api_http sets a tiny rate to test the limit."""
+    """No rate limit on anonymous API or page requests, nor on wrong API tokens: the suite makes
+    hundreds a minute, and the counts live in a cache shared by every test. The tests of each limit
+    (test_api_http, pages/test_floods) set a tiny rate."""
     settings.API_ANON_THROTTLE_RATE = None
+    settings.PAGE_ANON_THROTTLE_RATE = None
+    settings.API_TOKEN_FAILURE_RATE = None
+
+
+@pytest.fixture(autouse=True)
+def _no_write_storms(settings):
+    """Every bump seen at once in this process: tests write many times a second, which a server would
+    take for a write storm and let readers see a burst late. caching/test_versioning sets it."""
+    settings.DATA_VERSION_STORM_MAX_AGE = None
 
 
 @pytest.fixture(autouse=True, scope="session")

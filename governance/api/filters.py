@@ -17,7 +17,7 @@ from rest_framework.exceptions import ValidationError
 from governance.api.params import IdFilter, IsoDateFilter
 from governance.caching.pages import data_version
 from governance.models import Appointment, Kind, Organisation, Person, Seat, Sector
-from governance.reading import as_of, search
+from governance.reading import as_of, directory, search
 
 
 def organisation_by_code(parameter: str, code: str, **conditions) -> Organisation:
@@ -94,6 +94,10 @@ class OrganisationFilter(filters.FilterSet):
         return queryset.filter(children_of(organisation_by_code(name, value), self._on(), structure_of(self.request)))
 
     def filter_q(self, queryset, name, value: str):
+        try:
+            value = directory.search_terms(value)
+        except directory.SearchTooLong as refused:
+            raise ValidationError({"q": [str(refused)]}) from refused
         return search.loose_match(queryset, value)
 
     def filter_active_on(self, queryset, name, value: datetime.date):
@@ -128,7 +132,9 @@ class SeatFilter(filters.FilterSet):
 class PersonFilter(filters.FilterSet):
     """Filters of ``/people/``."""
 
-    q = filters.CharFilter(field_name="name", lookup_expr="icontains", help_text="Part of the name.")
+    q = filters.CharFilter(
+        field_name="name", lookup_expr="icontains", max_length=directory.SEARCH_MAX_CHARS, help_text="Part of the name."
+    )
 
     class Meta:
         model = Person

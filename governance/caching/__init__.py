@@ -29,7 +29,7 @@ def reset() -> None:
 
     from governance.caching import memo, pages, versioning
 
-    versioning.forget()
+    versioning.clear()
     caches[pages.CACHE].clear()
     memo.clear()
 

@@ -15,6 +15,7 @@ import functools
 import hashlib
 import zlib
 
+from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils import timezone
@@ -48,9 +49,13 @@ def stored(answer_key: str) -> HttpResponse | None:
 
 
 def keep(answer_key: str, response) -> None:
-    """Keep a rendered answer under ``answer_key`` (compressed: 1-3 KB each)."""
+    """Keep a rendered answer under ``answer_key`` (compressed: 1-3 KB each), unless it is larger
+    than ``PAGE_CACHE_MAX_BYTES`` compressed: the cache's size is bounded by entries and bytes."""
+    body = zlib.compress(response.content, 1)
+    if len(body) > settings.PAGE_CACHE_MAX_BYTES:
+        return
     headers = {name: value for name, value in response.headers.items() if name.lower() != "content-length"}
-    caches[CACHE].set(answer_key, (headers, zlib.compress(response.content, 1)))
+    caches[CACHE].set(answer_key, (headers, body))
 
 
 def cached_page(view):

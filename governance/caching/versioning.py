@@ -22,9 +22,11 @@ listener that heard other processes' bumps at once measured no faster: README,
 """
 
 import datetime
+import math
 import time
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -84,8 +86,15 @@ def current() -> Version:
     return Version(counter, changed_at)
 
 
-# (version, when read): the version this process read last, trusted for MAX_AGE seconds.
-_remembered: tuple[Version, float] | None = None
+# (version, when read, how long trusted): the version this process read last; and the one before it.
+_remembered: tuple[Version, float, float] | None = None
+_previous: Version | None = None
+
+
+def storm_max_age() -> float:
+    """How long the version is trusted during a write storm: ``DATA_VERSION_STORM_MAX_AGE`` (None: as ever)."""
+    seconds = getattr(settings, "DATA_VERSION_STORM_MAX_AGE", None)
+    return MAX_AGE if seconds is None else max(MAX_AGE, seconds)
 
 
 def latest() -> Version:
@@ -94,20 +103,40 @@ def latest() -> Version:
     What readers (the API, the page cache) ask. A bump made by this process is seen at
     once (the ``bumped`` signal makes it forget the remembered version); one made by another process
     (another worker, an import run from the command line) within ``MAX_AGE`` seconds.
+
+    During a write storm (the version found moved at two reads of the row running), it is trusted
+    for ``storm_max_age()`` instead, this process's own bumps included: each new version costs every
+    worker a new read of England's structure and of the graphs it is asked for, so under many
+    writers readers see the data as of a burst of writes, not of every write, and never more than
+    ``storm_max_age()`` seconds late.
     """
-    global _remembered
+    global _remembered, _previous
     remembered, now = _remembered, time.monotonic()
-    if remembered is not None and now - remembered[1] < MAX_AGE:
+    if remembered is not None and now - remembered[1] < remembered[2]:
         return remembered[0]
     version = current()
-    _remembered = (version, now)
+    before = remembered[0] if remembered is not None else None
+    storm = _previous is not None and before is not None and version != before and before != _previous
+    _remembered, _previous = (version, now, storm_max_age() if storm else MAX_AGE), before
     return version
 
 
+def in_storm() -> bool:
+    """Whether the remembered version is trusted longer than ``MAX_AGE``: a write storm."""
+    return _remembered is not None and _remembered[2] > MAX_AGE
+
+
 def forget() -> None:
-    """Drop the remembered version: the next ``latest()`` reads the row."""
+    """The remembered version no longer trusted: the next ``latest()`` reads the row."""
     global _remembered
-    _remembered = None
+    if _remembered is not None:
+        _remembered = (_remembered[0], -math.inf, MAX_AGE)
+
+
+def clear() -> None:
+    """Nothing remembered, not even whether a storm is on (``caching.reset()``)."""
+    global _remembered, _previous
+    _remembered = _previous = None
 
 
 def _on_change(sender, **kwargs) -> None:
@@ -124,4 +153,6 @@ def connect() -> None:
 
 
 def _forget_on_bump(sender, **kwargs) -> None:
-    forget()
+    # In a storm, this process's own writes wait for the storm's window like everyone else's.
+    if not in_storm():
+        forget()

@@ -43,7 +43,11 @@ from governance.reading.people import person_record
 def home(request, date: datetime.date):
     """Search (organisations and people) and the systems open on ``?date=`` (default today) by NHS region."""
     today = timezone.localdate()
-    query = " ".join(request.GET.get("q", "").split())
+    try:
+        query = directory.search_terms(request.GET.get("q", ""))
+    except directory.SearchTooLong as refused:
+        context = {"title": "Search too long", "message": str(refused)}
+        return render(request, "governance/refused.html", context, status=400)
     version = data_version(request).key
     organisations, more_organisations = directory.search_organisations(query, today, version=version)
     postcode = search.postcode_summary(query, organisations)

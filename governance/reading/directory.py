@@ -20,6 +20,27 @@ REGION_UNKNOWN = "Region not recorded"
 COUNTED_KINDS = frozenset({Kind.PLACE, Kind.PCN, Kind.PRACTICE})
 
 
+# A search is bounded at the door (pages and API): each word is a LIKE over every name, so a
+# thousand-word query cost seconds. Longer ones are refused with these numbers in words.
+SEARCH_MAX_CHARS = 200
+SEARCH_MAX_WORDS = 10
+
+
+class SearchTooLong(ValueError):
+    """A search longer than ``SEARCH_MAX_CHARS`` characters or ``SEARCH_MAX_WORDS`` words."""
+
+
+def search_terms(text: str) -> str:
+    """``text`` with its spaces collapsed, or ``SearchTooLong`` saying the bound it passes."""
+    query = " ".join(text.split())
+    if len(query) > SEARCH_MAX_CHARS or len(query.split()) > SEARCH_MAX_WORDS:
+        raise SearchTooLong(
+            f"A search may have at most {SEARCH_MAX_WORDS} words and {SEARCH_MAX_CHARS} characters; "
+            f"this one has {len(query.split())} words and {len(query)} characters."
+        )
+    return query
+
+
 def search_organisations(query: str, date: datetime.date, **options) -> tuple[list[dict], bool]:
     """Organisations matching ``query``, best first, and whether more matched (rules: ``governance.reading.search``)."""
     return search.search_organisations(query, date, **options)

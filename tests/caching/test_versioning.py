@@ -79,3 +79,60 @@ def test_a_counter_that_starts_again_never_meets_answers_kept_for_its_old_life()
 
     assert new.counter == old.counter
     assert new.key != old.key
+
+
+def another_process_bumps() -> None:
+    DataVersion.objects.filter(pk=versioning.ROW).update(counter=F("counter") + 1)
+
+
+@pytest.fixture
+def storms(settings, clock):
+    """The version trusted 2 s during a write storm, as on a server (tests otherwise turn it off)."""
+    settings.DATA_VERSION_STORM_MAX_AGE = 2.0
+    DataVersion.objects.update_or_create(pk=versioning.ROW, defaults={"counter": 5})
+    versioning.latest()
+    return clock
+
+
+def moved_at_two_reads_running(clock) -> None:
+    for _ in range(2):
+        another_process_bumps()
+        clock.now += versioning.MAX_AGE
+        versioning.latest()
+
+
+def test_one_write_is_not_a_storm(storms):
+    another_process_bumps()
+    storms.now += versioning.MAX_AGE
+    versioning.latest()
+
+    assert not versioning.in_storm()
+    Person.objects.create(name="Someone")
+    commit_now()
+    assert versioning.latest() == versioning.current()  # this process's own bump: at once
+
+
+def test_in_a_write_storm_the_version_moves_once_per_burst(storms):
+    moved_at_two_reads_running(storms)
+    during = versioning.latest()
+
+    Person.objects.create(name="Someone")  # this process's own write, too, waits for the burst
+    commit_now()
+    another_process_bumps()
+
+    assert versioning.in_storm()
+    storms.now += 2.0 * 0.99
+    assert versioning.latest() == during
+    storms.now += 2.0 * 0.01
+    assert versioning.latest() == versioning.current()
+
+
+def test_when_the_writes_stop_the_storm_ends(storms):
+    moved_at_two_reads_running(storms)
+    storms.now += 2.0
+    versioning.latest()  # nothing moved since
+
+    assert not versioning.in_storm()
+    Person.objects.create(name="Someone")
+    commit_now()
+    assert versioning.latest() == versioning.current()
