@@ -4,12 +4,11 @@ Appointments say ``from``/``to`` (as the path's holders and the governance file
 do), which Python cannot name as attributes; ``FromTo`` renames the fields.
 """
 
-import datetime
-
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from governance.domain import dates
 from governance.domain.composition import BASES, REQUIREMENTS, STATUSES
 from governance.domain.dates import BadDate, parse_date
 from governance.domain.lookups import can_match
@@ -394,12 +393,12 @@ class CompositionSerializer(serializers.Serializer):
 
 
 class IsoDateField(serializers.DateField):
-    """A date written exactly YYYY-MM-DD (as query parameters and governance files write them), in a sane range.
+    """A date written exactly YYYY-MM-DD (as query parameters and governance files write them), in the range.
 
-    The range keeps date arithmetic (the day after an end, in ``rules``) from overflowing.
+    The range is the domain's (``governance.domain.dates``): every writer refuses the same days.
     """
 
-    EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
+    EARLIEST, LATEST = dates.EARLIEST, dates.LATEST
     default_error_messages = {"range": "Give a date from {earliest} to {latest}."}
 
     def to_internal_value(self, value):

@@ -66,8 +66,34 @@ def _seat_style(seat) -> dict:
     return {"color": BLUE, "fontcolor": BLACK, "style": "solid", "suffix": ""}
 
 
+# Attributes whose value is text from data (names, labels, holders). Graphviz reads a value in
+# <...> as an HTML-like label, which can embed any image file the server can read (<IMG SRC>)
+# or a link (HREF="javascript:..."), and backslash sequences as its own escapes; every text
+# attribute is therefore given as plain text (``graphviz.escape``), whatever the name rule let in.
+TEXT_ATTRIBUTES = ("label", "tooltip", "xlabel", "headlabel", "taillabel")
+
+
+def _plain(attrs: dict) -> dict:
+    return {key: graphviz.escape(value) if key in TEXT_ATTRIBUTES and value else value for key, value in attrs.items()}
+
+
+class _PlainTextDigraph(graphviz.Digraph):
+    """A Digraph whose labels and tooltips are always plain text, never HTML-like labels or escapes."""
+
+    def node(self, name, label=None, _attributes=None, **attrs):
+        super().node(name, graphviz.escape(label) if label else label, _attributes=_attributes, **_plain(attrs))
+
+    def edge(self, tail_name, head_name, label=None, _attributes=None, **attrs):
+        super().edge(
+            tail_name, head_name, graphviz.escape(label) if label else label, _attributes=_attributes, **_plain(attrs)
+        )
+
+    def attr(self, kw=None, _attributes=None, **attrs):
+        super().attr(kw, _attributes=_attributes, **_plain(attrs))
+
+
 def _new(name: str) -> graphviz.Digraph:
-    dot = graphviz.Digraph(name=name)
+    dot = _PlainTextDigraph(name=name)
     dot.attr(rankdir="BT", newrank="true", nodesep="0.3", ranksep="0.6", fontname=FONT, bgcolor="white")
     dot.attr("node", shape="box", style="rounded,filled", fontname=FONT, fontsize="11", margin="0.15,0.07")
     dot.attr("edge", fontname=FONT, fontsize="9", arrowsize="0.7")
