@@ -24,6 +24,7 @@ from governance.models import (
     Selection,
     SuccessionType,
     code_problem,
+    validate_name,
 )
 from governance.reading import as_of, clusters, lmc, successions
 from governance.reading.paths import MEMBER_OF, REPORTS_TO, SEAT
@@ -483,6 +484,7 @@ class AppointmentCreateSerializer(AppointmentUpdateSerializer):
     person_name = serializers.CharField(
         required=False,
         max_length=200,
+        validators=[validate_name],
         help_text="The person's name: matched as the governance file matches people, created if new.",
     )
     start = IsoDateField(source="start", help_text="First day in the seat.")
@@ -514,7 +516,9 @@ class SeatUpdateSerializer(OnlyKnownFields, serializers.ModelSerializer):
     class Meta:
         model = Seat
         fields = SEAT_FIELDS
-        extra_kwargs = {name: {"required": False} for name in fields}
+        extra_kwargs = {name: {"required": False} for name in fields} | {
+            "label": {"required": False, "validators": [validate_name]}
+        }
         validators = []  # label per body is checked by seating.update_seat, naming the body
 
 
@@ -527,7 +531,9 @@ class SeatCreateSerializer(SeatUpdateSerializer):
 
     class Meta(SeatUpdateSerializer.Meta):
         fields = ["body", *SeatUpdateSerializer.Meta.fields]
-        extra_kwargs = {name: {"required": name in {"label", "role", "selection"}} for name in fields}
+        extra_kwargs = {name: {"required": name in {"label", "role", "selection"}} for name in fields} | {
+            "label": {"required": True, "validators": [validate_name]}
+        }
 
 
 class MoveSerializer(OnlyKnownFields, serializers.Serializer):

@@ -58,3 +58,12 @@ def validate_name(name: str) -> None:
     problem = name_problem(name)
     if problem:
         raise ValidationError(problem, code="invalid_name")
+
+
+# Characters XML 1.0 cannot hold (a feed that holds one cannot be written at all).
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    """``text`` without the characters XML cannot hold, each a space: for rows stored before the name rule."""
+    return _NOT_IN_XML.sub(" ", text)
