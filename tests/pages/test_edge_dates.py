@@ -72,6 +72,9 @@ def test_no_page_answers_500_for_an_edge_date(client, system, date):
         if date in OUT_OF_RANGE and getattr(resolve(url).func, "takes_date", False):
             assert response.status_code == 400, (url, date)
             assert "1948-07-05" in response.content.decode()
+        for name in ("from", "to"):  # the timeline's span
+            assert client.get(url, {name: date}).status_code < 500, (url, name, date)
+        assert client.get(url, {"from": date, "to": date}).status_code < 500, (url, date)
 
 
 @pytest.mark.parametrize("date", EDGE_DATES)
