@@ -25,7 +25,7 @@ from governance.ingest.governance_file import parse
 from governance.ingest.ods import files as ods_files
 from governance.ingest.ods.files import OdsFileError
 from governance.ingest.ods.importer import OdsFiles, import_ods
-from governance.models import Appointment, Organisation, Source, code_problem
+from governance.models import Appointment, Organisation, Source, code_problem, name_problem
 from tests.builders import database_state, errors_of, form_data, org
 
 pytestmark = pytest.mark.django_db
@@ -590,3 +590,121 @@ def test_the_import_command_says_so_without_a_traceback(tmp_path):
             files.lookup,
             stdout=io.StringIO(),
         )
+
+
+# --- issue 24: one range of dates, one name rule, at every writer -------------------------------
+
+OUT_OF_RANGE = "outside the dates icsmap holds: give a date from 1948-07-05 (the NHS's founding) to 2100-12-31"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "place"),
+    [
+        ("from: 2022-07-01}", "from: 2022-07-01, to: 9999-12-31}", "seats[0].holders[0].to: '9999-12-31'"),
+        ("from: 2022-07-01}", "from: 0001-01-01}", "seats[0].holders[0].from: '0001-01-01'"),
+        ("from: 2022-07-01}", "from: 1947-12-31}", "seats[0].holders[0].from: '1947-12-31'"),
+        ("from: 2022-07-01}", 'from: "2101-01-01"}', "seats[0].holders[0].from: '2101-01-01'"),
+    ],
+)
+def test_the_loader_refuses_a_date_outside_the_range_naming_its_key(tmp_path, base, old, new, place):
+    message = refused_load(write(tmp_path, "dates.yaml", BASE.replace(old, new)))
+
+    assert f"{place} is {OUT_OF_RANGE}" in message
+
+
+HOSTILE_NAMES = [
+    '<<TABLE><TR><TD><IMG SRC="/etc/passwd"/></TD></TR></TABLE>>',
+    '<<TABLE HREF="javascript:alert(1)"><TR><TD>x</TD></TR></TABLE>>',
+    "Bell\x07Surgery",
+    "Line\nbreak",
+    "Right\u202eto left",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_the_name_rule_refuses_markup_and_control_characters(name):
+    assert "is not a name" in name_problem(name)
+
+
+@pytest.mark.parametrize("name", ["Dr Smith & Partners", "St Mary's Surgery", "Bolton (Farnworth)", "Ōsaka — née"])
+def test_the_name_rule_takes_names_people_write(name):
+    assert name_problem(name) is None
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_the_loader_refuses_a_hostile_name_naming_its_key(tmp_path, base, name):
+    content = BASE.replace("name: Place A", f"name: {json.dumps(name)}")
+
+    assert "organisations[0].name: " in refused_load(write(tmp_path, "names.yaml", content))
+
+
+def test_the_loader_refuses_a_hostile_holder_name_and_seat_label(tmp_path, base):
+    holder = refused_load(write(tmp_path, "holder.yaml", BASE.replace("Illustrative Chair", '"A <b>chair</b>"')))
+    label = refused_load(write(tmp_path, "label.yaml", BASE.replace("label: Chair", 'label: "Chair\\u0007"')))
+
+    assert "seats[0].holders[0].name: 'A <b>chair</b>' is not a name" in holder
+    assert "seats[0].label: 'Chair\\x07' is not a name" in label
+
+
+@pytest.mark.parametrize(("field", "value"), [("closed", "9999-12-31"), ("opened", "0001-01-01")])
+def test_the_admin_refuses_a_date_outside_the_range(admin_client, base, field, value):
+    parent = Organisation.objects.get(code="QXX").pk
+    errors = admin_add(admin_client, code="qxx-new", kind="board", parent=parent, **{field: value})
+
+    assert f"{value}&#x27; is outside the dates icsmap holds: give a date from 1948-07-05" in errors
+
+
+def test_the_admin_refuses_a_hostile_name(admin_client, base):
+    data = form_data(admin_client.get(ADD))
+    data.update(code="qxx-new", kind="board", parent=Organisation.objects.get(code="QXX").pk, source="governance")
+    data["name"] = HOSTILE_NAMES[0]
+    before = database_state()
+
+    errors = errors_of(admin_client.post(ADD, data))
+
+    assert "is not a name" in errors
+    assert database_state() == before
+
+
+def test_the_api_refuses_a_date_outside_the_range_and_a_hostile_name(api, base):
+    seat = Organisation.objects.get(code="qxx-board").seats.get()
+    before = database_state()
+
+    appointment = {"seat": seat.pk, "person_name": "A Person", "from": "2024-01-01"}
+    late = api.post(f"{API}/appointments/", {**appointment, "from": "9999-12-31"}, format="json")
+    named = api.post(f"{API}/appointments/", {**appointment, "person_name": "A <b>"}, format="json")
+    new_seat = {"body": "qxx-board", "label": "x\x1b[31m", "role": "representative", "selection": "elected"}
+    label = api.post(f"{API}/seats/", new_seat, format="json")
+
+    assert late.status_code == 400 and late.json() == {"from": ["Give a date from 1948-07-05 to 2100-12-31."]}
+    assert named.status_code == 400 and "is not a name" in named.json()["person_name"][0]
+    assert label.status_code == 400 and "is not a name" in label.json()["label"][0]
+    assert database_state() == before
+
+
+def test_the_api_refuses_an_as_of_date_outside_the_range_naming_the_parameter(client, base):
+    response = client.get(f"{API}/organisations/QXX/", {"date": "9999-12-31"})
+
+    assert response.status_code == 400
+    assert response.json() == {"date": [f"'9999-12-31' is {OUT_OF_RANGE}."]}
+
+
+# epraccur has no header: its first line is row 1.
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('"19740401","","A"', '"19740401","99991231","C"', "row 1: close date (column 12): '9999-12-31' is outside"),
+        ('"19740401","","A"', '"00010101","","A"', "row 1: open date (column 11): '0001-01-01' is outside"),
+        ('"WATERLOO HOUSE SURGERY"', '"<<TABLE><TR><TD>x</TD></TR></TABLE>>"', "row 1: name (column 2): '<<TABLE>"),
+        ('"WATERLOO HOUSE SURGERY"', '"WATERLOO\x0bHOUSE"', "row 1: name (column 2): 'WATERLOO\\x0bHOUSE' is not"),
+    ],
+)
+def test_the_importer_refuses_a_date_outside_the_range_or_a_hostile_name_naming_the_row(tmp_path, old, new, message):
+    target = tmp_path / "epraccur.csv"
+    target.write_text(ODS_SET.epraccur.read_text().replace(old, new, 1))
+    before = database_state()
+
+    with pytest.raises(OdsFileError) as raised:
+        import_ods(OdsFiles(target, ODS_SET.epcn, ODS_SET.lookup))
+    assert f"epraccur.csv, {message}" in str(raised.value)
+    assert database_state() == before

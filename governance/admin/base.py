@@ -7,11 +7,12 @@ lock after the form's checks (``rules.RuleError``) is shown as a message, not a 
 """
 
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpResponseRedirect
 
 from governance.admin import history as history_admin
-from governance.domain import permissions, rules
-from governance.models import BODY_KINDS, Organisation, Seat
+from governance.domain import dates, permissions, rules
+from governance.models import BODY_KINDS, Organisation, Seat, validate_name
 
 # Foreign keys whose choices are limited to the user's own systems. A practice's sub-ICB
 # is not among them: real ODS data has practices run from another system's sub-ICB; nor is
@@ -56,6 +57,9 @@ class SystemScopedAdmin(history_admin.HistoryAdmin):
         limit_to_own_systems(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return with_domain_rules(db_field, super().formfield_for_dbfield(db_field, request, **kwargs))
+
 
 class SystemScopedInline:
     """An inline is editable where its parent object is."""
@@ -77,6 +81,28 @@ class SystemScopedInline:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         limit_to_own_systems(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return with_domain_rules(db_field, super().formfield_for_dbfield(db_field, request, **kwargs))
+
+
+# Fields that hold a name drawn in pictures, feeds and CSV: the name rule applies.
+NAME_FIELDS = {"name", "label"}
+
+
+def with_domain_rules(db_field, formfield):
+    """``formfield`` with the domain's rules for its kind of value: a date within the range, a name without markup.
+
+    The same rules as the loader, the importer and the API (``dates.validate_believed``,
+    ``models.validate_name``), shown under the field.
+    """
+    if formfield is None:
+        return None
+    if isinstance(db_field, models.DateField):
+        formfield.validators.append(dates.validate_believed)
+    elif isinstance(db_field, models.CharField) and db_field.name in NAME_FIELDS:
+        formfield.validators.append(validate_name)
+    return formfield
 
 
 def limit_to_own_systems(db_field, request, kwargs) -> None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
 
-from governance.domain.dates import DATE_ERROR, ISO_DATE, BadDate, parse_date
+from governance.domain.dates import DATE_ERROR, ISO_DATE, BadDate, DateOutOfRange, believed, parse_date
 from governance.domain.dates import as_of as as_of_date
 from governance.domain.lookups import can_match
 from governance.models import Organisation
@@ -34,7 +34,7 @@ def optional_date(request, name: str) -> datetime.date | None:
     if not text:
         return None
     try:
-        return parse_date(text)
+        return believed(parse_date(text))
     except BadDate as error:
         raise ValidationError({name: [str(error)]}) from None
 
@@ -60,7 +60,9 @@ class IsoDateField(forms.Field):
             return None
         value = str(value).strip()
         try:
-            return parse_date(value)
+            return believed(parse_date(value))
+        except DateOutOfRange as error:
+            raise forms.ValidationError(str(error), code="out_of_range") from None
         except BadDate:
             # The value goes in params, not the message: django-filter %-formats messages,
             # so a "%" typed by the client must not reach the format string.

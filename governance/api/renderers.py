@@ -14,9 +14,12 @@ from rest_framework.renderers import BaseRenderer
 from governance.reading import export
 from governance.reading.as_of import since_words
 
-# Spreadsheets run a cell that starts with one of these as a formula (CSV injection):
-# such a cell is written with a leading apostrophe, which they show as text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection), also
+# after leading spaces or line breaks, which they skip, and in their full-width forms, which
+# some fold to the ASCII ones: such a cell is written with a leading apostrophe, shown as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# What a spreadsheet skips before deciding a cell is a formula.
+SKIPPED_FIRST = " \n\r\t\u3000\u00a0"
 
 PATH_COLUMNS = [
     "organisation",
@@ -110,7 +113,8 @@ def cell(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    formula = text.startswith(FORMULA_STARTS) or text.lstrip(SKIPPED_FIRST).startswith(FORMULA_STARTS)
+    return "'" + text if formula else text
 
 
 class CSVRenderer(BaseRenderer):

@@ -4,12 +4,11 @@ Appointments say ``from``/``to`` (as the path's holders and the governance file
 do), which Python cannot name as attributes; ``FromTo`` renames the fields.
 """
 
-import datetime
-
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from governance.domain import dates
 from governance.domain.composition import BASES, REQUIREMENTS, STATUSES
 from governance.domain.dates import BadDate, parse_date
 from governance.domain.lookups import can_match
@@ -26,6 +25,7 @@ from governance.models import (
     Selection,
     SuccessionType,
     code_problem,
+    validate_name,
 )
 from governance.reading import as_of, clusters, lmc, successions
 from governance.reading.paths import MEMBER_OF, REPORTS_TO, SEAT
@@ -413,12 +413,12 @@ class CompositionSerializer(serializers.Serializer):
 
 
 class IsoDateField(serializers.DateField):
-    """A date written exactly YYYY-MM-DD (as query parameters and governance files write them), in a sane range.
+    """A date written exactly YYYY-MM-DD (as query parameters and governance files write them), in the range.
 
-    The range keeps date arithmetic (the day after an end, in ``rules``) from overflowing.
+    The range is the domain's (``governance.domain.dates``): every writer refuses the same days.
     """
 
-    EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
+    EARLIEST, LATEST = dates.EARLIEST, dates.LATEST
     default_error_messages = {"range": "Give a date from {earliest} to {latest}."}
 
     def to_internal_value(self, value):
@@ -503,6 +503,7 @@ class AppointmentCreateSerializer(AppointmentUpdateSerializer):
     person_name = serializers.CharField(
         required=False,
         max_length=200,
+        validators=[validate_name],
         help_text="The person's name: matched as the governance file matches people, created if new.",
     )
     start = IsoDateField(source="start", help_text="First day in the seat.")
@@ -534,7 +535,9 @@ class SeatUpdateSerializer(OnlyKnownFields, serializers.ModelSerializer):
     class Meta:
         model = Seat
         fields = SEAT_FIELDS
-        extra_kwargs = {name: {"required": False} for name in fields}
+        extra_kwargs = {name: {"required": False} for name in fields} | {
+            "label": {"required": False, "validators": [validate_name]}
+        }
         validators = []  # label per body is checked by seating.update_seat, naming the body
 
 
@@ -547,7 +550,9 @@ class SeatCreateSerializer(SeatUpdateSerializer):
 
     class Meta(SeatUpdateSerializer.Meta):
         fields = ["body", *SeatUpdateSerializer.Meta.fields]
-        extra_kwargs = {name: {"required": name in {"label", "role", "selection"}} for name in fields}
+        extra_kwargs = {name: {"required": name in {"label", "role", "selection"}} for name in fields} | {
+            "label": {"required": True, "validators": [validate_name]}
+        }
 
 
 class MoveSerializer(OnlyKnownFields, serializers.Serializer):

@@ -9,6 +9,7 @@ which would make the contract looser than the documentation says.
 import datetime
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -17,12 +18,65 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DATE_ERROR = "'%(value)s' is not a date in the form YYYY-MM-DD."
 
 
+# The dates the domain believes: nothing in the NHS is older than its founding (5 July 1948),
+# and nothing is planned past a bounded future. A date outside is a typing slip or an attack
+# (9999-12-31 made the day after an end overflow), refused by every writer and every as-of
+# date, so that adding or subtracting a day anywhere stays within the calendar.
+EARLIEST = datetime.date(1948, 7, 5)
+LATEST = datetime.date(2100, 12, 31)
+RANGE_RULE = f"give a date from {EARLIEST.isoformat()} (the NHS's founding) to {LATEST.isoformat()}"
+ONE_DAY = datetime.timedelta(days=1)
+
+
 class BadDate(ValueError):
     """Text that is not a date in the form YYYY-MM-DD. ``str()`` is the sentence; ``text`` what was given."""
 
     def __init__(self, text: str):
         self.text = text
         super().__init__(DATE_ERROR % {"value": text})
+
+
+class DateOutOfRange(BadDate):
+    """A real day outside the dates the domain believes (``EARLIEST`` to ``LATEST``)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        ValueError.__init__(self, range_problem_text(text))
+
+
+def range_problem_text(text: str) -> str:
+    """The sentence for a day outside the range, quoting it as given."""
+    return f"'{text}' is outside the dates icsmap holds: {RANGE_RULE}."
+
+
+def range_problem(day: datetime.date) -> str | None:
+    """Why ``day`` is outside the dates the domain believes, as a sentence; None when it is within."""
+    if EARLIEST <= day <= LATEST:
+        return None
+    return range_problem_text(day.isoformat())
+
+
+def believed(day: datetime.date) -> datetime.date:
+    """``day`` itself when the domain believes it; DateOutOfRange otherwise."""
+    if range_problem(day):
+        raise DateOutOfRange(day.isoformat())
+    return day
+
+
+def validate_believed(day: datetime.date | None) -> None:
+    """The range as a Django validator (the admin's date fields show it under the field)."""
+    if isinstance(day, datetime.date) and (problem := range_problem(day)):
+        raise ValidationError(problem, code="date_out_of_range")
+
+
+def day_after(day: datetime.date) -> datetime.date | None:
+    """The next day; None after the calendar's last (nothing follows it), never OverflowError."""
+    return day + ONE_DAY if day < datetime.date.max else None
+
+
+def day_before(day: datetime.date) -> datetime.date | None:
+    """The previous day; None before the calendar's first, never OverflowError."""
+    return day - ONE_DAY if day > datetime.date.min else None
 
 
 def parse_date(text: str) -> datetime.date:
@@ -41,6 +95,9 @@ def in_words(date: datetime.date) -> str:
 
 
 def as_of(text: str | None) -> datetime.date:
-    """An as-of date as given (surrounding spaces ignored): today (local) when blank, else ``parse_date``."""
+    """An as-of date as given (surrounding spaces ignored): today (local) when blank, else ``parse_date``.
+
+    A real day outside the range is ``DateOutOfRange`` (a ``BadDate``): the structure of 9999 is not known.
+    """
     text = (text or "").strip()
-    return parse_date(text) if text else timezone.localdate()
+    return believed(parse_date(text)) if text else timezone.localdate()

@@ -3,7 +3,7 @@
 | module | what it holds |
 |---|---|
 | ``vocabulary`` | every vocabulary (kinds, relations, roles, sectors, portfolios, …) and their labels |
-| ``codes`` | the organisation code rule |
+| ``codes`` | the organisation code rule and the name rule |
 | ``dated`` | the abstract dated model and queryset (``governance.domain.periods``' rule) |
 | ``organisations`` | Organisation (the MPTT tree), Link (dated links), Succession, Coverage, Cluster |
 | ``seats`` | Seat, Person, Appointment, AlsoReported |
@@ -14,7 +14,16 @@
 Everything is imported from ``governance.models``, whatever module holds it.
 """
 
-from governance.models.codes import CODE_LENGTH, CODE_PATTERN, CODE_RULE, code_problem, validate_code
+from governance.models.codes import (
+    CODE_LENGTH,
+    CODE_PATTERN,
+    CODE_RULE,
+    NAME_RULE,
+    code_problem,
+    name_problem,
+    validate_code,
+    validate_name,
+)
 from governance.models.data import Dataset, DataVersion
 from governance.models.dated import Dated, DatedQuerySet, DatedQuerySetMixin
 from governance.models.organisations import (
@@ -58,6 +67,7 @@ __all__ = [
     "COVERED_KINDS",
     "KIND_NOUNS",
     "MPTT_FIELDS",
+    "NAME_RULE",
     "PARENT_RELATIONS",
     "RELATION_KINDS",
     "UNIT_KINDS",
@@ -93,5 +103,7 @@ __all__ = [
     "SystemRight",
     "code_problem",
     "kind_count",
+    "name_problem",
     "validate_code",
+    "validate_name",
 ]

@@ -13,8 +13,13 @@ from governance.domain import dates
 
 
 def bad_date(request, error: dates.BadDate):
-    """The 400 page for a malformed ``?date=``, in words for people rather than programs."""
-    message = f"“{error.text}” is not a date. Give the date as YYYY-MM-DD, for example {timezone.localdate():%Y-%m-%d}."
+    """The 400 page for a malformed or out-of-range ``?date=``, in words for people rather than programs."""
+    if isinstance(error, dates.DateOutOfRange):
+        message = f"icsmap holds no structure for {error.text}: {dates.RANGE_RULE}."
+    else:
+        message = (
+            f"“{error.text}” is not a date. Give the date as YYYY-MM-DD, for example {timezone.localdate():%Y-%m-%d}."
+        )
     return render(request, "governance/bad_request.html", {"message": message}, status=400)
 
 

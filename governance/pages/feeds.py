@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from governance.caching.pages import data_version
+from governance.domain.lookups import can_match
 from governance.models import Organisation
+from governance.models.codes import printable
 from governance.reading import voice
 from governance.reading.changes import Change, recent_changes
 from governance.reading.paths import graph_for
@@ -51,10 +53,10 @@ class ChangesFeed(Feed):
         return recent_changes(obj.system.pk if obj.system else None, version=obj.version)
 
     def item_title(self, item: Change) -> str:
-        return item.title
+        return printable(item.title)
 
     def item_description(self, item: Change) -> str:
-        return item.description
+        return printable(item.description)
 
     def item_link(self, item: Change) -> str:
         return f"{reverse('governance:organisation', args=[item.organisation])}?date={item.date.isoformat()}"
@@ -78,13 +80,15 @@ class SystemChangesFeed(ChangesFeed):
     """What changed in one system: ``/organisations/<ICB code>/feed/``."""
 
     def get_object(self, request, code):
+        if not can_match(code):  # a NUL, which PostgreSQL refuses: no such system
+            raise Http404("No such system.")
         system = get_object_or_404(Organisation, code=code)
         if system.parent_id is not None:
             raise Http404("Feeds are per system: use the ICB's code.")
         return Subject(system, data_version(request).key)
 
     def title(self, obj):
-        return f"icsmap: what changed in {obj.system.name}"
+        return printable(f"icsmap: what changed in {obj.system.name}")
 
     def link(self, obj):
         return reverse("governance:organisation", args=[obj.system.code])
@@ -92,4 +96,4 @@ class SystemChangesFeed(ChangesFeed):
     def subtitle(self, obj):
         """What changes, and today's routes of its practices: reaching, broken and not recorded apart."""
         graph = graph_for(obj.system.pk, timezone.localdate(), obj.version)
-        return f"{ChangesFeed.subtitle} {voice.routes_in_words(voice.summarise(graph))}"
+        return printable(f"{ChangesFeed.subtitle} {voice.routes_in_words(voice.summarise(graph))}")

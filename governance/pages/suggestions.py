@@ -84,7 +84,7 @@ def suggest(request, code):
         return render(
             request,
             "governance/bad_request.html",
-            {"message": f"“{error.text}” is not a date. Give the date as YYYY-MM-DD."},
+            {"message": str(error)},
             status=400,
         )
     context = {"org": organisation, "date": date, "what_max": WHAT_MAX}

@@ -23,14 +23,13 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from governance.caching.memo import per_data_version
-from governance.domain.dates import in_words
+from governance.domain.dates import day_after, in_words
 from governance.domain.links import Span, parent_link_on
 from governance.domain.periods import Period
 from governance.models import Appointment, Kind, Link, Organisation, Seat, Source
 
 # How far up a chain of parents can go (practice → PCN → place → ICB, bodies a few more).
 MAX_DEPTH = 64
-ONE_DAY = datetime.timedelta(days=1)
 # A unit's state on a day in ``Structure.members_by_change``: closed (or not yet open), and not yet asked.
 _CLOSED, _UNSET = object(), object()
 # What the structure keeps of each seat: the fields of ``paths.SeatView``.
@@ -119,7 +118,7 @@ class Structure:
                 for holding in self.appointments.get(seat["pk"], ()):
                     self._appointment_days[body].add(holding.start)
                     if holding.end is not None:
-                        self._appointment_days[body].add(holding.end + ONE_DAY)
+                        self._appointment_days[body].add(day_after(holding.end))
         self.children_ever: dict[int, set[int]] = defaultdict(set)
         for unit in units.values():
             if unit.tree_parent is not None:
@@ -343,11 +342,11 @@ class Structure:
     def _own_days(self, pk: int) -> set[datetime.date]:
         """The days on which ``pk``'s parent or opening can change (a subset of its systems' change days)."""
         unit = self.units[pk]
-        days = {unit.opened, unit.closed and unit.closed + ONE_DAY}
+        days = {unit.opened, unit.closed and day_after(unit.closed)}
         for span in self.spans.get(pk, ()):
             parent = self.units[span.parent]
-            days |= {span.start, span.end and span.end + ONE_DAY}
-            days |= {parent.opened, parent.closed and parent.closed + ONE_DAY}  # a closed PCN lets its practices go
+            days |= {span.start, span.end and day_after(span.end)}
+            days |= {parent.opened, parent.closed and day_after(parent.closed)}  # a closed PCN lets its practices go
         days.discard(None)
         return days
 
@@ -375,20 +374,21 @@ class Structure:
                 if unit.opened:
                     days.add(unit.opened)
                 if unit.closed:
-                    days.add(unit.closed + ONE_DAY)
+                    days.add(day_after(unit.closed))
                 for span in self.spans.get(pk, ()):
                     if span.start:
                         days.add(span.start)
                     if span.end:
-                        days.add(span.end + ONE_DAY)
+                        days.add(day_after(span.end))
                     # A parent's opening and closing move the unit too (a practice whose PCN closes
                     # falls back to its sub-ICB), even when that parent is in another system.
                     parent = self.units[span.parent]
                     if parent.opened:
                         days.add(parent.opened)
                     if parent.closed:
-                        days.add(parent.closed + ONE_DAY)
+                        days.add(day_after(parent.closed))
                 days.update(self._appointment_days.get(pk, ()))
+            days.discard(None)  # the day after the calendar's last: nothing follows it
             self._days[system] = sorted(days)
         return self._days[system]
 

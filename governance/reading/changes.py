@@ -34,12 +34,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from governance.domain.dates import day_after
 from governance.models import Appointment, Organisation, Seat
 from governance.reading import as_of
 from governance.reading import events as said
 
 FEED_LIMIT = 50
-ONE_DAY = datetime.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ def _appointment_changes(scope: Scope, until: datetime.date, limit: int) -> list
             )
         )
     for a in ended:
-        seat, body, day = a.seat, a.seat.body, a.end + ONE_DAY
+        seat, body, day = a.seat, a.seat.body, day_after(a.end) or a.end
         if not a.end_known:
             continue  # not a known departure: a later holder was seen in post (their own entry says so)
         words = {"person": a.person.name, "seat": seat.label, "body": body.name}
@@ -198,7 +198,7 @@ def _structure_changes(scope: Scope, until: datetime.date, limit: int) -> list[C
     changes += [
         Change(
             "closed",
-            org.closed + ONE_DAY,
+            day_after(org.closed) or org.closed,
             said.headline("closed", name=org.name, noun=said.noun(org.kind)),
             said.closed(said.named(org.name, org.code), org.closed, parent=scope.parent_named(org.pk, org.closed)),
             org.code,

@@ -39,6 +39,7 @@ import graphviz
 from governance.domain import routes
 from governance.domain.dates import in_words
 from governance.models import BODY_KINDS, Kind
+from governance.models.codes import printable
 from governance.reading.paths import SystemGraph
 from governance.reading.voice import body_layers, summarise
 
@@ -66,8 +67,37 @@ def _seat_style(seat) -> dict:
     return {"color": BLUE, "fontcolor": BLACK, "style": "solid", "suffix": ""}
 
 
+# Attributes whose value is text from data (names, labels, holders). Graphviz reads a value in
+# <...> as an HTML-like label, which can embed any image file the server can read (<IMG SRC>)
+# or a link (HREF="javascript:..."), and backslash sequences as its own escapes; every text
+# attribute is therefore given as plain text (``graphviz.escape``), whatever the name rule let in.
+TEXT_ATTRIBUTES = ("label", "tooltip", "xlabel", "headlabel", "taillabel")
+
+
+def _text(value: str | None) -> str | None:
+    """``value`` as plain text for Graphviz: no HTML-like label, no escapes, nothing SVG (XML) cannot hold."""
+    return graphviz.escape(printable(value)) if value else value
+
+
+def _plain(attrs: dict) -> dict:
+    return {key: _text(value) if key in TEXT_ATTRIBUTES else value for key, value in attrs.items()}
+
+
+class _PlainTextDigraph(graphviz.Digraph):
+    """A Digraph whose labels and tooltips are always plain text, never HTML-like labels or escapes."""
+
+    def node(self, name, label=None, _attributes=None, **attrs):
+        super().node(name, _text(label), _attributes=_attributes, **_plain(attrs))
+
+    def edge(self, tail_name, head_name, label=None, _attributes=None, **attrs):
+        super().edge(tail_name, head_name, _text(label), _attributes=_attributes, **_plain(attrs))
+
+    def attr(self, kw=None, _attributes=None, **attrs):
+        super().attr(kw, _attributes=_attributes, **_plain(attrs))
+
+
 def _new(name: str) -> graphviz.Digraph:
-    dot = graphviz.Digraph(name=name)
+    dot = _PlainTextDigraph(name=name)
     dot.attr(rankdir="BT", newrank="true", nodesep="0.3", ranksep="0.6", fontname=FONT, bgcolor="white")
     dot.attr("node", shape="box", style="rounded,filled", fontname=FONT, fontsize="11", margin="0.15,0.07")
     dot.attr("edge", fontname=FONT, fontsize="9", arrowsize="0.7")
@@ -294,8 +324,8 @@ def render(dot: graphviz.Digraph, title: str, description: str, fmt: str) -> byt
         return drawn
     text = drawn.decode("utf-8")
     accessible = (
-        f'<title id="picture-title">{html.escape(title)}</title>'
-        f'<desc id="picture-desc">{html.escape(description)}</desc>'
+        f'<title id="picture-title">{html.escape(printable(title))}</title>'
+        f'<desc id="picture-desc">{html.escape(printable(description))}</desc>'
     )
     text = re.sub(
         r"<svg\b([^>]*)>",

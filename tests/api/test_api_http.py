@@ -14,6 +14,7 @@ from django.utils.http import http_date
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from governance.api import renderers
 from governance.caching import versioning
 from governance.domain import tree_check
 from governance.ingest.ods.importer import import_ods
@@ -407,6 +408,34 @@ def test_csv_cells_never_run_as_formulas(client, gm):
 
     assert rows(get(client, "/organisations/?q=P00666&format=csv"))[0]["name"] == '\'=HYPERLINK("http://evil.example")'
     assert rows(get(client, "/seats/?body=qop-gp-board&format=csv"))[0]["label"] == "'@member"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "=1+1",
+        "+1",
+        "-1",
+        "@SUM(A1)",
+        "\t=1",
+        "\r=1",
+        " =1",
+        "\n=1",
+        "  \u3000+1",
+        "\uff1d1+1",  # full-width =
+        "\uff0b1",
+        "\uff0d1",
+        "\uff20SUM(A1)",
+        " \uff1d1",
+    ],
+)
+def test_every_formula_prefix_is_neutralised_after_any_leading_whitespace(text):
+    assert renderers.cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["Alpha Surgery", " Alpha", "St Mary's", "1-2", "a=b", "\nAlpha"])
+def test_cells_that_are_no_formula_are_left_as_they_are(text):
+    assert renderers.cell(text) == text
 
 
 def test_csv_errors_are_json(client, gm):

@@ -1,8 +1,11 @@
 """Date rules: the one as-of date parser, and the queryset methods that say what was open or current on a day."""
 
+import datetime
+
 import pytest
 from django.utils import timezone
 
+from governance.domain import dates
 from governance.domain.dates import BadDate, as_of, parse_date
 from governance.models import Appointment, Organisation, Seat
 from tests.builders import BAD_DATES, D, appoint, org, seat
@@ -80,3 +83,36 @@ def test_current_on_and_vacant_on_in_sql_agree_with_is_current_on(day):
     assert {a.pk for a in Appointment.objects.not_current_on(day)} == {a.pk for a in rows} - expected
     vacant = {empty.pk} | {a.seat_id for a in rows if a.pk not in expected}
     assert {s.pk for s in Seat.objects.vacant_on(day)} == vacant
+
+
+# --- issue 24: the one range of dates the domain believes ---------------------------------------
+
+
+@pytest.mark.parametrize("day", [D(1948, 7, 5), D(2022, 7, 1), D(2100, 12, 31)])
+def test_the_range_runs_from_the_nhs_founding_to_the_end_of_2100(day):
+    assert dates.range_problem(day) is None
+    assert dates.believed(day) == day
+
+
+@pytest.mark.parametrize("day", [datetime.date.min, D(1948, 7, 4), D(2101, 1, 1), datetime.date.max])
+def test_a_day_outside_the_range_is_refused_with_a_sentence_that_says_the_range(day):
+    sentence = f"'{day.isoformat()}' is outside the dates icsmap holds: give a date from 1948-07-05"
+
+    assert dates.range_problem(day).startswith(sentence)
+    with pytest.raises(dates.DateOutOfRange, match=sentence):
+        dates.believed(day)
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "1947-12-31", "2101-01-01", "9999-12-31"])
+def test_an_as_of_date_outside_the_range_is_a_bad_date(text):
+    with pytest.raises(BadDate) as raised:
+        as_of(text)
+
+    assert isinstance(raised.value, dates.DateOutOfRange) and raised.value.text == text
+
+
+def test_the_day_after_and_before_never_overflow():
+    assert dates.day_after(D(2026, 3, 31)) == D(2026, 4, 1)
+    assert dates.day_before(D(2026, 4, 1)) == D(2026, 3, 31)
+    assert dates.day_after(datetime.date.max) is None
+    assert dates.day_before(datetime.date.min) is None

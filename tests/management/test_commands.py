@@ -1,5 +1,6 @@
 """The representation_path command: a readable ladder, the JSON shape, one clear line on bad input."""
 
+import io
 import json
 import subprocess
 import sys
@@ -71,6 +72,7 @@ def test_ladder_shows_top_first_with_seat_holder_and_sector_seat(system):
         (["NOPE"], "No organisation has the code 'NOPE'"),
         (["P00001", "--date", "2025-02-01"], "was closed on 2025-02-01"),
         (["P00001", "--date", "2025-02-30"], "--date: '2025-02-30' is not a date"),
+        (["P00001", "--date", "9999-12-31"], "--date: '9999-12-31' is outside the dates icsmap holds"),
     ],
 )
 def test_bad_input_is_one_clear_error(system, args, message):
@@ -101,3 +103,9 @@ def test_a_bad_date_exits_1_with_one_line():
     assert done.stderr.strip().splitlines() == [
         f"CommandError: --date: '{BAD_DATES[0]}' is not a date in the form YYYY-MM-DD."
     ]
+
+
+@pytest.mark.parametrize("bad", ["9999-12-31", "0001-01-01"])
+def test_apply_due_changes_refuses_a_date_outside_the_range(bad):
+    with pytest.raises(CommandError, match=f"'{bad}' is outside the dates icsmap holds: give a date from 1948-07-05"):
+        call_command("apply_due_changes", "--date", bad, stdout=io.StringIO())

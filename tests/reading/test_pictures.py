@@ -131,3 +131,32 @@ def test_print_stylesheet_is_a4_and_hides_the_chrome():
     css = (Path(__file__).resolve().parents[2] / "governance/static/governance/icsmap.css").read_text()
     print_rules = css[css.index("@media print") :]
     assert "size: A4" in print_rules and ".nhsuk-header" in print_rules and ".icsmap-rung" in print_rules
+
+
+# issue 24: names stored before the name rule (or written around it) must not turn the picture
+# against the server: an HTML-like label can embed any image the server reads, or a link.
+IMAGE_LABEL = '<<TABLE><TR><TD><IMG SRC="/etc/hostname"/></TD></TR></TABLE>>'
+LINK_LABEL = '<<TABLE HREF="javascript:alert(1)"><TR><TD>x</TD></TR></TABLE>>'
+
+
+@pytest.fixture
+def hostile_names(demo):
+    Organisation.objects.filter(code="00T").update(name=IMAGE_LABEL)
+    Organisation.objects.filter(code="qop-board").update(name=LINK_LABEL)
+    Organisation.objects.filter(code="P00T").update(name="Escapes \\N \\G \\l and a bell \x07")
+    seat = Seat.objects.filter(body__code__startswith="qop-", represents__isnull=False).first()
+    Seat.objects.filter(pk=seat.pk).update(label=LINK_LABEL)
+
+
+@pytest.mark.parametrize("url", ["/organisations/QOP/diagram.svg", "/organisations/P00T/ladder.svg"])
+def test_names_are_drawn_as_text_never_as_images_or_links(client, hostile_names, url):
+    text, root = svg(client, url, date=TODAY.isoformat())
+
+    assert not list(root.iter(f"{SVG}image"))
+    assert not [element for element in root.iter() if any(key.endswith("href") for key in element.attrib)]
+    assert "&lt;&lt;TABLE" in text  # the name, shown as what it is
+
+
+@pytest.mark.parametrize("url", ["/organisations/QOP/diagram.png", "/organisations/P00T/ladder.png"])
+def test_pngs_of_hostile_names_are_drawn(client, hostile_names, url):
+    assert get(client, url, date=TODAY.isoformat()).content.startswith(b"\x89PNG")

@@ -21,7 +21,7 @@ from django.core.validators import URLValidator
 from django.db import models
 
 from governance.domain import routes, rules
-from governance.domain.dates import BadDate, parse_date
+from governance.domain.dates import BadDate, parse_date, range_problem
 from governance.ingest.governance_file.report import Problem, _Problems
 from governance.ingest.governance_file.spec import (
     ClusterSpec,
@@ -45,6 +45,7 @@ from governance.models import (
     Sector,
     Selection,
     code_problem,
+    name_problem,
 )
 
 # Column sizes, checked here so that a long value is a named mistake, not a database error.
@@ -392,7 +393,19 @@ class _Fields:
         day = _as_date(value)
         if day is None:
             self.problems.add(self.place(key), f"not a date ({_describe(value)}); write it as YYYY-MM-DD")
+        elif problem := range_problem(day):
+            self.problems.add(self.place(key), problem)
+            return None
         return day
+
+    def name(self, key: str, max_length: int) -> str | None:
+        """A name: text that keeps the name rule (``models.NAME_RULE``: no markup, no control characters)."""
+        value = self.text(key, max_length)
+        problem = name_problem(value) if value else None
+        if problem:
+            self.problems.add(self.place(key), problem)
+            return None
+        return value
 
     def flag(self, key: str, default: bool) -> bool | None:
         value = self.data.get(key, default)
@@ -442,7 +455,7 @@ def _parse_system(value, problems: _Problems) -> SystemSpec:
     )
     return SystemSpec(
         code=fields.code("code"),
-        name=fields.text("name", NAME_LENGTH),
+        name=fields.name("name", NAME_LENGTH),
         region=fields.text("region", REGION_LENGTH, optional=True),
         source=fields.text("source", SYSTEM_SOURCE_LENGTH, optional=True) or "",
         verified=fields.date("verified"),
@@ -463,7 +476,7 @@ def _parse_cluster(value, where: str, problems: _Problems) -> ClusterSpec:
         problems.add(where, "gives neither from nor seen: say since when, or the day the source shows the cluster")
     cluster = ClusterSpec(
         where=where,
-        name=fields.text("name", CLUSTER_NAME_LENGTH),
+        name=fields.name("name", CLUSTER_NAME_LENGTH),
         start=start or seen,
         start_known=start is not None,
         end=fields.date("to"),
@@ -485,7 +498,7 @@ def _parse_organisation(value, where: str, problems: _Problems) -> OrganisationS
     org = OrganisationSpec(
         where=where,
         code=fields.code("code"),
-        name=fields.text("name", NAME_LENGTH),
+        name=fields.name("name", NAME_LENGTH),
         kind=fields.choice("kind", Kind, "kind"),
         parent=fields.code("parent"),
     )
@@ -556,7 +569,7 @@ def _parse_holder(value, where: str, problems: _Problems) -> HolderSpec:
         problems.add(where, "gives neither from nor seen: say since when, or the day a source shows them in post")
     holder = HolderSpec(
         where=where,
-        name=fields.text("name", PERSON_NAME_LENGTH),
+        name=fields.name("name", PERSON_NAME_LENGTH),
         start=start or seen,
         end=fields.date("to"),
         source=_holder_source(fields, seen=fields.has("seen")),
@@ -621,7 +634,7 @@ def _parse_report(value, where: str, problems: _Problems) -> ReportSpec:
     fields = _Fields(value, where, problems, required=("name", "seen", "source"), optional=())
     return ReportSpec(
         where=where,
-        name=fields.text("name", REPORT_NAME_LENGTH),
+        name=fields.name("name", REPORT_NAME_LENGTH),
         seen=fields.date("seen", required=True),
         source=fields.link("source", SOURCE_LENGTH),
     )
@@ -653,7 +666,7 @@ def _parse_seat(value, where: str, problems: _Problems) -> SeatSpec:
     seat = SeatSpec(
         where=where,
         board=fields.code("board"),
-        label=fields.text("label", LABEL_LENGTH),
+        label=fields.name("label", LABEL_LENGTH),
         role=fields.choice("role", Role, "role"),
         selection=fields.choice("selection", Selection, "selection"),
         represents=fields.code("represents", optional=True) or None,

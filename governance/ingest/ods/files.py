@@ -39,8 +39,10 @@ from pathlib import Path, PurePath
 
 from python_calamine import CalamineError
 
+from governance.domain.dates import range_problem
 from governance.ingest.ods import OdsImportError
 from governance.ingest.ods.workbook import Workbook, WorkbookRefused
+from governance.models.codes import name_problem
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"  # an xlsx workbook is a zip archive
@@ -130,22 +132,39 @@ def decode_text(path: Path, data: bytes) -> str:
 
 
 def parse_date(value, place: str, column: str) -> datetime.date | None:
-    """A YYYYMMDD cell (string, number or spreadsheet date) as a date; empty → None."""
+    """A YYYYMMDD cell (string, number or spreadsheet date) as a date within the domain's range; empty → None."""
     if value is None:
         return None
     if isinstance(value, datetime.datetime):
-        return value.date()
+        return believed_date(value.date(), place, column)
     if isinstance(value, datetime.date):
-        return value
+        return believed_date(value, place, column)
     text = str(value).strip()
     if not text:
         return None
     if len(text) == 8 and text.isdigit():
         try:
-            return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+            day = datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
         except ValueError:
             pass
+        else:
+            return believed_date(day, place, column)
     raise OdsFileError(f"{place}: {column} {text!r} is not a date (YYYYMMDD)")
+
+
+def believed_date(day: datetime.date, place: str, column: str) -> datetime.date:
+    """``day`` when the domain believes it (``governance.domain.dates``); else refused with its place."""
+    if problem := range_problem(day):
+        raise OdsFileError(f"{place}: {column}: {problem}")
+    return day
+
+
+def name_cell(value, place: str, column: str) -> str:
+    """A name cell as text, refused with its place when it breaks the name rule (``models.NAME_RULE``)."""
+    text = text_cell(value)
+    if problem := name_problem(text):
+        raise OdsFileError(f"{place}: {column}: {problem}")
+    return text
 
 
 def text_cell(value) -> str:
@@ -270,7 +289,7 @@ def read_epraccur(path: Path) -> Epraccur:
             PracticeRecord(
                 row=number,
                 code=code,
-                name=row[NAME],
+                name=name_cell(row[NAME], place, "name (column 2)"),
                 status=status,
                 gp_practice=layout.gp_practice in row[PRESCRIBING_SETTING].split("|"),
                 in_wales=in_wales(row),
@@ -405,7 +424,7 @@ def _read_epcn_sheets(path: Path, workbook) -> Epcn:
         pcn = PcnRecord(
             row=number,
             code=code,
-            name=text_cell(cells["name"]),
+            name=name_cell(cells["name"], place, "PCN Name"),
             sub_icb=text_cell(cells["sub_icb"]),
             opened=parse_date(cells["opened"], place, "Open Date"),
             closed=parse_date(cells["closed"], place, "Close Date"),
@@ -521,6 +540,8 @@ def read_lookup(path: Path) -> Lookup:
         place = where(path, sheet=sheet, row=number)
         refuse_nul(row, place)
         cells = {name: text_cell(row[i]) if i < len(row) else "" for name, i in positions.items()}
+        for field_name in ("name", "icb_name", "region"):
+            name_cell(cells[field_name], place, header[positions[field_name]])
         location = SubIcbLocation(row=number, **cells)
         if not location.code or not location.icb_code:
             raise OdsFileError(f"{place}: a sub-ICB or ICB code is empty")

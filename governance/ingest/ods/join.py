@@ -305,6 +305,26 @@ def pcn_units(
     return pcns
 
 
+def check_unit_division(read: ReadFiles, summary: Summary) -> None:
+    """Each row of the unit division that names no PCN of the ePCN file or practice of epraccur, in the report.
+
+    Such a row is not used: the files may be part of England (a slice), so it is not refused, but
+    it is never ignored without a word (the report lists it with its line).
+    """
+    division = read.unit_division
+    known = {"pcn": (read.epcn.pcns, read.epcn.path.name), "practice": (practice_codes(read), read.epraccur.path.name)}
+    for share in [*division.pcns.values(), *division.practices.values()]:
+        codes, file_name = known[share.unit]
+        if share.code not in codes:
+            place = where(division.path, row=share.row)
+            summary.anomaly("division_unit_unknown", f"{place}: {share.unit} {share.code} (not in {file_name})")
+
+
+def practice_codes(read: ReadFiles) -> set[str]:
+    """The codes of every row of epraccur."""
+    return {record.code for record in read.epraccur.practices}
+
+
 def check_official_division(
     read: ReadFiles,
     reorg: timeline.Reorganisation,
@@ -466,6 +486,8 @@ def read_snapshot(read: ReadFiles, summary: Summary, today: datetime.date) -> Sn
         ]
     if read.division is not None:
         check_official_division(read, reorg, places, kept, summary)
+    if read.unit_division is not None:
+        check_unit_division(read, summary)
     epraccur_source = timeline.source_of(epraccur.path, epraccur.data_date)
     pcn_segments = {code: segments[code, Relation.PCN_SUB_ICB] for code in pcns}
     for code, record in kept.items():

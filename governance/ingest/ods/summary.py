@@ -33,6 +33,7 @@ ANOMALIES = {
     "pcn_no_practice": "open PCNs with no open practice today",
     "not_in_lookup": "ICBs and places imported before that the lookup no longer has (left as they are)",
     "not_divided": "units of a divided sub-ICB location or ICB that no division table places (left where they were)",
+    "division_unit_unknown": "rows of the unit division naming a PCN or practice that is not in the files (not used)",
     "division_not_applied": "practices in the official division table that are not in a divided sub-ICB location",
     "successor_regions": "new ICBs whose predecessors lie in more than one region (given the first)",
     "files_apart": "epraccur and ePCN data dates more than a year apart (PCN membership may be out of date)",

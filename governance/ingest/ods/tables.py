@@ -21,6 +21,7 @@ from governance.ingest.ods.files import (
     BROKEN_WORKBOOK,
     ZIP_MAGIC,
     OdsFileError,
+    believed_date,
     decode_text,
     header_name,
     not_a_workbook,
@@ -83,10 +84,10 @@ def yes_or_no(cells: dict, column: str, place: str) -> bool:
 
 
 def parse_day(value: str, place: str, column: str) -> datetime.date:
-    """A required date, YYYY-MM-DD or YYYYMMDD."""
+    """A required date, YYYY-MM-DD or YYYYMMDD, within the domain's range."""
     if len(value) == 10:
         try:
-            return datetime.date.fromisoformat(value)
+            return believed_date(datetime.date.fromisoformat(value), place, column)
         except ValueError:
             pass
     day = parse_date(value, place, column) if len(value) != 10 else None
@@ -166,7 +167,29 @@ def read_successions(path: Path) -> Successions:
         records.append(record)
     if not records:
         raise OdsFileError(f"{path.name}: no successions")
+    check_succession_chains(path, records)
     return Successions(path=path, successions=records)
+
+
+def check_succession_chains(path: Path, records: list[SuccessionRecord]) -> None:
+    """Successions that can happen in time: none leads back to itself, and a successor opens before it is succeeded.
+
+    A predecessor is open until the day before its succession and its successor opens that day
+    (``timeline.reorganisation``), so an ICB succeeded on or before the day it opened would close
+    before it opened, and a cycle (QH8 → D7T5G → QH8) would close every ICB on it for good. Each
+    succession later than the one that opened its predecessor makes every cycle impossible.
+    """
+    successors: dict[str, list[SuccessionRecord]] = {}
+    for record in records:
+        successors.setdefault(record.predecessor, []).append(record)
+    for record in records:
+        for later in successors.get(record.successor, []):
+            if later.date <= record.date:
+                raise OdsFileError(
+                    f"{where(path, row=later.row)}: {later.predecessor} is succeeded on {later.date}, but it only "
+                    f"opens on {record.date} (row {record.row}): an ICB is succeeded after it opens, so no "
+                    "succession leads back to an ICB before it"
+                )
 
 
 SUB_ICB_DIVISION_COLUMNS = (

@@ -298,6 +298,7 @@ def reorganisation(
         if pair not in result.date_of:
             summary.skipped[("division", "ICBs not in the lookup")] += 1
             continue
+        _check_share_known(share, place, lookup, lookup_icbs)
         result.shares.setdefault(share.sub_icb, []).append(share)
     _imply_whole_shares(result, in_scope, summary)
 
@@ -320,6 +321,23 @@ def reorganisation(
         _check_units(result, units, summary)
     _check_lookup(result)
     return result
+
+
+def _check_share_known(share: SubIcbShare, place: str, lookup: Lookup, lookup_icbs: set[str]) -> None:
+    """A division row's sub-ICB location is one the lookup puts in its predecessor ICB (no phantom places).
+
+    Only where the lookup describes the predecessor: a lookup of after the succession no longer names it.
+    """
+    if share.predecessor_icb not in lookup_icbs:
+        return
+    location = lookup.locations.get(share.sub_icb)
+    if location is None:
+        raise OdsFileError(f"{place}: sub-ICB location {share.sub_icb} is not in {lookup.path.name}")
+    if location.icb_code != share.predecessor_icb:
+        raise OdsFileError(
+            f"{place}: sub-ICB location {share.sub_icb} is in {location.icb_code} in {lookup.path.name}, "
+            f"not in {share.predecessor_icb}"
+        )
 
 
 def _imply_whole_shares(result: Reorganisation, in_scope: list[SuccessionRecord], summary) -> None:

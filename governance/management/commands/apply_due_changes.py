@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, date=None, **options):
         try:
-            today = dates.parse_date(date) if date else None
+            today = dates.believed(dates.parse_date(date)) if date else None
         except dates.BadDate as error:
             raise CommandError(str(error)) from error
         moved = links.apply_due_changes(today)

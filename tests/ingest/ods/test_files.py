@@ -202,6 +202,24 @@ SUCCESSION_HEADER = "predecessor_ods,predecessor_name,successor_ods,successor_na
             "row 3: QNQ → S0E4D is already on row 2",
         ),
         (["QNQ,NHS Frimley,S0E4D,2026-04-01,split"], "row 2: 5 columns, the header has 6"),
+        # issue 24: a cycle erased NHS Essex; dates outside the range reopened the closed ICBs
+        (
+            [
+                "QH8,NHS Mid and South Essex,D7T5G,NHS Essex,2026-04-01,merger",
+                "D7T5G,NHS Essex,QH8,A,2026-04-01,merger",
+            ],
+            "row 3: D7T5G is succeeded on 2026-04-01, but it only opens on 2026-04-01 (row 2)",
+        ),
+        (
+            ["QH8,A,D7T5G,B,2026-04-01,merger", "D7T5G,B,QXY,C,2027-04-01,merger", "QXY,C,QH8,A,2028-04-01,merger"],
+            "row 2: QH8 is succeeded on 2026-04-01, but it only opens on 2028-04-01 (row 4)",
+        ),
+        (
+            ["QH8,A,D7T5G,B,2027-04-01,merger", "D7T5G,B,QXY,C,2026-04-01,merger"],
+            "row 3: D7T5G is succeeded on 2026-04-01, but it only opens on 2027-04-01 (row 2)",
+        ),
+        (["QH8,A,D7T5G,B,9999-12-31,merger"], "row 2: succession_date: '9999-12-31' is outside the dates icsmap holds"),
+        (["QH8,A,D7T5G,B,0001-01-01,merger"], "row 2: succession_date: '0001-01-01' is outside the dates icsmap holds"),
     ],
 )
 def test_a_malformed_successions_file_is_refused_naming_the_row(tmp_path, rows, message):

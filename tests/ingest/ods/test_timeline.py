@@ -353,11 +353,32 @@ def official_table_to_another_place(tmp_path):
     return {"division": target}, "official.csv, row 2: K81034 is in D4U1Y, which went to 92A, D9Y0V, U2G6B, not to 06K"
 
 
+def division_of_a_phantom_place(tmp_path):
+    # issue 24: a sub-ICB location the lookup does not name would have become a place of its own
+    target = tmp_path / "division.csv"
+    lines = SHIPPED.sub_icb_division.read_text().splitlines()
+    lines.append("99Z,Phantom,QM7,S1Y5D,99Z,Phantom,no,why")
+    target.write_text("\n".join(lines) + "\n")
+    return {"sub_icb_division": target}, (
+        f"division.csv, row {len(lines)}: sub-ICB location 99Z is not in LOC22_successions_slice.csv"
+    )
+
+
+def cycle_of_successions(tmp_path):
+    target = tmp_path / "successions.csv"
+    lines = SHIPPED.successions.read_text().splitlines()
+    lines.append("D7T5G,NHS Essex,QH8,NHS Mid and South Essex,2026-04-01,merger")
+    target.write_text("\n".join(lines) + "\n")
+    return {"successions": target}, f"successions.csv, row {len(lines)}: D7T5G is succeeded on 2026-04-01"
+
+
 @pytest.mark.parametrize(
     "make_files",
     [
         bad_successions,
         division_of_no_succession,
+        division_of_a_phantom_place,
+        cycle_of_successions,
         pcn_sent_where_frimley_did_not_go,
         official_table_to_nowhere,
         official_table_to_another_place,
@@ -487,3 +508,18 @@ def test_the_shipped_files_draw_england_as_it_is_today_and_as_it_was(client, shi
     commit_now()
     assert again.changed == 0
     assert database_state() == before and versioning.current() == version
+
+
+def test_a_unit_division_row_naming_no_unit_of_the_files_is_listed_in_the_report(tmp_path):
+    # issue 24: an unknown PCN was ignored without a word
+    target = tmp_path / "units.csv"
+    lines = SHIPPED.unit_division.read_text().splitlines()
+    lines.append("pcn,U99999,NO SUCH PCN,GU11 1AY,D4U1Y,D9Y0V,why")
+    target.write_text("\n".join(lines) + "\n")
+    files = OdsFiles(SET_SUCCESSIONS.epraccur, SET_SUCCESSIONS.epcn, SET_SUCCESSIONS.lookup, unit_division=target)
+
+    summary = import_ods(files, today=TODAY, dry_run=True)
+
+    unused = f"units.csv, row {len(lines)}: pcn U99999 (not in {SET_SUCCESSIONS.epcn.name})"
+    assert unused in summary.anomalies["division_unit_unknown"]
+    assert "naming a PCN or practice that is not in the files (not used)" in summary.report()
