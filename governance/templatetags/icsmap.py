@@ -1,11 +1,15 @@
-"""Template filters for icsmap's pages: labels for stored codes, and shares as percentages."""
+"""Template filters and tags for icsmap's pages: labels for stored codes, shares as percentages,
+and the addresses of pages on the day the page shows (``dated_url``)."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django import template
+from django.urls import reverse
 
 from governance.domain import dates
 from governance.models import Kind, Portfolio, Role, Sector, Selection
+from governance.pages.as_of import other_day
 
 register = template.Library()
 
@@ -77,3 +81,33 @@ def human_date(value) -> str:
         except ValueError:
             return value
     return dates.in_words(value)
+
+
+@register.simple_tag(takes_context=True)
+def dated_url(context, name: str, *args, **query) -> str:
+    """``{% url name args %}`` with ``query`` (``seat=3``), and ``?date=`` when this page shows another day.
+
+    The one way a page links to another page: on a page of 1 January 2024 every link to an
+    organisation, system, person, picture, timeline or comparison stays on 1 January 2024.
+    """
+    day = other_day(context.get("request"))
+    if day is not None:
+        query = {**query, "date": day.isoformat()}
+    url = reverse(name, args=args)
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+@register.simple_tag(takes_context=True)
+def shown_day(context) -> datetime.date | None:
+    """The day this page shows when it is not today (``{% shown_day as day %}``), else None."""
+    return other_day(context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def today_url(context) -> str:
+    """This page as it stands today: its address without ``date`` (other parameters kept)."""
+    request = context["request"]
+    query = request.GET.copy()
+    query.pop("date", None)
+    query.pop("page", None)  # page numbers of another day need not match today's
+    return f"{request.path}?{query.urlencode()}" if query else request.path
