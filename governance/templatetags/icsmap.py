@@ -10,6 +10,7 @@ from django.urls import reverse
 from governance.domain import dates
 from governance.models import Kind, Portfolio, Role, Sector, Selection
 from governance.pages.as_of import other_day
+from governance.reading import voice
 
 register = template.Library()
 
@@ -54,6 +55,12 @@ def sector_label(value) -> str:
 def portfolio_label(value) -> str:
     """``finance`` → ``Finance``."""
     return _label("portfolio", value)
+
+
+@register.filter
+def layer_label(layer) -> str:
+    """``0`` → ``top board · layer 0``, ``2`` → ``layer 2``, None → ``not on a route to the board``."""
+    return voice.layer_words(layer)
 
 
 @register.filter
