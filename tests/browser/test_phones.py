@@ -4,6 +4,8 @@ Tables stack or scroll inside themselves, never the page. Screenshots of each pa
 in tests/screenshots/ (``phone-<kind>.png``) to look at.
 """
 
+import re
+
 import pytest
 
 from governance.ingest import governance_file as loading
@@ -90,3 +92,23 @@ def test_the_header_tagline_lines_do_not_overlap(browser, live_server, demo):
         assert box["height"] >= 2 * line_height - 1  # two lines, one under the other
         name = tab.locator(".nhsuk-header__service-name").bounding_box()
         assert name["y"] + name["height"] <= box["y"] + 1  # the tagline starts under the name
+
+
+def test_the_system_diagram_is_readable_at_full_size_and_opens_alone(browser, live_server, demo):
+    with browser_tab(browser, live_server.url, "phone-diagram", width=PHONE) as tab:
+        tab.goto("/organisations/QOP/")
+        image = tab.locator("figure.icsmap-diagram img")
+        image.scroll_into_view_if_needed()
+        shown = image.evaluate("img => ({complete: img.complete, natural: img.naturalWidth, drawn: img.width})")
+        assert shown["complete"] and shown["natural"] > PHONE, shown
+        assert shown["drawn"] == shown["natural"]  # its own size, not shrunk to about 6 px text
+        view = tab.locator(".icsmap-diagram__view")
+        assert view.evaluate("v => v.scrollWidth > v.clientWidth")  # it scrolls inside its frame
+        assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE  # not the page
+        screenshot(tab, "phone-diagram-view")
+
+        tab.get_by_role("link", name="Open the diagram full size").click()
+        tab.wait_for_url(re.compile(r"/organisations/QOP/diagram\.svg$"))
+        assert tab.locator("svg title").first.text_content().startswith("Governance of")
+        assert tab.csp_violations == []
+        tab.go_back()  # the closing screenshot is of the page, not of the large picture
