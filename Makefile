@@ -60,11 +60,12 @@ install: $(INSTALLED) $(FRONTEND)
 
 # Idempotent: a second run migrates nothing, re-imports as a no-op and reloads nothing. After the
 # governance files, every other open system gets its statutory board (holders not recorded) and ICP.
+# Each step prints counts, not rows (a command's --verbosity 2 lists the rows).
 define DATA_STEPS
-	$(MANAGE) migrate --noinput
+	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) import_ods
 	$(if $(GOVERNANCE),$(MANAGE) load_governance $(GOVERNANCE))
-	$(MANAGE) scaffold_governance --verbosity 0
+	$(MANAGE) scaffold_governance
 	$(MANAGE) check_tree
 endef
 

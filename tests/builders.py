@@ -4,7 +4,9 @@ Test modules never import each other (tests/test_house.py checks it): whatever t
 share lives here. A system in a few lines goes through the tree service, as every writer must.
 """
 
+import contextlib
 import datetime
+import os
 from pathlib import Path
 
 import pytest
@@ -506,3 +508,71 @@ def history() -> dict:
         member = seat(s[key], "Mid Essex member", represents=s["place"])
         appoint(member, f"Illustrative {system.code} Member", ICBS_ESTABLISHED)
     return s
+
+
+# --- the browser --------------------------------------------------------------------------------
+
+# How the browser tests start Debian's Chromium (never `playwright install`).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"  # git-ignored
+
+
+def screenshot(page, name: str) -> None:
+    """A full-page screenshot of ``page`` in tests/screenshots/``name``.png, to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):
+    """Chromium through Playwright's sync API, one per test module (import it to use it)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
+    # between browser steps are plain synchronous ones.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_api.sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@contextlib.contextmanager
+def browser_tab(browser, base_url: str, name: str, *, width: int, height: int = 900):
+    """A tab ``width`` px wide on ``base_url``, recording requests to anywhere else
+    (``requests_elsewhere``) and what the Content-Security-Policy blocked (``csp_violations``);
+    photographed as ``name`` when it closes."""
+    context = browser.new_context(viewport={"width": width, "height": height}, base_url=base_url)
+    tab = context.new_page()
+    tab.set_default_timeout(5000)
+    tab.requests_elsewhere = []
+    tab.csp_violations = []
+    tab.on(
+        "console",
+        lambda message: tab.csp_violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    tab.on(
+        "request",
+        lambda request: (
+            None if request.url.startswith((base_url, "data:")) else tab.requests_elsewhere.append(request.url)
+        ),
+    )
+    try:
+        yield tab
+        if tab.url.startswith(base_url):
+            screenshot(tab, name)
+    finally:
+        context.close()

@@ -4,6 +4,7 @@ Every page that shows a date's structure takes its date here, by the one parser
 (``governance.domain.dates``), so each refuses a malformed date alike and none repeats it.
 """
 
+import datetime
 import functools
 
 from django.shortcuts import render
@@ -35,7 +36,19 @@ def as_of_page(view):
             date = dates.as_of(request.GET.get("date"))
         except dates.BadDate as error:
             return bad_date(request, error)
+        request.as_of = date  # read by ``other_day``: the banner and the links that keep the date
         return view(request, *args, date=date, **kwargs)
 
     page.takes_date = True  # kept by functools.wraps (the page cache's too): tests find every dated page
     return page
+
+
+def other_day(request) -> datetime.date | None:
+    """The day ``request``'s page shows when that is not today, else None.
+
+    A page of another day says so at its top and every link on it keeps the day
+    (``{% dated_url %}`` in ``governance.templatetags.icsmap``), so one click does not
+    silently bring the reader back to today.
+    """
+    day = getattr(request, "as_of", None)
+    return day if day is not None and day != timezone.localdate() else None

@@ -63,8 +63,6 @@ def home(request, date: datetime.date):
         "regions": regions,
         "systems": sum(len(region["systems"]) for region in regions),
         "date": date,
-        # A date chosen here goes on to the systems' pages; without one they stay as of today.
-        "date_query": f"?date={date:%Y-%m-%d}" if request.GET.get("date", "").strip() else "",
         "keep": {"q": query} if query else {},
         "sources": _sources(request),
     }
@@ -258,8 +256,10 @@ def compare(request, date: datetime.date):
 
 
 @cached_page
-def system_timeline(request, code):
-    """``/systems/<code>/timeline/?from=&to=``: what changed in a system, by month (default: the last 12 months)."""
+@as_of_page
+def system_timeline(request, code, date: datetime.date):
+    """``/systems/<code>/timeline/?from=&to=``: what changed in a system, by month (default: the
+    twelve months to ``?date=``, itself by default today)."""
     if not can_match(code):
         raise Http404("No system has that code.")
     version = data_version(request).key
@@ -269,7 +269,7 @@ def system_timeline(request, code):
         raise Http404(str(error)) from None
     texts = {name: request.GET.get(name, "").strip() for name in ("from", "to")}
     try:
-        start, end = timeline.period(texts["from"], texts["to"])
+        start, end = timeline.period(texts["from"], texts["to"], today=date)
     except timeline.BadPeriod as error:
         fields = _period_fields(texts, error)
         context = {"system": system, "fields": fields, "error": error}

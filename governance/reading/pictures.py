@@ -10,7 +10,8 @@ The **diagram** of a system on a date:
   seat speaks for (a place, an LMC…); the top board drawn bold;
 - arrows: each seat hop, from the organisation a seat speaks for to the body it sits on,
   labelled with the seat's label; ``reports to`` arrows from a body to the body above;
-- layers: rows by distance from the top board (the top board at the top); where chains
+- layers: rows by distance from the top board (the top board at the top, "top board ·
+  layer 0"; each box on a route names its layer as every page does); where chains
   break, and what else has no route but a seat hop, in the bottom row; the bodies with no
   route and no seat hop (a place's own board, a partnership) listed in one note box below;
 - marks: a vacant seat's arrow is red and dashed, labelled "VACANT"; a seat whose holders
@@ -20,7 +21,8 @@ The **diagram** of a system on a date:
   "no route recorded" and for how many (never red: no break is known).
 
 The **ladder** of an organisation: its path (DESIGN.md's JSON), one box per layer from the
-organisation at the bottom to the top board, each arrow labelled with how it is reached
+organisation at the bottom to the top board (each naming its layer when the path reaches
+it), each arrow labelled with how it is reached
 (member of, the seat and its holders, reports to); a broken chain ends in a red dashed
 arrow to the top board marked "no route"; a route not recorded in a grey dotted one marked
 "no route recorded".
@@ -41,7 +43,7 @@ from governance.domain.dates import in_words
 from governance.models import BODY_KINDS, Kind
 from governance.models.codes import printable
 from governance.reading.paths import SystemGraph
-from governance.reading.voice import body_layers, summarise
+from governance.reading.voice import body_layers, layer_words, summarise
 
 FONT = "Helvetica"
 COLOURS = {  # NHS.UK palette: fill of each kind's boxes
@@ -138,7 +140,8 @@ def system_diagram(graph: SystemGraph) -> tuple[graphviz.Digraph, str, str]:
         key=lambda pk: nodes[pk].name,
     )
     shown -= set(unconnected)
-    bottom = max((layers[pk] for pk in shown if layers[pk] is not None), default=0)
+    on_route = {pk: layers[pk] for pk in shown if layers[pk] is not None}  # named in each box
+    bottom = max(on_route.values(), default=0)
     for pk in shown:
         if layers[pk] is None:
             layers[pk] = bottom  # a break, or a body off the route with a seat hop: the bottom row
@@ -150,10 +153,11 @@ def system_diagram(graph: SystemGraph) -> tuple[graphviz.Digraph, str, str]:
         rows.setdefault(layers[pk], []).append(pk)
         node = nodes[pk]
         label = _wrap(node.name)
+        if pk in on_route:
+            label = f"{label}\n{layer_words(on_route[pk])}"
         attrs = {"fillcolor": COLOURS["body" if node.kind in BODY_KINDS else "unit"], "color": BLACK}
         if pk == graph.top_board.pk:
             attrs.update(fillcolor=COLOURS["top"], penwidth="2.5", color=BLUE)
-            label = f"{label}\n(top board)"
         if pk in breaks:
             attrs.update(fillcolor=COLOURS["broken"], color=RED, peripheries="2")
             label = f"{label}\nchain breaks here: {breaks[pk]} practice{'s' if breaks[pk] != 1 else ''}"
@@ -252,6 +256,8 @@ def ladder_diagram(path: dict) -> tuple[graphviz.Digraph, str, str]:
         if org["code"] == top["code"]:
             attrs.update(fillcolor=COLOURS["top"], penwidth="2.5", color=BLUE)
         label = f"{_wrap(org['name'], 32)}\n{Kind(org['kind']).label} · {org['code']}"
+        if path["reaches_top"]:
+            label = f"{label}\n{layer_words(path['distance'] - depth)}"
         dot.node(org["code"], label, id=f"org-{org['code']}", **attrs)
         if depth == 0:
             continue

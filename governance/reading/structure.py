@@ -281,8 +281,9 @@ def seats_to_fill(graph: SystemGraph) -> dict:
 def ladder(path: dict) -> dict:
     """A path (DESIGN.md's JSON) as rungs from the top down, for drawing.
 
-    ``rungs``: one per layer, top first, each with ``depth`` (layers above the origin),
-    ``organisation``, and ``below``: how the layer beneath reaches it (``via``,
+    ``rungs``: one per layer, top first, each with ``depth`` (steps above the origin),
+    ``layer`` (steps below the top board, the one scheme of layers: the top board is layer 0;
+    None on a path that does not reach it), ``organisation``, and ``below``: how the layer beneath reaches it (``via``,
     ``via_text``, ``seat``), None at the origin. Holders who sit in more than one seat
     on the path (sector seats included) get ``also``: their other seats on it.
     ``breaks_at``: for a broken chain, the highest organisation below the system's root;
@@ -314,7 +315,15 @@ def ladder(path: dict) -> dict:
                 "from": layers[depth - 1]["organisation"],
                 "seat": with_interlocks(layer["seat"], layer["organisation"]["name"]) if layer.get("seat") else None,
             }
-        rungs.append({"depth": depth, "organisation": layer["organisation"], "below": below})
+        on_route = path["reaches_top"]
+        rungs.append(
+            {
+                "depth": depth,
+                "layer": path["distance"] - depth if on_route else None,
+                "organisation": layer["organisation"],
+                "below": below,
+            }
+        )
     breaks_at = unrecorded_from = None
     if path["top_board"] and not path["reaches_top"]:
         chain = [layer["organisation"] for layer in layers]

@@ -60,6 +60,14 @@ def general_practice_seats(graph: SystemGraph) -> set[int]:
         gp |= more
 
 
+def layer_words(layer: int | None) -> str:
+    """How every page and picture names a layer, in the one scheme (top board = layer 0):
+    ``top board · layer 0``, ``layer 2``, or ``not on a route to the board`` (None)."""
+    if layer is None:
+        return "not on a route to the board"
+    return "top board · layer 0" if layer == 0 else f"layer {layer}"
+
+
 def body_layers(graph: SystemGraph) -> dict[int, int | None]:
     """Each open body's layer: its distance to the top board, or None when it has no route there."""
     layers = {}

@@ -10,81 +10,30 @@ Every tab records what the Content-Security-Policy blocked (``csp_violations``):
 admin and the API docs must work without it blocking anything.
 """
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
 from governance.models import Appointment, Organisation, Person, Seat
-from tests.builders import D, appoint, org, seat, set_top_board
+from tests import builders
+from tests.builders import D, appoint, browser_tab, org, screenshot, seat, set_top_board
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+browser = builders.browser  # the module's Chromium
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 NHS_FOCUS_YELLOW = "rgb(255, 235, 59)"
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "tests" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # What fails the accessibility test; axe's "moderate" and "minor" findings are printed, not fatal.
 FATAL_IMPACTS = {"serious", "critical"}
 
 
-def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
-    # between browser steps are plain synchronous ones.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_api.sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=chromium_path, args=ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
 @pytest.fixture
 def page(browser, live_server, request):
-    """A tab on the live server that records requests to anywhere else, and is photographed at the end."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, base_url=live_server.url)
-    tab = context.new_page()
-    tab.set_default_timeout(5000)
-    tab.requests_elsewhere = []
-    tab.csp_violations = []
-    tab.on(
-        "console",
-        lambda message: tab.csp_violations.append(message.text) if "Content Security Policy" in message.text else None,
-    )
-    tab.on(
-        "request",
-        lambda request: (
-            None if request.url.startswith((live_server.url, "data:")) else tab.requests_elsewhere.append(request.url)
-        ),
-    )
-    yield tab
-    try:
-        if tab.url.startswith(live_server.url):
-            screenshot(tab, request.node.name)
-    finally:
-        context.close()
+    """A tab on the live server (1200 px wide), photographed at the end."""
+    with browser_tab(browser, live_server.url, request.node.name, width=1200) as tab:
+        yield tab
 
 
 @pytest.fixture

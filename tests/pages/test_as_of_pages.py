@@ -21,6 +21,7 @@ PAGES = {
     "diagram": "/organisations/QAA/diagram.svg",
     "ladder": "/organisations/P00001/ladder.svg",
     "person": "/people/{person}/",
+    "timeline": "/systems/QAA/timeline/",
 }
 
 

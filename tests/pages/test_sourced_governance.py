@@ -73,7 +73,7 @@ def test_the_system_page_names_its_cluster_and_links_the_other_icbs(client, sour
 
     assert "In the Sourced and Other cluster as seen on 1 September 2025, with NHS Other Integrated Care Board" in text
     assert '<a href="https://example.org/clusters" rel="noopener noreferrer">' in html
-    assert '<a href="/organisations/QOT/">NHS Other Integrated Care Board</a>' in html
+    assert '<a href="/organisations/QOT/?date=2026-01-01">NHS Other Integrated Care Board</a>' in html  # the date kept
     assert "In the Sourced and Other cluster since 1 July 2025, with NHS Sourced Integrated Care Board" in other
     assert "cluster" not in words(client, "/organisations/QSS/", date="2025-08-31").lower().split("voice")[0]
 

@@ -52,7 +52,7 @@ def words(html: bytes) -> str:
 
 def breadcrumb(html: bytes) -> list[str]:
     nav = re.search(r'<nav class="nhsuk-breadcrumb".*?</nav>', html.decode(), re.S).group(0)
-    return re.findall(r'class="nhsuk-breadcrumb__link" href="/organisations/([^/]+)/"', nav)
+    return re.findall(r'class="nhsuk-breadcrumb__link" href="/organisations/([^/]+)/[?"]', nav)
 
 
 # The path, and where there is none -----------------------------------------------------------------
@@ -143,7 +143,8 @@ def test_the_practice_page_shows_its_pcn_and_system_of_the_date(client, s, date,
     assert response.status_code == 200
     assert breadcrumb(html) == trail
     assert f"System {system}" in words(html)
-    assert f'href="/organisations/{trail[-1]}/"><span class="nhsuk-u-visually-hidden">Back to' in html.decode()
+    back = f'href="/organisations/{trail[-1]}/?date={date.isoformat()}"><span class="nhsuk-u-visually-hidden">Back to'
+    assert back in html.decode()  # the link up keeps the date
     assert response.context["path"]["layers"][1]["organisation"]["code"] == trail[-1]
 
 

@@ -69,19 +69,26 @@ class LoadReport:
     def changed(self) -> bool:
         return any(c.created or c.updated or c.deleted for c in self.counts.values())
 
-    def lines(self) -> list[str]:
-        """The report as lines of text for the command line: details first, the summary last."""
+    def lines(self, rows: bool = True) -> list[str]:
+        """The report as lines of text for the command line: details first, the summary last.
+
+        Without ``rows`` (the command's default verbosity), each list of rows is one line
+        counting them; ``--verbosity 2`` lists them.
+        """
         lines = []
-        if self.changes:
-            lines.append("Would change:" if self.dry_run else "Changes:")
-            lines += [f"  {line}" for line in self.changes]
         kept = "" if self.prune else " (kept; --prune deletes them)"
-        if self.unlisted_seats:
-            lines.append(f"Seats in the database but not in the file{kept}:")
-            lines += [f"  {line}" for line in self.unlisted_seats]
-        if self.unlisted_appointments:
-            lines.append(f"Appointments in the database but not among their seat's holders{kept}:")
-            lines += [f"  {line}" for line in self.unlisted_appointments]
+        for heading, listed in (
+            ("Would change:" if self.dry_run else "Changes:", self.changes),
+            (f"Seats in the database but not in the file{kept}:", self.unlisted_seats),
+            (f"Appointments in the database but not among their seat's holders{kept}:", self.unlisted_appointments),
+        ):
+            if not listed:
+                continue
+            if rows:
+                lines.append(heading)
+                lines += [f"  {line}" for line in listed]
+            else:
+                lines.append(f"{heading.rstrip(':')}: {len(listed)} (--verbosity 2 lists them)")
         files = ", ".join(self.files)
         lines.append(f"Dry run of {files} (rolled back: nothing was written)." if self.dry_run else f"Loaded {files}.")
         lines += [f"  {name}: {self.counts[name]}" for name in MODELS]

@@ -38,13 +38,22 @@ class ScaffoldReport:
     files: list[Path] = field(default_factory=list)
     load: LoadReport | None = None
 
-    def lines(self) -> list[str]:
-        """The report as lines of text for the command line."""
+    def lines(self, rows: bool = True) -> list[str]:
+        """The report as lines of text for the command line; without ``rows``, the systems
+        given a board are counted, not listed (``--verbosity 2`` lists them)."""
         lines = [f"Skipped {line}" for line in self.skipped]
         if self.files:
             lines += [f"Wrote {path}" for path in self.files]
         elif self.load is not None:
-            lines += [f"Gave {code} its statutory board and ICP (holders not recorded)." for code in self.scaffolded]
+            if rows:
+                said = "its statutory board and ICP (holders not recorded)."
+                lines += [f"Gave {code} {said}" for code in self.scaffolded]
+            elif self.scaffolded:
+                n = len(self.scaffolded)
+                lines.append(
+                    f"Gave {n} system{'s' if n != 1 else ''} {'its' if n == 1 else 'their'} statutory board and ICP "
+                    "(holders not recorded); --verbosity 2 lists them."
+                )
             lines += [f"  {name}: {counts}" for name, counts in self.load.counts.items()]
         if not self.scaffolded:
             lines.append("Nothing to scaffold: every open system asked for has a top board.")

@@ -32,5 +32,6 @@ class Command(BaseCommand):
             ) from error
         except rules.RuleError as error:  # a rule the loader's own checks missed: still nothing was written
             raise CommandError(f"{error}; nothing was written.") from error
-        for line in report.lines():
-            self.stdout.write(line)
+        if options["verbosity"]:  # 1: counts; 2: every row created, changed or deleted
+            for line in report.lines(rows=options["verbosity"] >= 2):
+                self.stdout.write(line)

@@ -27,5 +27,5 @@ class Command(BaseCommand):
         except GovernanceFileError as error:
             raise CommandError("Nothing was written:\n" + "\n".join(error.messages)) from error
         if options["verbosity"]:
-            for line in report.lines():
+            for line in report.lines(rows=options["verbosity"] >= 2):  # 1: counts; 2: each system
                 self.stdout.write(line)

@@ -856,10 +856,21 @@ def test_one_system_in_two_files_is_refused(tmp_path):
 # --- the command ------------------------------------------------------------
 
 
-def run(*args) -> str:
+def run(*args, verbosity: int = 2) -> str:
     out = io.StringIO()
-    call_command("load_governance", *[str(a) for a in args], stdout=out)
+    call_command("load_governance", *[str(a) for a in args], stdout=out, verbosity=verbosity)
     return out.getvalue()
+
+
+def test_the_command_counts_rows_by_default_and_lists_them_at_verbosity_2(tmp_path):
+    path = write(tmp_path, BASE)
+    output = run(path, verbosity=1)
+
+    assert "Changes: 28 (--verbosity 2 lists them)" in output  # 8 organisations, 7 seats, 6 people, 7 holders
+    assert "+ seat" not in output
+    assert "organisations: 8 created, 0 updated, 0 unchanged, 0 deleted" in output
+    assert len(output.splitlines()) == 6  # the count, what was loaded, a line per model
+    assert run(path, verbosity=0) == ""
 
 
 def test_command_loads_and_prints_the_report(tmp_path):
