@@ -4,7 +4,7 @@ import pytest
 from django.db import OperationalError
 from django.http import HttpResponse
 from django.test import Client
-from django.urls import path
+from django.urls import include, path
 
 calls = []
 
@@ -17,7 +17,8 @@ def flaky(request, drops: int):
     return HttpResponse("answered")
 
 
-urlpatterns = [path("flaky/<int:drops>/", flaky)]
+# The site's own URLs too: its 500 page links home.
+urlpatterns = [path("flaky/<int:drops>/", flaky), path("", include("icsmap.urls"))]
 
 
 @pytest.fixture
