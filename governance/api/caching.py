@@ -100,9 +100,6 @@ class ApiView:
                 response.add_post_render_callback(functools.partial(page_cache.keep, answer_key))
         if response.status_code == 200 and getattr(request.accepted_renderer, "format", None) == "csv":
             response["Content-Disposition"] = f'attachment; filename="{self.get_csv_filename()}"'
-            following = getattr(response, "data", None)
-            if isinstance(following, dict) and following.get("next"):  # a CSV has no room for the next page's URL
-                response["Link"] = f'<{following["next"]}>; rel="next"'
         return response
 
     def get_csv_filename(self) -> str:
