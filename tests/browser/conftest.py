@@ -104,7 +104,9 @@ def axe():
         options = {"resultTypes": ["violations"], "rules": {rule: {"enabled": False} for rule in not_ours}}
         found = []
         for name, url in pages:
-            tab.goto(url)
+            if url is not None:  # None: the page the tab shows (a form's answer to a post, say)
+                tab.goto(url)
+            url = url or tab.url
             tab.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
             tab.evaluate(source)
             result = tab.evaluate("options => axe.run(document, options)", options)
