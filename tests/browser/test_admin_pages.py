@@ -75,8 +75,10 @@ def test_the_seat_list_shows_what_an_editor_needs(signed_in):
     signed_in.goto("/admin/governance/seat/")
     headers = [h.strip().lower() for h in signed_in.locator("#result_list thead th").all_inner_texts()]
 
-    for column in ("label", "body", "role", "holders"):
+    for column in ("label", "body", "role", "holders today", "holders recorded"):
         assert any(column in header for header in headers), headers
+    row = signed_in.locator("#result_list tbody tr").first.inner_text()
+    assert "Illustrative Successor" in row and "Illustrative Partner" not in row  # today's holder only
 
 
 def test_the_api_docs_colours_pass_axe(page, system, axe):
