@@ -62,7 +62,24 @@ class SystemScopedAdmin(history_admin.HistoryAdmin):
 
 
 class SystemScopedInline:
-    """An inline is editable where its parent object is."""
+    """An inline is editable where its parent object is; each of its inputs is named (``get_formset``)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        """The inline's formset, each input of each row named by its field's label (its delete box too): a
+        table's cells have no <label> of their own, and a screen reader (or axe) would find them unnamed."""
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class Named(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                for field in form.fields.values():
+                    # The widget itself, inside the admin's wrapper (its add and change links) if any.
+                    widget = getattr(field.widget, "widget", field.widget)
+                    if field.label:
+                        widget.attrs.setdefault("aria-label", str(field.label))
+
+        Named.__name__ = formset.__name__
+        return Named
 
     def _parent_editable(self, request, obj):
         if obj is None:

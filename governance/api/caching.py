@@ -15,7 +15,6 @@ revalidates with If-Modified-Since alone may miss a second write in the same sec
 the one it saw (If-None-Match, which takes precedence, never does).
 """
 
-import datetime
 import functools
 
 from django.conf import settings
@@ -27,6 +26,7 @@ from rest_framework.renderers import JSONRenderer
 from governance.api import answer_cache
 from governance.caching import pages as page_cache
 from governance.caching import versioning
+from governance.caching.versioning import last_modified
 
 READS = ("GET", "HEAD")
 CACHEABLE_FORMATS = {"json", "csv", "yaml"}  # not the browsable API: it shows who is signed in
@@ -39,12 +39,6 @@ class _Answered(Exception):
     def __init__(self, response):
         super().__init__(response.status_code)
         self.response = response
-
-
-def last_modified(version: versioning.Version) -> datetime.datetime:
-    """The later of the last write and the start of today (local time)."""
-    midnight = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
-    return max(version.changed_at, midnight) if version.changed_at else midnight
 
 
 def etag(version: versioning.Version, fmt: str) -> str:
@@ -106,9 +100,6 @@ class ApiView:
                 response.add_post_render_callback(functools.partial(page_cache.keep, answer_key))
         if response.status_code == 200 and getattr(request.accepted_renderer, "format", None) == "csv":
             response["Content-Disposition"] = f'attachment; filename="{self.get_csv_filename()}"'
-            following = getattr(response, "data", None)
-            if isinstance(following, dict) and following.get("next"):  # a CSV has no room for the next page's URL
-                response["Link"] = f'<{following["next"]}>; rel="next"'
         return response
 
     def get_csv_filename(self) -> str:

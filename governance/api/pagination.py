@@ -7,15 +7,32 @@ else is a 400 naming the parameter. A page past the end stays DRF's 404.
 
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 
 from governance.api import params
 
 
 class Pagination(PageNumberPagination):
-    """``?page=`` and ``?page_size=`` (at most 200 a page, so one request stays cheap)."""
+    """``?page=`` and ``?page_size=`` (at most 200 a page, so one request stays cheap); CSV is never paged.
+
+    A CSV list carries every row: a spreadsheet or ``pandas.read_csv(url)`` has nowhere to follow a
+    next page, and would silently read the first one only. Rendered whole rather than streamed, so
+    that the answer cache keeps it and a revalidation is a 304 like any other answer.
+    """
 
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    whole = False  # this answer is every row (CSV)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.whole = getattr(request.accepted_renderer, "format", None) == "csv"
+        if self.whole:
+            return list(queryset)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        return Response(data) if self.whole else super().get_paginated_response(data)
 
     def get_page_number(self, request, paginator):
         # DRF answers ?page=abc with 404 "Invalid page."; a 400 naming the

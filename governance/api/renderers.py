@@ -117,6 +117,15 @@ def cell(value) -> str:
     return "'" + text if formula else text
 
 
+def csv_text(columns: list[str], rows) -> str:
+    """``rows`` (dicts) as RFC 4180 lines of ``columns``, the header line first."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows([cell(row.get(name)) for name in columns] for row in rows)
+    return out.getvalue()
+
+
 class CSVRenderer(BaseRenderer):
     """``text/csv``: a header row, then the rows the view's ``csv_table`` makes of the data."""
 
@@ -127,11 +136,7 @@ class CSVRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         view = (renderer_context or {}).get("view")
         columns, rows = view.csv_table(data) if hasattr(view, "csv_table") else flat_table(data)
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
-        writer.writerow(columns)
-        writer.writerows([cell(row.get(name)) for name in columns] for row in rows)
-        return out.getvalue().encode(self.charset)
+        return csv_text(columns, rows).encode(self.charset)
 
 
 class YAMLRenderer(BaseRenderer):

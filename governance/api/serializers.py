@@ -19,6 +19,7 @@ from governance.models import (
     Kind,
     Organisation,
     Person,
+    Portfolio,
     Role,
     Seat,
     Sector,
@@ -670,3 +671,237 @@ class TimelineSerializer(FromTo, serializers.Serializer):
     count = serializers.IntegerField()
     counts = serializers.DictField(child=serializers.IntegerField(), help_text="How many of each kind.")
     events = TimelineEventSerializer(many=True)
+
+
+# The exports and the summary: plain data made by ``governance.reading`` (``voice.summarise``,
+# ``export.popolo``, ``export.governance_file``), returned as they are. These serializers only type
+# them in the schema, so that a generated client reads them as models, not as untyped objects.
+# Keys the data leaves out when empty are ``required=False``.
+
+
+class SummaryProvenanceSerializer(serializers.Serializer):
+    """Where a system's governance comes from."""
+
+    illustrative = serializers.BooleanField(help_text="The holders are invented (a demonstration).")
+    source = serializers.CharField(allow_null=True, help_text="The published source of the governance, if named.")
+    verified = serializers.DateField(allow_null=True, help_text="The day the source was last read, if known.")
+
+
+class SummarySeatSerializer(PathSeatSerializer):
+    """A general practice seat of the summary: a path seat, with its body and what it represents."""
+
+    sector = serializers.ChoiceField(choices=Sector.choices, allow_null=True, help_text="Null unless a sector seat.")
+    portfolio = serializers.ChoiceField(choices=Portfolio.choices, required=False, help_text="An executive's.")
+    body = OrganisationRefSerializer()
+    represents = OrganisationRefSerializer(allow_null=True)
+
+
+class SummaryLayerSerializer(serializers.Serializer):
+    """One layer of bodies (their distance from the top board; null: not connected to it) and its GP seats."""
+
+    layer = serializers.IntegerField(allow_null=True)
+    bodies = OrganisationRefSerializer(many=True)
+    gp_seats = SummarySeatSerializer(many=True)
+    seats = serializers.IntegerField(help_text="Places on the layer's general practice seats.")
+    filled = serializers.IntegerField()
+    vacant = serializers.IntegerField()
+    unrecorded = serializers.IntegerField()
+    elected = serializers.IntegerField()
+    delegate = serializers.IntegerField()
+    voting = serializers.IntegerField()
+    holders = serializers.IntegerField()
+
+
+class SummaryRoutesSerializer(serializers.Serializer):
+    """Practices counted by route."""
+
+    reaches = serializers.IntegerField()
+    broken = serializers.IntegerField()
+    not_recorded = serializers.IntegerField()
+
+
+class SummaryPracticesSerializer(serializers.Serializer):
+    """The system's practices and their routes to the top board."""
+
+    total = serializers.IntegerField()
+    reaching_top = serializers.IntegerField()
+    complete = serializers.IntegerField()
+    share_reaching_top = serializers.FloatField(
+        allow_null=True, help_text="Over the practices whose route is recorded; null without a top board."
+    )
+    share_complete = serializers.FloatField(allow_null=True)
+    median_distance = serializers.FloatField(allow_null=True)
+    routes = SummaryRoutesSerializer()
+    recorded = serializers.IntegerField(help_text="Practices whose route is recorded (reaches or broken).")
+
+
+class SummaryPlaceSerializer(serializers.Serializer):
+    """A place's PCNs and practices, and their routes."""
+
+    organisation = OrganisationRefSerializer()
+    pcns = serializers.IntegerField()
+    practices = serializers.IntegerField()
+    reaching_top = serializers.IntegerField()
+    complete = serializers.IntegerField()
+    broken = serializers.IntegerField()
+    not_recorded = serializers.IntegerField()
+
+
+class SummaryPointSerializer(serializers.Serializer):
+    """Where routes break (or are not recorded), and for how many practices."""
+
+    organisation = OrganisationRefSerializer()
+    practices = serializers.IntegerField()
+
+
+class SummarySerializer(serializers.Serializer):
+    """The voice of general practice in a system, at a date (``governance.reading.voice.summarise``)."""
+
+    system = SystemRefSerializer(allow_null=True)
+    date = serializers.DateField()
+    top_board = OrganisationRefSerializer(allow_null=True)
+    governance_recorded = serializers.BooleanField()
+    provenance = SummaryProvenanceSerializer()
+    layers = SummaryLayerSerializer(many=True)
+    top_board_gp_seats = serializers.IntegerField()
+    vacant_seats = serializers.IntegerField()
+    unrecorded_seats = serializers.IntegerField()
+    practices = SummaryPracticesSerializer()
+    places = SummaryPlaceSerializer(many=True)
+    breaks = SummaryPointSerializer(many=True)
+    unrecorded = SummaryPointSerializer(many=True)
+
+
+class PopoloOrganizationSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The ODS or governance code.")
+    name = serializers.CharField()
+    classification = serializers.CharField(help_text="The kind: icb, place, pcn, practice, board…")
+    parent_id = serializers.CharField(allow_null=True)
+    founding_date = serializers.DateField(required=False)
+    dissolution_date = serializers.DateField(required=False)
+
+
+class PopoloPostExtrasSerializer(serializers.Serializer):
+    """What Popolo has no field for."""
+
+    represents_id = serializers.CharField(allow_null=True)
+    sector = serializers.CharField(allow_null=True)
+    selection = serializers.CharField()
+    delegate = serializers.BooleanField()
+    voting = serializers.BooleanField()
+    max_holders = serializers.IntegerField()
+    portfolio = serializers.CharField(allow_null=True)
+    holders_recorded = serializers.BooleanField()
+
+
+class PopoloPostSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    label = serializers.CharField()
+    role = serializers.CharField()
+    organization_id = serializers.CharField()
+    extras = PopoloPostExtrasSerializer()
+
+
+class PopoloPersonSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PopoloLinkSerializer(serializers.Serializer):
+    """A source: ``url`` for a web address, ``note`` for a citation."""
+
+    url = serializers.CharField(required=False)
+    note = serializers.CharField(required=False)
+
+
+class PopoloMembershipSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    person_id = serializers.CharField()
+    organization_id = serializers.CharField()
+    post_id = serializers.CharField()
+    role = serializers.CharField()
+    label = serializers.CharField()
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(required=False)
+    sources = PopoloLinkSerializer(many=True, required=False)
+
+
+class PopoloSerializer(serializers.Serializer):
+    """A system in Popolo's terms (https://www.popoloproject.com/)."""
+
+    organizations = PopoloOrganizationSerializer(many=True)
+    posts = PopoloPostSerializer(many=True)
+    persons = PopoloPersonSerializer(many=True)
+    memberships = PopoloMembershipSerializer(many=True)
+
+
+class GovernanceSystemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    region = serializers.CharField(required=False)
+    source = serializers.CharField(required=False)
+    verified = serializers.DateField(required=False)
+    illustrative = serializers.BooleanField(required=False)
+    routes = serializers.CharField(required=False, help_text="recorded | not recorded")
+
+
+class GovernanceOrganisationSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    parent = serializers.CharField()
+    opened = serializers.DateField(required=False)
+    closed = serializers.DateField(required=False)
+    postcode = serializers.CharField(required=False)
+    covers = serializers.ListField(child=serializers.CharField(), required=False, help_text="An LMC's footprint.")
+    routes = serializers.CharField(required=False)
+
+
+_DATE = {"type": "string", "format": "date"}
+GOVERNANCE_HOLDER = {
+    "type": "object",
+    "description": "A holder in a governance file: `from` or `seen` (or both), `to` once they left.",
+    "properties": {
+        "name": {"type": "string"},
+        "from": _DATE,
+        "seen": _DATE,
+        "to": _DATE,
+        "term_ends": _DATE,
+        "source": {"type": "string"},
+    },
+    "required": ["name"],
+}
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "array", "items": GOVERNANCE_HOLDER}, {"type": "string", "enum": ["unknown"]}],
+        "description": "The holders, or `unknown` when they are not recorded.",
+    }
+)
+class GovernanceHoldersField(serializers.JSONField):
+    """A seat's holders in a governance file: a list, or ``unknown``."""
+
+
+class GovernanceSeatSerializer(serializers.Serializer):
+    board = serializers.CharField()
+    label = serializers.CharField()
+    role = serializers.CharField()
+    selection = serializers.CharField()
+    represents = serializers.CharField(required=False)
+    sector = serializers.CharField(required=False)
+    delegate = serializers.BooleanField()
+    voting = serializers.BooleanField()
+    max_holders = serializers.IntegerField(required=False)
+    portfolio = serializers.CharField(required=False)
+    mental_health = serializers.BooleanField(required=False)
+    holders = GovernanceHoldersField()
+
+
+class GovernanceFileSerializer(serializers.Serializer):
+    """A system's governance file (DESIGN.md), the file ``manage.py load_governance`` reads."""
+
+    system = GovernanceSystemSerializer()
+    top_board = serializers.CharField(required=False)
+    organisations = GovernanceOrganisationSerializer(many=True)
+    seats = GovernanceSeatSerializer(many=True)

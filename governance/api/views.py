@@ -53,6 +53,7 @@ AS_IT_STOOD = OpenApiParameter(
     required=False,
 )  # fmt: skip
 WITH_CSV = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+EVERY_ROW = "`?format=csv` gives every row as CSV (never paginated: `pandas.read_csv(url)` reads the whole list)."
 # Responses every write may give besides its own.
 WRITE_ERRORS = {401: UNAUTHENTICATED, 403: FORBIDDEN, 415: UNSUPPORTED_BODY}
 
@@ -87,7 +88,7 @@ class CsvListsMixin(ApiView):
 @extend_schema_view(
     list=extend_schema(
         summary="Organisations, filtered and paginated",
-        description="`?format=csv` gives the page as CSV.",
+        description=EVERY_ROW,
         responses={
             200: serializers.OrganisationSerializer(many=True),
             400: bad_parameters(("active_on", str(BadDate("soon"))), ("system", "No system (ICB) has the code 'X'.")),
@@ -220,7 +221,7 @@ class PathListView(ApiView, generics.GenericAPIView):
     @extend_schema(
         summary="Many representation paths at once (each system's graph loaded once)",
         description="Give either `codes` or `system`. Results come in the order of `codes`, or by code for a system. "
-        "`?format=csv` gives one row per layer of each path on the page.",
+        "`?format=csv` gives one row per layer of every path (never paginated).",
         parameters=[
             OpenApiParameter("codes", str, description="Comma-separated organisation codes (at most 500)."),
             OpenApiParameter(
@@ -307,7 +308,10 @@ class WritableMixin:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Seats, filtered and paginated", description="`?format=csv` gives the page as CSV."),
+    list=extend_schema(
+        summary="Seats, filtered and paginated",
+        description=EVERY_ROW,
+    ),
     retrieve=extend_schema(summary="One seat", responses={200: serializers.SeatSerializer, 404: NOT_FOUND_ID}),
     create=extend_schema(
         summary="Add a seat to a board, committee or ICP",
@@ -391,7 +395,8 @@ class PersonViewSet(CsvListsMixin, viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Appointments, filtered and paginated", description="`?format=csv` gives the page as CSV."
+        summary="Appointments, filtered and paginated",
+        description=EVERY_ROW,
     ),
     retrieve=extend_schema(
         summary="One appointment", responses={200: serializers.AppointmentSerializer, 404: NOT_FOUND_ID}
@@ -496,7 +501,7 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
         "organizations in it that day under their parents of that day, their posts, and the memberships current "
         "that day (404 on a day the system was not open).",
         parameters=[AS_IT_STOOD],
-        responses={200: OpenApiTypes.OBJECT, 400: bad_parameters(BAD_DATE), 404: SYSTEM_NOT_FOUND},
+        responses={200: serializers.PopoloSerializer, 400: bad_parameters(BAD_DATE), 404: SYSTEM_NOT_FOUND},
     )
     @action(detail=True, renderer_classes=[JSONRenderer])
     def popolo(self, request, code=None):
@@ -518,20 +523,27 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
         return root
 
     @extend_schema(
-        summary="A system's governance file (YAML; JSON with ?format=json)",
+        summary="A system's governance file (JSON; YAML to a client that asks for it, or with ?format=yaml)",
         description="The file `manage.py load_governance` reads (DESIGN.md): the system, its governance-kept "
         "organisations (not the ODS-imported PCNs and practices), every seat on its bodies and every appointment. "
         "Loading it into this database changes nothing. With `date`, the system as it stood that day: its "
         "organisations under their parents of that day, their seats and the holders of that day.",
-        parameters=[OpenApiParameter("format", str, enum=["yaml", "json"], description="Default yaml."), AS_IT_STOOD],
+        parameters=[
+            OpenApiParameter(
+                "format", str, enum=["json", "yaml"], description="Default: by the Accept header, JSON if it allows."
+            ),
+            AS_IT_STOOD,
+        ],
         responses={
-            (200, "application/yaml"): OpenApiTypes.OBJECT,  # the same object as the JSON, written as YAML
-            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "application/json"): serializers.GovernanceFileSerializer,
+            (200, "application/yaml"): serializers.GovernanceFileSerializer,  # the same object, written as YAML
             (400, "application/json"): bad_parameters(BAD_DATE),
             (404, "application/json"): SYSTEM_NOT_FOUND,
         },
     )
-    @action(detail=True, renderer_classes=[YAMLRenderer, JSONRenderer])
+    # JSON first: a client that accepts anything (*/*, as generated clients do) reads JSON; YAML is for
+    # one that asks for it (Accept: application/yaml, or ?format=yaml).
+    @action(detail=True, renderer_classes=[JSONRenderer, YAMLRenderer])
     def governance(self, request, code=None):
         root = self.get_object()
         response = Response(export.governance_file(root, self._on_day(root)))
@@ -546,7 +558,7 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
         "top board's GP seats, vacant seats, how many practices reach the top board (and with no vacant seat on the "
         "way), per place, and where chains break.",
         parameters=[DATE_PARAMETER],
-        responses={200: OpenApiTypes.OBJECT, 400: bad_parameters(BAD_DATE), 404: SYSTEM_NOT_FOUND},
+        responses={200: serializers.SummarySerializer, 400: bad_parameters(BAD_DATE), 404: SYSTEM_NOT_FOUND},
     )
     @action(detail=True, renderer_classes=[JSONRenderer])
     def summary(self, request, code=None):

@@ -7,7 +7,8 @@ served once this process knows of the bump (at once for its own, within
 ``versioning.MAX_AGE`` for another process's); it just stops being asked for. Signed-in
 users are never served from the cache, and nothing is stored for them. Answers are
 stored compressed in the ``pages`` cache (per process, or Redis with REDIS_URL).
-Pages carry an ETag so a browser's revalidation is a 304; the API's replay is in
+Pages (and feeds) carry an ETag and a Last-Modified (``versioning.last_modified``) so a
+reader's revalidation is a 304; the API's replay is in
 ``governance.api.answer_cache``.
 """
 
@@ -20,6 +21,7 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 
 from governance.caching import versioning
 
@@ -67,7 +69,8 @@ def cached_page(view):
             return view(request, *args, **kwargs)
         page_key = key(request)
         etag = f'"{page_key[:32]}"'
-        not_modified = get_conditional_response(request, etag=etag)
+        modified = versioning.last_modified(data_version(request)).timestamp()
+        not_modified = get_conditional_response(request, etag=etag, last_modified=int(modified))
         if not_modified is not None:
             return not_modified
         response = stored(page_key)
@@ -77,6 +80,7 @@ def cached_page(view):
                 return response
             keep(page_key, response)
         response["ETag"] = etag
+        response["Last-Modified"] = http_date(modified)
         patch_cache_control(response, no_cache=True)  # browsers revalidate: a 304 while nothing changed
         return response
 

@@ -69,6 +69,15 @@ class Version(NamedTuple):
         return f"{self.counter}@{moved}"
 
 
+def last_modified(version: Version) -> datetime.datetime:
+    """An answer's Last-Modified: the later of the last write and the start of today (local time).
+
+    An answer "as of today" changes at midnight without any write.
+    """
+    midnight = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
+    return max(version.changed_at, midnight) if version.changed_at else midnight
+
+
 def current() -> Version:
     """The data version now, in one query (no write, even when the row is missing)."""
     # Plain SQL: every API read and page asks this first, and the ORM's query building

@@ -1,5 +1,8 @@
 """Atom feeds of what changed (Django's syndication framework): one per system, one for everything.
 
+A feed's id and each entry's are ``tag:`` URIs (RFC 4151) that do not depend on the host that
+serves them (``TAG``); the feed names its author (RFC 4287 requires one, for the feed or each entry).
+Served through the page cache, so a reader's revalidation is a 304 while the data is unchanged.
 Each entry is one ``governance.reading.changes.Change``; its ``updated`` and ``published``
 are the day the change took effect (midnight UTC), its link the page showing it on that day,
 its title and summary the words of ``governance.reading.events`` (the summary is the sentence
@@ -32,6 +35,10 @@ class Subject(NamedTuple):
     version: str
 
 
+# The tagging entity of every id: a feed reader recognises an entry it has seen, whichever host served it.
+TAG = "tag:icsmap,2026:"
+
+
 def _midnight(date: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(date, datetime.time.min, tzinfo=datetime.UTC)
 
@@ -42,6 +49,10 @@ class ChangesFeed(Feed):
     feed_type = Atom1Feed
     title = "icsmap: what changed in every system"
     subtitle = "Appointments started and ended, seats added or fallen vacant, organisations opened and closed."
+    author_name = "icsmap"
+
+    def feed_guid(self, obj) -> str:
+        return f"{TAG}feed" if obj.system is None else f"{TAG}feed/{obj.system.code}"
 
     def get_object(self, request, *args, **kwargs):
         return Subject(None, data_version(request).key)
@@ -62,7 +73,7 @@ class ChangesFeed(Feed):
         return f"{reverse('governance:organisation', args=[item.organisation])}?date={item.date.isoformat()}"
 
     def item_guid(self, item: Change) -> str:
-        return f"tag:icsmap,2026:{item.key}"
+        return f"{TAG}{item.key}"
 
     item_guid_is_permalink = False
 

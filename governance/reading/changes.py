@@ -10,7 +10,9 @@ The changes a feed lists (``governance.pages.feeds``):
   (``events.vacant_on``, the timeline's rule: a seat whose holders are not recorded is not vacant);
 - ``seat_created``: a seat was added (the day its history row was written), unless it was
   recorded late: a seat with holders from before that day is not news (a governance file
-  loaded today with holders since 2022 adds no "new seat" entries);
+  loaded today with holders since 2022 adds no "new seat" entries), nor is a statutory seat of
+  a system's top board (``STATUTORY_ROLES``: the board has had it since it opened, so the set-up's
+  ``scaffold_governance`` writes no entries);
 - ``opened`` / ``closed``: an organisation opened, or closed (the day after its last day).
 
 Each change's headline and sentence come from ``events``, where the timeline's come from: a
@@ -34,12 +36,16 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from governance.domain.composition import REQUIREMENTS
 from governance.domain.dates import day_after
 from governance.models import Appointment, Organisation, Seat
 from governance.reading import as_of
 from governance.reading import events as said
 
 FEED_LIMIT = 50
+# A top board's seats of these roles are as old as the board (the Act and NHS England's policy
+# require them): writing one down is a record of what was, not an NHS event.
+STATUTORY_ROLES = sorted({str(requirement.role) for requirement in REQUIREMENTS if requirement.role})
 
 
 @dataclass(frozen=True)
@@ -157,6 +163,7 @@ def _seat_changes(scope: Scope, until: datetime.date, limit: int) -> list[Change
         Seat.history.filter(scope.filter("body_id"), history_type="+")
         .annotate(created_on=TruncDate("history_date"))
         .exclude(Exists(Appointment.objects.filter(seat_id=OuterRef("id"), start__lt=OuterRef("created_on"))))
+        .exclude(Q(role__in=STATUTORY_ROLES) & Exists(Organisation.objects.filter(top_board_id=OuterRef("body_id"))))
         .order_by("-history_date", "-history_id")
         .values("id", "label", "history_date", "body_id", "body__code", "body__name")
     )

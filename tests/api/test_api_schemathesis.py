@@ -233,4 +233,6 @@ def test_the_schema_describes_icbs_and_governance_files_as_they_are(client, gm):
     icb = client.get(f"{API}/organisations/", {"kind": "icb"}).json()["results"][0]
     assert icb["parent"] is None
     governance = openapi["paths"]["/api/v1/systems/{code}/governance/"]["get"]["responses"]["200"]["content"]
-    assert governance["application/yaml"]["schema"]["type"] == "object"  # a file is an object, whatever its format
+    # A file is the same object, whatever its format, typed for generated clients.
+    assert governance["application/yaml"]["schema"] == governance["application/json"]["schema"]
+    assert governance["application/json"]["schema"]["$ref"] == "#/components/schemas/GovernanceFile"

@@ -5,6 +5,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from governance.ingest import governance_file as loading
+from governance.ingest.governance_file.scaffold import scaffold_governance
+from governance.models import Organisation
 from governance.reading.changes import recent_changes
 from tests.builders import ILLUSTRATIVE_QOP, D, appoint, org, seat
 
@@ -105,3 +107,48 @@ def test_system_page_links_its_feed(client, demo):
     html = client.get("/organisations/QOP/").content.decode()
     assert '<link rel="alternate" type="application/atom+xml"' in html
     assert 'href="/organisations/QOP/feed/"' in html
+
+
+def test_a_feed_names_its_author_and_its_ids_are_tags_not_the_host(client, demo):
+    for url, feed_id in (("/feed/", "tag:icsmap,2026:feed"), ("/organisations/QOP/feed/", "tag:icsmap,2026:feed/QOP")):
+        feed = atom(client, url)
+        assert feed.findtext(f"{ATOM}author/{ATOM}name") == "icsmap"  # RFC 4287: the feed's author covers each entry
+        assert feed.findtext(f"{ATOM}id") == feed_id
+        ids = [row["id"] for row in entries(feed)]
+        assert ids and all(i.startswith("tag:icsmap,2026:") for i in ids)
+
+
+def test_entry_ids_do_not_change_with_the_host(client, demo, settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    here = [row["id"] for row in entries(atom(client, "/organisations/QOP/feed/"))]
+    response = client.get("/organisations/QOP/feed/", HTTP_HOST="mirror.example.org")
+    there = [row["id"] for row in entries(ET.fromstring(response.content))]
+    assert here == there
+
+
+def test_the_set_up_scaffold_writes_no_entries():
+    icb = org("QAA", "icb", name="System A ICB", opened=D(2022, 7, 1))
+    scaffold_governance(["QAA"])
+
+    kinds = [(c.kind, c.date) for c in recent_changes(icb.pk)]
+    assert "seat_created" not in {kind for kind, _ in kinds}  # the statutory seats are as old as the board
+    assert all(day <= D(2022, 7, 1) for kind, day in kinds), kinds  # only the board and ICP opening, on their day
+
+
+def test_a_new_seat_on_a_scaffolded_board_is_news():
+    icb = org("QAA", "icb", name="System A ICB", opened=D(2022, 7, 1))
+    scaffold_governance(["QAA"])
+    seat(Organisation.objects.get(code="qaa-board"), "Associate member (carers)")
+
+    created = [c for c in recent_changes(icb.pk) if c.kind == "seat_created"]
+    assert [c.title for c in created] == ["New seat: Associate member (carers), NHS System A ICB ICB Board"]
+
+
+def test_a_reader_revalidating_an_unchanged_feed_gets_304(client, demo):
+    first = client.get("/organisations/QOP/feed/")
+    assert first["ETag"] and first["Last-Modified"]
+
+    by_tag = client.get("/organisations/QOP/feed/", HTTP_IF_NONE_MATCH=first["ETag"])
+    by_date = client.get("/organisations/QOP/feed/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert (by_tag.status_code, by_date.status_code) == (304, 304)
+    assert by_tag.content == b""

@@ -250,14 +250,26 @@ def test_popolo_queries_are_bounded(django_assert_max_num_queries):
 # The endpoints ----------------------------------------------------------------------------------
 
 
-def test_governance_endpoint_answers_yaml_by_default(demo, django_assert_max_num_queries):
+def test_governance_endpoint_answers_yaml_to_a_client_that_asks_for_it(demo, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
-        response = APIClient().get("/api/v1/systems/QOP/governance/")
+        response = APIClient().get("/api/v1/systems/QOP/governance/", headers={"accept": "application/yaml"})
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/yaml; charset=utf-8"
     assert response["Content-Disposition"] == 'inline; filename="QOP.yaml"'
     assert response.content.decode() == exported_yaml()
+    assert APIClient().get("/api/v1/systems/QOP/governance/?format=yaml").content.decode() == exported_yaml()
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "application/json", "application/json, */*;q=0.5"])
+def test_governance_endpoint_answers_json_to_a_client_that_accepts_it(demo, accept):
+    # What a generated client sends (or nothing at all): it must get the JSON it parses.
+    response = APIClient().get("/api/v1/systems/QOP/governance/", headers={"accept": accept} if accept else {})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"] == 'inline; filename="QOP.json"'
+    assert response.json() == json.loads(json.dumps(export.governance_file(root()), default=str))
 
 
 def test_popolo_endpoint(demo, django_assert_max_num_queries):
