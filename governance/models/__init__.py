@@ -24,7 +24,9 @@ from governance.models.organisations import (
     Link,
     LinkQuerySet,
     Organisation,
+    OrganisationName,
     OrganisationQuerySet,
+    RegisteredPatients,
     Succession,
 )
 from governance.models.rights import SystemRight
@@ -76,9 +78,11 @@ __all__ = [
     "Link",
     "LinkQuerySet",
     "Organisation",
+    "OrganisationName",
     "OrganisationQuerySet",
     "Person",
     "Portfolio",
+    "RegisteredPatients",
     "Relation",
     "Role",
     "Seat",
