@@ -332,6 +332,9 @@ class RegisteredPatients(models.Model):
         max_length=30, help_text="The publication's ORG_TYPE: PCN, SUB_ICB_LOCATION_CODE, ICB…"
     )
     ons_code = models.CharField(max_length=9, blank=True, help_text="The unit's ONS code in the publication (E38…).")
+    name = models.CharField(
+        max_length=100, blank=True, help_text="A region's name as the publication gives it (North West); else empty."
+    )
     count = models.PositiveIntegerField(help_text="Registered patients, all ages and sexes.")
     date = models.DateField(help_text="The extract's date: the day the count holds.")
     source = models.CharField(max_length=300, help_text="The file and publication it was read from.")

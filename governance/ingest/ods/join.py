@@ -590,7 +590,7 @@ def read_snapshot(read: ReadFiles, summary: Summary, today: datetime.date) -> Sn
         data_dates={Kind.PRACTICE: epraccur.data_date or today, Kind.PCN: epcn.data_date or today},
         left_alone=unplaced,
         names=names,
-        patients=seen.patient_rows(read.patients),
+        patients=seen.patient_rows(read.patients, read.practice_map.region_names if read.practice_map else {}),
     )
 
 

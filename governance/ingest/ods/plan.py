@@ -276,7 +276,7 @@ def plan_names(plan: Plan, snapshot: Snapshot, summary: Summary) -> None:
             summary.names["removed"] += 1
 
 
-PATIENT_FIELDS = ("unit_type", "ons_code", "count", "date", "source")
+PATIENT_FIELDS = ("unit_type", "ons_code", "name", "count", "date", "source")
 
 
 def plan_patients(plan: Plan, snapshot: Snapshot, summary: Summary) -> None:

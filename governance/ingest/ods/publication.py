@@ -34,6 +34,8 @@ MAP_COLUMNS = (
     "SUB_ICB_LOCATION_CODE",
     "SUB_ICB_LOCATION_NAME",
     "ICB_CODE",
+    "COMM_REGION_CODE",
+    "COMM_REGION_NAME",
 )
 PATIENT_COLUMNS = ("EXTRACT_DATE", "ORG_TYPE", "ORG_CODE", "ONS_CODE", "NUMBER_OF_PATIENTS")
 BREAKDOWN = ("SEX", "AGE")  # the totals are the rows with ALL in both
@@ -63,6 +65,7 @@ class PracticeMap:
     day: datetime.date
     practices: dict[str, MapRow]
     sub_icb_names: dict[str, str] = field(default_factory=dict)
+    region_names: dict[str, str] = field(default_factory=dict)  # Y62 → North West
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +167,7 @@ def read_practice_map(path: Path) -> PracticeMap:
     """Read the practice → PCN → sub-ICB location map (csv, or the publisher's zip of it)."""
     path = Path(path)
     practices: dict[str, MapRow] = {}
-    days, names = set(), {}
+    days, names, regions = set(), {}, {}
     for number, place, cells in rows_of(path, MAP_COLUMNS):
         days.add(extract_day(cells["EXTRACT_DATE"], place))
         row = MapRow(
@@ -180,9 +183,12 @@ def read_practice_map(path: Path) -> PracticeMap:
             raise OdsFileError(f"{place}: practice {row.practice} is also on row {practices[row.practice].row}")
         practices[row.practice] = row
         names.setdefault(row.sub_icb, row.sub_icb_name)
+        regions.setdefault(cells["COMM_REGION_CODE"], cells["COMM_REGION_NAME"])
     if not practices:
         raise OdsFileError(f"{path.name}: no practices below the header")
-    return PracticeMap(path=path, day=one_day(days, path), practices=practices, sub_icb_names=names)
+    return PracticeMap(
+        path=path, day=one_day(days, path), practices=practices, sub_icb_names=names, region_names=regions
+    )
 
 
 def read_patients(path: Path) -> Patients:

@@ -121,8 +121,8 @@ def name_on(names: list[WantedName], day: datetime.date) -> str | None:
     return None
 
 
-def patient_rows(patients: Patients | None) -> dict[str, dict]:
-    """code → the RegisteredPatients fields of each count."""
+def patient_rows(patients: Patients | None, region_names: dict[str, str]) -> dict[str, dict]:
+    """code → the RegisteredPatients fields of each count (a region with its name from ``region_names``)."""
     if patients is None:
         return {}
     source = PATIENTS_SOURCE.format(day=patients.day, file=patients.path.name)[:PATIENTS_SOURCE_LENGTH]
@@ -130,6 +130,7 @@ def patient_rows(patients: Patients | None) -> dict[str, dict]:
         code: {
             "unit_type": count.unit_type,
             "ons_code": count.ons_code[:9],
+            "name": region_names.get(code, "")[:100],
             "count": count.count,
             "date": patients.day,
             "source": source,
