@@ -166,7 +166,7 @@ def organisation_detail(request, code, date: datetime.date):
     }
     if is_system:
         layers = voice.body_layers(graph)
-        context["summary"] = voice.summarise(graph)
+        context["summary"] = voice.summarise(graph, voice.pcn_patients(graph))
         context["composition"] = composition.composition(graph)
         context["clusters"] = clusters.clusters_of(org, date)
         context["to_fill"] = structure.seats_to_fill(graph) if graph.top_board else None

@@ -173,3 +173,32 @@ def move(link: Link, previous: Link | None, what: str) -> dict:
     data["what"] = what
     data["from"] = {"code": previous.parent.code, "name": previous.parent.name} if previous else None
     return data
+
+
+def with_parent_links(path: dict, day: datetime.date) -> dict:
+    """``path`` with, on each ``member_of`` layer, the dated link from the layer below (``link``: as ``link_json``).
+
+    One query for the links of the path's units on ``day``.
+    """
+    layers = path["layers"]
+    hops = [
+        (layers[number - 1]["organisation"]["code"], layer)
+        for number, layer in enumerate(layers)
+        if number and layer["via"] == "member_of"
+    ]
+    if not hops:
+        return path
+    found = {}
+    for link in (
+        Link.objects.filter(child__code__in=[child for child, _layer in hops]).on(day).select_related("child", "parent")
+    ):
+        found[link.child.code, link.parent.code] = link
+    for child, layer in hops:
+        link = found.get((child, layer["organisation"]["code"]))
+        layer["link"] = iso_dates(link_json(link)) if link is not None else None
+    return path
+
+
+def iso_dates(data: dict) -> dict:
+    """``data`` with its dates as ISO strings (the path JSON is plain JSON)."""
+    return {key: value.isoformat() if isinstance(value, datetime.date) else value for key, value in data.items()}
