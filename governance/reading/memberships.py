@@ -71,6 +71,8 @@ def names_on(pks: Iterable[int], day: datetime.date) -> dict[int, str]:
 
 def renamed_on(items: list[dict], day: datetime.date) -> list[dict]:
     """``items`` (dicts with ``code`` and ``name``) with the name of ``day`` where it differs (one query)."""
+    if not items:
+        return items
     names = dict(
         OrganisationName.objects.filter(organisation__code__in=[item["code"] for item in items])
         .on(day)
@@ -175,28 +177,25 @@ def move(link: Link, previous: Link | None, what: str) -> dict:
     return data
 
 
-def with_parent_links(path: dict, day: datetime.date) -> dict:
-    """``path`` with, on each ``member_of`` layer, the dated link from the layer below (``link``: as ``link_json``).
-
-    One query for the links of the path's units on ``day``.
-    """
-    layers = path["layers"]
+def with_parent_links(paths: list[dict], day: datetime.date) -> list[dict]:
+    """``paths`` with, on each ``member_of`` layer, the dated link from the layer below (``link``: as ``link_json``,
+    dates in ISO; null where no link holds, e.g. a unit governance keeps). One query for them all."""
     hops = [
         (layers[number - 1]["organisation"]["code"], layer)
+        for layers in (path["layers"] for path in paths)
         for number, layer in enumerate(layers)
         if number and layer["via"] == "member_of"
     ]
     if not hops:
-        return path
+        return paths
     found = {}
-    for link in (
-        Link.objects.filter(child__code__in=[child for child, _layer in hops]).on(day).select_related("child", "parent")
-    ):
+    children = sorted({child for child, _layer in hops})
+    for link in Link.objects.filter(child__code__in=children).on(day).select_related("child", "parent"):
         found[link.child.code, link.parent.code] = link
     for child, layer in hops:
         link = found.get((child, layer["organisation"]["code"]))
         layer["link"] = iso_dates(link_json(link)) if link is not None else None
-    return path
+    return paths
 
 
 def iso_dates(data: dict) -> dict:

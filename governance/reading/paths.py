@@ -411,7 +411,7 @@ def representation_path(code: str, date: datetime.date | None = None, *, version
         path = load_graphs([system], date, structure=structure)[system].path(org.pk)
     else:
         path = cached_graph(system, date, version).path(org.pk)
-    return memberships.with_parent_links(path, date)
+    return memberships.with_parent_links([path], date)[0]
 
 
 def cached_graph(system: int, date: datetime.date, version: str) -> "SystemGraph":
@@ -483,7 +483,7 @@ def representation_paths(organisations, date: datetime.date, *, version: str | N
                 else cached_graph(system, date, version)
             )
         paths.append(graphs[system].path(org.pk))
-    return paths
+    return memberships.with_parent_links(paths, date)
 
 
 def load_graphs(
