@@ -20,7 +20,6 @@ from governance.ingest.ods.files import (
     decode_text,
     header_name,
     read_bytes,
-    refuse_nul,
     where,
 )
 from governance.ingest.ods.tables import csv_table, parse_day, required_code
@@ -98,8 +97,18 @@ class Renames:
     renames: dict[str, Rename]
 
 
-def extract_day(value: str, place: str) -> datetime.date:
-    """The publication's EXTRACT_DATE, in either of its spellings."""
+def extract_day(value: str, place: str, seen: dict | None = None) -> datetime.date:
+    """The publication's EXTRACT_DATE, in either of its spellings (``seen``: those already parsed, by spelling;
+    strptime is slow and a file has one date)."""
+    if seen is not None and value in seen:
+        return seen[value]
+    day = _extract_day(value, place)
+    if seen is not None:
+        seen[value] = day
+    return day
+
+
+def _extract_day(value: str, place: str) -> datetime.date:
     for pattern in EXTRACT_FORMATS:
         try:
             return datetime.datetime.strptime(value.strip(), pattern).date()
@@ -132,8 +141,12 @@ def table_text(path: Path) -> str:
 def rows_of(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()):
     """Yield (row number, place, {column: text}) of the publication's csv (header names ``columns``, any order;
     ``optional`` ones are given when the header has them)."""
+    text = table_text(path)
+    if "\x00" in text:  # once for the file, not cell by cell
+        number = text[: text.index("\x00")].count("\n") + 1
+        raise OdsFileError(f"{where(path, row=number)}: a NUL character")
     try:
-        rows = csv.reader(io.StringIO(table_text(path), newline=""))
+        rows = csv.reader(io.StringIO(text, newline=""))
         header = [header_name(cell).upper() for cell in next(rows, [])]
     except csv.Error as error:
         raise OdsFileError(f"{path.name}: not a readable csv file ({error})") from None
@@ -148,7 +161,6 @@ def rows_of(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()
             if not any(cell.strip() for cell in row):
                 continue
             place = where(path, row=number)
-            refuse_nul(row, place)
             if len(row) != len(header):
                 raise OdsFileError(f"{place}: {len(row)} columns, the header has {len(header)}")
             yield number, place, {column: row[i].strip() for column, i in positions.items()}
@@ -167,9 +179,9 @@ def read_practice_map(path: Path) -> PracticeMap:
     """Read the practice → PCN → sub-ICB location map (csv, or the publisher's zip of it)."""
     path = Path(path)
     practices: dict[str, MapRow] = {}
-    days, names, regions = set(), {}, {}
+    days, names, regions, parsed = set(), {}, {}, {}
     for number, place, cells in rows_of(path, MAP_COLUMNS):
-        days.add(extract_day(cells["EXTRACT_DATE"], place))
+        days.add(extract_day(cells["EXTRACT_DATE"], place, parsed))
         row = MapRow(
             row=number,
             practice=required_code(cells, "PRACTICE_CODE", place),
@@ -195,11 +207,11 @@ def read_patients(path: Path) -> Patients:
     """Read the registered patients: the totals of all ages and sexes (a file of only those is enough)."""
     path = Path(path)
     counts: dict[str, PatientCount] = {}
-    days = set()
+    days, parsed = set(), {}
     for _number, place, cells in rows_of(path, PATIENT_COLUMNS, optional=BREAKDOWN):
         if any(cells.get(column, ALL) != ALL for column in BREAKDOWN):
             continue
-        days.add(extract_day(cells["EXTRACT_DATE"], place))
+        days.add(extract_day(cells["EXTRACT_DATE"], place, parsed))
         code = required_code(cells, "ORG_CODE", place)
         try:
             count = int(cells["NUMBER_OF_PATIENTS"])
