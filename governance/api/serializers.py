@@ -207,21 +207,23 @@ class OrganisationDetailSerializer(OrganisationSerializer):
             "region_registered_patients",
         ]
 
-    def _names(self, obj) -> list[dict]:
-        if getattr(self, "_names_of", (None,))[0] != obj.pk:
-            self._names_of = (obj.pk, memberships.names_of(obj))
-        return self._names_of[1]
+    def _facts(self, obj) -> dict:
+        """Its names, its ancestors named as of the date and its parent link (``memberships.page_facts``), once."""
+        if getattr(self, "_facts_of", (None,))[0] != obj.pk:
+            found = ancestors(obj, self.context["date"], structure=self.structure(obj))
+            self._facts_of = (obj.pk, memberships.page_facts(obj, self.context["date"], found, changes=False))
+        return self._facts_of[1]
 
     def get_name(self, obj) -> str:
-        return memberships.name_on(obj, self.context["date"], self._names(obj))
+        return self._facts(obj)["name"]
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_names(self, obj):
-        return self._names(obj)
+        return self._facts(obj)["names"]
 
     @extend_schema_field(serializers.DictField(allow_null=True))
     def get_parent_link(self, obj):
-        return memberships.parent_link(obj, self.context["date"])
+        return self._facts(obj)["parent_link"]
 
     @extend_schema_field(serializers.DictField(allow_null=True))
     def get_registered_patients(self, obj):
@@ -251,8 +253,7 @@ class OrganisationDetailSerializer(OrganisationSerializer):
 
     @extend_schema_field(OrganisationRefSerializer(many=True))
     def get_ancestors(self, obj):
-        found = ancestors(obj, self.context["date"], structure=self.structure(obj))
-        return memberships.renamed_on(found, self.context["date"])
+        return self._facts(obj)["ancestors"]
 
     @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
     def get_child_counts(self, obj):

@@ -34,7 +34,7 @@ from governance.domain import composition, history, rules, seating, tree
 from governance.domain.dates import BadDate
 from governance.domain.lookups import can_match
 from governance.models import Appointment, Kind, Organisation, Person, Seat
-from governance.reading import as_of, export, memberships, voice
+from governance.reading import as_of, export, voice
 from governance.reading import timeline as timelines
 from governance.reading.paths import (
     cached_graph,
@@ -263,7 +263,7 @@ class PathListView(ApiView, generics.GenericAPIView):
         graph = cached_graph(root.pk, date, self._version())  # it holds exactly the organisations of that date
         nodes = sorted((n for n in graph.nodes.values() if not kind or n.kind == kind), key=lambda n: n.code)
         page = self.paginate_queryset(nodes)
-        return self.get_paginated_response(memberships.with_parent_links([graph.path(node.pk) for node in page], date))
+        return self.get_paginated_response([graph.path(node.pk) for node in page])
 
     def _codes(self, codes, date):
         found = {

@@ -133,16 +133,16 @@ def organisation_detail(request, code, date: datetime.date):
     today = timezone.localdate()
     lineage = successions.lineage(org)
     ancestors = structure.ancestors(org, date, version=version)  # the structure of ``date``, not today's tree
-    ancestors = memberships.renamed_on(ancestors, date)  # and the names of ``date``
-    names = memberships.names_of(org)
+    facts = memberships.page_facts(org, date, ancestors)  # names of ``date``, its parent link, its moves
+    ancestors = facts["ancestors"]
     context = {
         "org": org,
-        "name": memberships.name_on(org, date, names),
-        "earlier_names": [name for name in names if name["to"] is not None and name["to"] < date],
-        "parent_link": memberships.parent_link(org, date),
+        "name": facts["name"],
+        "earlier_names": facts["earlier_names"],
+        "parent_link": facts["parent_link"],
+        "changes": facts["changes"],
         "patients": memberships.registered_patients(org) if org.kind in memberships.PATIENT_KINDS else None,
         "region_patients": memberships.region_patients(org.region) if is_system and org.region else None,
-        "changes": memberships.what_changed(org) if org.kind == Kind.PRACTICE else None,
         "date": date,
         "opened_by_today": org.opened is None or org.opened <= today,
         "opened_by_succession": any(p["date"] == org.opened for p in lineage["predecessors"]),

@@ -1,5 +1,6 @@
 """A unit's dated facts, as plain data: its parent link of a day (with how exact its ends are and whose word
-it is), its names of their dates, its registered patients and a practice's moves ("what changed").
+it is), its names of their dates, its registered patients and a practice's moves ("what changed");
+``page_facts`` gives a page all of them in three queries.
 
 A link's or name's source names the file it was read from: icsmap's own division tables
 (``DIVISION_TABLES``) are icsmap's inference; every other file is the publisher's word (ODS,
@@ -60,25 +61,6 @@ def name_on(org: Organisation, day: datetime.date, names: list[dict] | None = No
         if Period(name["from"], name["to"]).holds_on(day):
             return name["name"]
     return org.name
-
-
-def names_on(pks: Iterable[int], day: datetime.date) -> dict[int, str]:
-    """pk → the name of ``day``, for those of ``pks`` that were renamed (one query)."""
-    return dict(
-        OrganisationName.objects.filter(organisation_id__in=list(pks)).on(day).values_list("organisation_id", "name")
-    )
-
-
-def renamed_on(items: list[dict], day: datetime.date) -> list[dict]:
-    """``items`` (dicts with ``code`` and ``name``) with the name of ``day`` where it differs (one query)."""
-    if not items:
-        return items
-    names = dict(
-        OrganisationName.objects.filter(organisation__code__in=[item["code"] for item in items])
-        .on(day)
-        .values_list("organisation__code", "name")
-    )
-    return [{**item, "name": names[item["code"]]} if item["code"] in names else item for item in items]
 
 
 def link_json(link: Link, previous: Link | None = None) -> dict:
@@ -144,10 +126,11 @@ def patients_json(row: RegisteredPatients | None) -> dict | None:
     return {"count": row.count, "date": row.date, "source": row.source}
 
 
-def what_changed(practice: Organisation) -> list[dict]:
+def what_changed(practice: Organisation, links: list[Link] | None = None) -> list[dict]:
     """A practice's moves between PCNs, places and systems, latest first: each with its day (exact, or between
-    two days), where it went, its source and whether it is ODS's word or icsmap's inference."""
-    own = links_of(practice, (Relation.PCN_MEMBER, Relation.PRACTICE_SUB_ICB))
+    two days), where it went, its source and whether it is ODS's word or icsmap's inference. ``links``: its
+    PCN and sub-ICB links, when the caller holds them."""
+    own = links if links is not None else links_of(practice, (Relation.PCN_MEMBER, Relation.PRACTICE_SUB_ICB))
     moves = []
     for link in own:
         previous = previous_of(link, own)
@@ -177,27 +160,39 @@ def move(link: Link, previous: Link | None, what: str) -> dict:
     return data
 
 
-def with_parent_links(paths: list[dict], day: datetime.date) -> list[dict]:
-    """``paths`` with, on each ``member_of`` layer, the dated link from the layer below (``link``: as ``link_json``,
-    dates in ISO; null where no link holds, e.g. a unit governance keeps). One query for them all."""
-    hops = [
-        (layers[number - 1]["organisation"]["code"], layer)
-        for layers in (path["layers"] for path in paths)
-        for number, layer in enumerate(layers)
-        if number and layer["via"] == "member_of"
-    ]
-    if not hops:
-        return paths
-    found = {}
-    children = sorted({child for child, _layer in hops})
-    for link in Link.objects.filter(child__code__in=children).on(day).select_related("child", "parent"):
-        found[link.child.code, link.parent.code] = link
-    for child, layer in hops:
-        link = found.get((child, layer["organisation"]["code"]))
-        layer["link"] = iso_dates(link_json(link)) if link is not None else None
-    return paths
-
-
 def iso_dates(data: dict) -> dict:
     """``data`` with its dates as ISO strings (the path JSON is plain JSON)."""
     return {key: value.isoformat() if isinstance(value, datetime.date) else value for key, value in data.items()}
+
+
+def page_facts(org: Organisation, day: datetime.date, ancestors: list[dict], *, changes: bool = True) -> dict:
+    """What an organisation's page of ``day`` shows of its dated facts, in three queries whatever the date:
+    ``name`` (of the day), ``names`` (all), ``earlier_names``, ``ancestors`` (named as of the day),
+    ``parent_link`` and, for a practice with ``changes``, ``changes`` (``what_changed``; else None)."""
+    codes = [org.code, *(item["code"] for item in ancestors)]
+    rows = OrganisationName.objects.filter(organisation__code__in=codes).order_by("start")
+    by_code: dict[str, list[dict]] = {}
+    for code, name, start, end, source in rows.values_list("organisation__code", "name", "start", "end", "source"):
+        by_code.setdefault(code, []).append({"name": name, "from": start, "to": end, "source": source})
+    own_names = by_code.get(org.code) or [{"name": org.name, "from": None, "to": None, "source": ""}]
+    named = []
+    for item in ancestors:
+        names = by_code.get(item["code"])
+        held = [name["name"] for name in names or () if Period(name["from"], name["to"]).holds_on(day)]
+        named.append({**item, "name": held[0]} if held else item)
+    relations = PARENT_RELATIONS.get(org.kind, ())
+    links = links_of(org, relations) if relations else []
+    parent = None
+    for relation in relations:
+        holding = [link for link in links if link.relation == relation and link.holds_on(day)]
+        if holding:
+            parent = link_json(holding[0], previous_of(holding[0], links))
+            break
+    return {
+        "name": name_on(org, day, own_names),
+        "names": own_names,
+        "earlier_names": [name for name in own_names if name["to"] is not None and name["to"] < day],
+        "ancestors": named,
+        "parent_link": parent,
+        "changes": what_changed(org, links) if changes and org.kind == Kind.PRACTICE else None,
+    }

@@ -32,7 +32,7 @@ from governance.caching.memo import per_data_version
 from governance.domain import routes
 from governance.domain.periods import Period, unknown_on
 from governance.models import BODY_KINDS, UNIT_KINDS, Organisation
-from governance.reading import as_of, memberships
+from governance.reading import as_of
 
 MEMBER_OF, SEAT, REPORTS_TO = "member_of", "seat", "reports_to"
 # Each kind of hop in words, read upwards ("Bolton has a seat on GP board"): pages and the command alike.
@@ -408,10 +408,8 @@ def representation_path(code: str, date: datetime.date | None = None, *, version
     structure = as_of.england(version)
     system = system_on(org, date, structure)
     if version is None:
-        path = load_graphs([system], date, structure=structure)[system].path(org.pk)
-    else:
-        path = cached_graph(system, date, version).path(org.pk)
-    return memberships.with_parent_links([path], date)[0]
+        return load_graphs([system], date, structure=structure)[system].path(org.pk)
+    return cached_graph(system, date, version).path(org.pk)
 
 
 def cached_graph(system: int, date: datetime.date, version: str) -> "SystemGraph":
@@ -483,7 +481,7 @@ def representation_paths(organisations, date: datetime.date, *, version: str | N
                 else cached_graph(system, date, version)
             )
         paths.append(graphs[system].path(org.pk))
-    return memberships.with_parent_links(paths, date)
+    return paths
 
 
 def load_graphs(

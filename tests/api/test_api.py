@@ -202,7 +202,7 @@ def test_path_of_a_body_slug(client, gm):
 
 
 def test_path_queries_are_bounded(client, gm, django_assert_max_num_queries):
-    with django_assert_max_num_queries(7):  # 5, the data version, and the member_of layers' dated links
+    with django_assert_max_num_queries(6):  # 5, and the data version
         assert client.get(f"{API}/organisations/P00001/path/", {"date": ON}).status_code == 200
 
 
