@@ -503,6 +503,7 @@ def read_snapshot(read: ReadFiles, summary: Summary, today: datetime.date) -> Sn
             if unit.kind == Kind.PCN and code not in pcns:
                 pcns[code] = unit
         check_codes(pcns)
+    seen.official_moves(read.renames, segments)
     if read.division is not None:
         check_official_division(read, reorg, places, kept, summary)
     epraccur_source = timeline.source_of(epraccur.path, epraccur.data_date)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from governance.ingest.ods.files import where
 from governance.ingest.ods.publication import Patients, PracticeMap, Renames
-from governance.ingest.ods.timeline import ONE_DAY, Segment, segment_on, source_of
+from governance.ingest.ods.timeline import ONE_DAY, SOURCE_LENGTH, Segment, segment_on, source_of
 from governance.models import Kind, OrganisationName, RegisteredPatients, Relation
 
 NAME_LENGTH = OrganisationName._meta.get_field("name").max_length
@@ -88,6 +88,21 @@ def apply_snapshot(practice_map: PracticeMap, segments: dict, units: dict, new_u
         lead = min(places.items(), key=lambda item: (-item[1], item[0]))[0]
         segments[code, Relation.PCN_SUB_ICB] = [Segment(lead, day, None, source, start_exact=False)]
         summary.anomaly("snapshot_new_pcn", f"{code} ({lead})")
+
+
+def official_moves(renames: Renames | None, segments: dict) -> None:
+    """A renamed sub-ICB location's move to its new ICB on the renaming day is ODS's word, not icsmap's division:
+    the change summary that renames it moves it ("SICBL Changes": its ICB relationship ends the day before and
+    the new one starts that day). Its link names the change summary's table as its source."""
+    if renames is None:
+        return
+    source = f"ODS change summary, SICBL Changes ({renames.path.name})"[:SOURCE_LENGTH]
+    for rename in renames.renames.values():
+        own = segments.get((rename.code, Relation.SUB_ICB_ICB))
+        if own:
+            segments[rename.code, Relation.SUB_ICB_ICB] = [
+                replace(segment, source=source) if segment.start == rename.day else segment for segment in own
+            ]
 
 
 def dated_names(renames: Renames | None, practice_map: PracticeMap | None, places: dict[str, str]) -> list[WantedName]:

@@ -148,6 +148,12 @@ def test_a_renamed_place_bears_each_name_on_its_own_side_of_the_renaming(tmp_pat
         (None, D(2026, 3, 31)),
         (D(2026, 4, 1), None),
     ]
+    # Its move to NHS Essex that day is ODS's word too (the change summary that renames it moves it).
+    moved = Link.objects.get(child=place, relation="sub_icb_icb", start=D(2026, 4, 1))
+    assert (moved.source, memberships.basis_of(moved.source)) == (
+        "ODS change summary, SICBL Changes (renames.csv)",
+        "ods",
+    )
     assert import_ods(files, today=TODAY).changed == 0
 
 
