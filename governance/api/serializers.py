@@ -28,7 +28,7 @@ from governance.models import (
     code_problem,
     validate_name,
 )
-from governance.reading import as_of, clusters, lmc, successions
+from governance.reading import as_of, clusters, lmc, memberships, successions
 from governance.reading.paths import MEMBER_OF, REPORTS_TO, SEAT
 from governance.reading.people import current_interlocks
 from governance.reading.structure import ancestors, child_counts
@@ -187,6 +187,22 @@ class OrganisationDetailSerializer(OrganisationSerializer):
     clusters = serializers.SerializerMethodField(
         help_text="An ICB's clusters of ICBs on the date, each with its source (empty for anything else)."
     )
+    name = serializers.SerializerMethodField(help_text="Its name on the date (names are dated facts).")
+    names = serializers.SerializerMethodField(
+        help_text="Every name it bore, earliest first: name, from, to (null: open-ended), source."
+    )
+    parent_link = serializers.SerializerMethodField(
+        help_text="The dated link that placed it under its parent on the date: parent, relation, start, start_exact, "
+        "earliest_start (when the start is only where a snapshot first showed it), end, end_exact, source and "
+        "basis (ods: the publisher's word; icsmap: icsmap's own division). Null for an ICB or a body."
+    )
+    registered_patients = serializers.SerializerMethodField(
+        help_text="A PCN's, sub-ICB location's or ICB's registered patients: count, date (the extract's), source; "
+        "an ICB also gives its region's as region_registered_patients. Null when not published."
+    )
+    region_registered_patients = serializers.SerializerMethodField(
+        help_text="An ICB's NHS England region's registered patients (count, date, source); null otherwise."
+    )
 
     class Meta(OrganisationSerializer.Meta):
         fields = [
@@ -199,7 +215,37 @@ class OrganisationDetailSerializer(OrganisationSerializer):
             "successors",
             "predecessors",
             "clusters",
+            "names",
+            "parent_link",
+            "registered_patients",
+            "region_registered_patients",
         ]
+
+    def _facts(self, obj) -> dict:
+        """Its names, its ancestors named as of the date and its parent link (``memberships.page_facts``), once."""
+        if getattr(self, "_facts_of", (None,))[0] != obj.pk:
+            found = ancestors(obj, self.context["date"], structure=self.structure(obj))
+            self._facts_of = (obj.pk, memberships.page_facts(obj, self.context["date"], found, changes=False))
+        return self._facts_of[1]
+
+    def get_name(self, obj) -> str:
+        return self._facts(obj)["name"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_names(self, obj):
+        return self._facts(obj)["names"]
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_parent_link(self, obj):
+        return self._facts(obj)["parent_link"]
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_registered_patients(self, obj):
+        return memberships.registered_patients(obj) if obj.kind in memberships.PATIENT_KINDS else None
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_region_registered_patients(self, obj):
+        return memberships.region_patients(obj.region) if obj.kind == Kind.ICB and obj.region else None
 
     @extend_schema_field(ClusterSerializer(many=True))
     def get_clusters(self, obj):
@@ -221,7 +267,7 @@ class OrganisationDetailSerializer(OrganisationSerializer):
 
     @extend_schema_field(OrganisationRefSerializer(many=True))
     def get_ancestors(self, obj):
-        return ancestors(obj, self.context["date"], structure=self.structure(obj))
+        return self._facts(obj)["ancestors"]
 
     @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
     def get_child_counts(self, obj):

@@ -564,7 +564,8 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
     def summary(self, request, code=None):
         date = params.as_of(request)
         root = self._open_root(code, date)
-        return Response(voice.summarise(cached_graph(root.pk, date, self._version())))
+        graph = cached_graph(root.pk, date, self._version())
+        return Response(voice.summarise(graph, voice.pcn_patients(graph)))
 
     @extend_schema(
         summary="The statutory composition of a system's top board, at a date",

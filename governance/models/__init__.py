@@ -33,7 +33,9 @@ from governance.models.organisations import (
     Link,
     LinkQuerySet,
     Organisation,
+    OrganisationName,
     OrganisationQuerySet,
+    RegisteredPatients,
     Succession,
 )
 from governance.models.rights import SystemRight
@@ -86,9 +88,11 @@ __all__ = [
     "Link",
     "LinkQuerySet",
     "Organisation",
+    "OrganisationName",
     "OrganisationQuerySet",
     "Person",
     "Portfolio",
+    "RegisteredPatients",
     "Relation",
     "Role",
     "Seat",

@@ -173,6 +173,16 @@ class Link(Dated):
         null=True, blank=True, help_text="First day of the link; empty: since before the records begin."
     )
     end = models.DateField(null=True, blank=True, help_text="Last day of the link; empty while it holds.")
+    start_exact = models.BooleanField(
+        default=True,
+        help_text="False when the start is only the day a snapshot first showed the link: it began on or before "
+        "then, after the last day an earlier source showed the unit elsewhere.",
+    )
+    end_exact = models.BooleanField(
+        default=True,
+        help_text="False when the end is only the day before a snapshot showed the unit elsewhere: it ended on or "
+        "before then.",
+    )
     source = models.CharField(
         max_length=200, blank=True, help_text="Where it was read: the file (and its data date) or the rule it follows."
     )
@@ -296,3 +306,55 @@ class Cluster(Dated):
 
     def __str__(self):
         return f"{self.icb_id} in {self.name} from {self.start}"
+
+
+class OrganisationName(Dated):
+    """A name an organisation bore from ``start`` to ``end`` (e.g. 06Q "NHS Mid and South Essex ICB - 06Q" until
+    31 March 2026, then "NHS Essex ICB - 06Q"). Without rows, ``Organisation.name`` holds on every day."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="names", help_text="The organisation named."
+    )
+    name = models.CharField(max_length=255, help_text="The name as published for those days.")
+    start = models.DateField(null=True, blank=True, help_text="First day of the name; empty: since before the records.")
+    end = models.DateField(null=True, blank=True, help_text="Last day of the name; empty while it holds.")
+    source = models.CharField(max_length=200, blank=True, help_text="Where the name and its dates were read.")
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation_id", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "start"], name="organisation_name_unique_start"),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=F("start")),
+                name="organisation_name_end_not_before_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id}: {self.name} ({self.start or 'before the records'} to {self.end or 'now'})"
+
+
+class RegisteredPatients(models.Model):
+    """The patients registered at the practices of a PCN, sub-ICB location, ICB or NHS England region on an
+    extract's day (NHS England Digital, Patients Registered at a GP Practice), by ODS code."""
+
+    code = models.CharField(max_length=CODE_LENGTH, unique=True, help_text="ODS code of the unit (a region: Y56…).")
+    unit_type = models.CharField(
+        max_length=30, help_text="The publication's ORG_TYPE: PCN, SUB_ICB_LOCATION_CODE, ICB…"
+    )
+    ons_code = models.CharField(max_length=9, blank=True, help_text="The unit's ONS code in the publication (E38…).")
+    name = models.CharField(
+        max_length=100, blank=True, help_text="A region's name as the publication gives it (North West); else empty."
+    )
+    count = models.PositiveIntegerField(help_text="Registered patients, all ages and sexes.")
+    date = models.DateField(help_text="The extract's date: the day the count holds.")
+    source = models.CharField(max_length=300, help_text="The file and publication it was read from.")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "registered patients"
+
+    def __str__(self):
+        return f"{self.code}: {self.count} on {self.date}"

@@ -137,6 +137,9 @@ class DatasetRole(models.TextChoices):
     LOOKUP = "lookup", "Sub-ICB locations, ICBs and regions (ONS lookup)"
     SUCCESSIONS = "successions", "ICB successions"
     DIVISION = "division", "How divided ICBs were shared out"
+    SNAPSHOT = "snapshot", "Practices in PCNs on one day (practice → PCN → sub-ICB location map)"
+    PATIENTS = "patients", "Registered patients"
+    NAMES = "names", "Names of sub-ICB locations before and after a renaming"
 
 
 class SuggestionStatus(models.TextChoices):

@@ -25,6 +25,7 @@ from governance.reading import (
     comparison,
     directory,
     lmc,
+    memberships,
     pictures,
     search,
     sources,
@@ -134,8 +135,16 @@ def organisation_detail(request, code, date: datetime.date):
     today = timezone.localdate()
     lineage = successions.lineage(org)
     ancestors = structure.ancestors(org, date, version=version)  # the structure of ``date``, not today's tree
+    facts = memberships.page_facts(org, date, ancestors)  # names of ``date``, its parent link, its moves
+    ancestors = facts["ancestors"]
     context = {
         "org": org,
+        "name": facts["name"],
+        "earlier_names": facts["earlier_names"],
+        "parent_link": facts["parent_link"],
+        "changes": facts["changes"],
+        "patients": memberships.registered_patients(org) if org.kind in memberships.PATIENT_KINDS else None,
+        "region_patients": memberships.region_patients(org.region) if is_system and org.region else None,
         "date": date,
         "opened_by_today": org.opened is None or org.opened <= today,
         "opened_by_succession": any(p["date"] == org.opened for p in lineage["predecessors"]),
@@ -159,7 +168,7 @@ def organisation_detail(request, code, date: datetime.date):
     }
     if is_system:
         layers = voice.body_layers(graph)
-        context["summary"] = voice.summarise(graph)
+        context["summary"] = voice.summarise(graph, voice.pcn_patients(graph))
         context["composition"] = composition.composition(graph)
         context["clusters"] = clusters.clusters_of(org, date)
         context["to_fill"] = structure.seats_to_fill(graph) if graph.top_board else None

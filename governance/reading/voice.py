@@ -33,7 +33,7 @@ import statistics
 from collections import Counter
 
 from governance.domain import routes
-from governance.models import BODY_KINDS, Kind, Organisation, Sector
+from governance.models import BODY_KINDS, Kind, Organisation, RegisteredPatients, Sector
 from governance.reading.paths import SystemGraph
 from governance.reading.structure import tally
 
@@ -126,7 +126,47 @@ def _break_point(graph: SystemGraph, pk: int) -> int:
     return node.pk
 
 
-def summarise(graph: SystemGraph) -> dict:
+def pcn_patients(graph: SystemGraph) -> dict[str, dict]:
+    """The registered patients of the graph's PCNs, by code: ``{"count", "date", "source"}`` (one query).
+
+    Practice counts are not published (only PCNs, sub-ICB locations, ICBs and regions), so the
+    voice figures count patients by PCN.
+    """
+    codes = [node.code for node in graph.nodes.values() if node.kind == Kind.PCN]
+    rows = RegisteredPatients.objects.filter(code__in=codes).values_list("code", "count", "date", "source")
+    return {code: {"count": count, "date": date, "source": source} for code, count, date, source in rows}
+
+
+def patients_by_route(graph: SystemGraph, patients: dict[str, dict] | None) -> dict | None:
+    """The registered patients of the graph's PCNs by their route to the top board, and the share of those whose
+    route is recorded that reach it; None without counts. A PCN's patients go with its route: its practices'
+    routes run through it."""
+    if not patients:
+        return None
+    by_route: Counter = Counter(dict.fromkeys(routes.ROUTES, 0))
+    dates, sources, counted = set(), set(), 0
+    for node in graph.nodes.values():
+        if node.kind != Kind.PCN or node.code not in patients:
+            continue
+        count = patients[node.code]
+        by_route[graph.route(node.pk) if graph.top_board else routes.NOT_RECORDED] += count["count"]
+        dates.add(count["date"])
+        sources.add(count["source"])
+        counted += 1
+    recorded = by_route[routes.REACHES] + by_route[routes.BROKEN]
+    return {
+        "counted_by": "pcn",
+        "pcns": counted,
+        "total": sum(by_route.values()),
+        "routes": dict(by_route),
+        "recorded": recorded,
+        "share_reaching_top": _share(by_route[routes.REACHES], recorded) if graph.top_board else None,
+        "date": max(dates).isoformat() if dates else None,
+        "source": "; ".join(sorted(sources)),
+    }
+
+
+def summarise(graph: SystemGraph, patients: dict[str, dict] | None = None) -> dict:
     """The voice-of-general-practice summary of a loaded system graph, as plain data.
 
     Keys: ``system``, ``date``, ``top_board``, ``governance_recorded``; ``layers`` (for
@@ -139,7 +179,8 @@ def summarise(graph: SystemGraph) -> dict:
     route, ``recorded``: the practices whose route is recorded); ``provenance`` (``illustrative``: the holders are
     invented; ``source``; ``verified``: the day they were last checked); ``places`` (per
     place: PCNs, practices, reaching the top, complete, broken, not recorded); ``breaks`` (where chains
-    break, most practices first); ``unrecorded`` (where routes are not recorded, the same way).
+    break, most practices first); ``unrecorded`` (where routes are not recorded, the same way);
+    ``patients`` (given the PCNs' registered ``patients``, ``pcn_patients``: ``patients_by_route``; else None).
     """
     root = graph.root
     top = graph.top_board
@@ -221,6 +262,7 @@ def summarise(graph: SystemGraph) -> dict:
             "routes": dict(by_route),
             "recorded": recorded,
         },
+        "patients": patients_by_route(graph, patients),
         "places": list(places.values()),
         "breaks": [
             {"organisation": graph.nodes[pk].as_json(), "practices": n}
@@ -249,4 +291,5 @@ def system_summary(code: str, date: datetime.date) -> dict | None:
     root = Organisation.objects.filter(code=code, parent__isnull=True).only("pk").first()
     if root is None:
         return None
-    return summarise(SystemGraph.load(root.pk, date))
+    graph = SystemGraph.load(root.pk, date)
+    return summarise(graph, pcn_patients(graph))

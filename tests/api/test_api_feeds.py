@@ -90,8 +90,8 @@ def test_summary_queries_are_bounded_whatever_the_size(client, gm, django_assert
 
     for code in ("QAA", "QOP"):
         # The data version, the root, England's structure (organisations, links, seats, appointments:
-        # a fixed number, whatever the size).
-        with django_assert_max_num_queries(6):
+        # a fixed number, whatever the size), and the PCNs' registered patients.
+        with django_assert_max_num_queries(7):
             assert summary(client, code, date=ON).status_code == 200
         with django_assert_max_num_queries(2):  # the graph is cached for this data version
             assert summary(client, code, date=ON).status_code == 200

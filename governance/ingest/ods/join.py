@@ -9,13 +9,13 @@ anomalies are noted in the ``Summary``. Must not read the database nor write any
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from governance.domain import rules
 from governance.domain.links import Span, check_links, tree_parent
 from governance.domain.periods import Period
-from governance.ingest.ods import OdsImportError, timeline
+from governance.ingest.ods import OdsImportError, seen, timeline
 from governance.ingest.ods.files import (
     ACTIVE,
     CLOSED,
@@ -63,6 +63,27 @@ SHIPPED_DATASETS = {
         "icsmap's division of the closed ICBs by sub-ICB location and of Frimley by place, each row with its "
         "basis (fixtures/ods/README.md)",
     ),
+    "gp-reg-pat-prac-map_2026-08.zip": (
+        "August 2026",
+        "NHS England Digital, Patients Registered at a GP Practice, mapping file (extract 1 August 2026), "
+        "re-hosted by robg-test/icb-map, data/nhs/gp-reg-pat-prac-map.zip, commit 3677cdc "
+        "(Open Government Licence v3.0)",
+    ),
+    "gp_registered_patients_2026-08.csv": (
+        "August 2026",
+        "NHS England Digital, Patients Registered at a GP Practice, totals of gp-reg-pat-prac-sing-age-regions.zip "
+        "(extract 1 August 2026), re-hosted by robg-test/icb-map, commit 3677cdc (Open Government Licence v3.0)",
+    ),
+    "sub_icb_renames_2026-04.csv": (
+        "November 2025",
+        "NHS England ODS, ICB Mergers Phase 1 April 2026 Change Summary v1, sheet SICBL Changes, re-hosted by "
+        "Will-Suvera/Tech-growth-map, commit 0449113 (Open Government Licence v3.0)",
+    ),
+    "ods_gp_practice_moves_2026-04.csv": (
+        "November 2025",
+        "NHS England ODS, ICB Mergers Phase 1 April 2026 Change Summary v1, sheet GP Practice Moves, re-hosted by "
+        "Will-Suvera/Tech-growth-map, commit 0449113 (Open Government Licence v3.0)",
+    ),
 }
 DATASET_FIELDS = ("file", "data_date", "published", "source")
 
@@ -92,6 +113,8 @@ class WantedLink:
     start: datetime.date | None
     end: datetime.date | None
     source: str
+    start_exact: bool = True
+    end_exact: bool = True
 
     @property
     def key(self) -> tuple:
@@ -118,6 +141,8 @@ class Snapshot:
     close_dates: dict[str, datetime.date]  # close dates the files state, for rows not wanted
     data_dates: dict[str, datetime.date]  # by kind (pcn, practice): the data date of the file
     left_alone: set[str]  # active practices the import could not place: their rows stay as they are
+    names: list = field(default_factory=list)  # seen.WantedName: names of their dates
+    patients: dict[str, dict] = field(default_factory=dict)  # code → RegisteredPatients fields
 
 
 @dataclass
@@ -422,6 +447,13 @@ def wanted_datasets(read: ReadFiles) -> dict[str, dict]:
             f"{division['source']}; the official ODS table {Path(read.division.path).name} for the practices it lists"
         ).lstrip("; ")
     datasets[DatasetRole.DIVISION] = division
+    if read.practice_map is not None:
+        datasets[DatasetRole.SNAPSHOT] = row(read.practice_map.path, read.practice_map.day)
+    if read.patients is not None:
+        datasets[DatasetRole.PATIENTS] = row(read.patients.path, read.patients.day)
+    if read.renames is not None:
+        days = [rename.day for rename in read.renames.renames.values()]
+        datasets[DatasetRole.NAMES] = row(read.renames.path, max(days, default=None))
     limits = {name: Dataset._meta.get_field(name).max_length for name in ("file", "published", "source")}
     return {
         role: {name: value[: limits[name]] if name in limits else value for name, value in fields.items()}
@@ -484,6 +516,14 @@ def read_snapshot(read: ReadFiles, summary: Summary, today: datetime.date) -> Sn
         segments[code, Relation.PCN_MEMBER] = [
             Segment(m.pcn, m.start, m.end, epcn_source) for m in practice_memberships
         ]
+    if read.practice_map is not None:
+        units_so_far = {**places, **pcns, **practices}
+        seen.apply_snapshot(read.practice_map, segments, units_so_far, Unit, summary)
+        for code, unit in units_so_far.items():
+            if unit.kind == Kind.PCN and code not in pcns:
+                pcns[code] = unit
+        check_codes(pcns)
+    seen.official_moves(read.renames, segments)
     if read.division is not None:
         check_official_division(read, reorg, places, kept, summary)
     if read.unit_division is not None:
@@ -501,7 +541,16 @@ def read_snapshot(read: ReadFiles, summary: Summary, today: datetime.date) -> Sn
         )
 
     links = [
-        WantedLink(child, relation, segment.parent, segment.start, segment.end, segment.source)
+        WantedLink(
+            child,
+            relation,
+            segment.parent,
+            segment.start,
+            segment.end,
+            segment.source,
+            segment.start_exact,
+            segment.end_exact,
+        )
         for (child, relation), child_segments in segments.items()
         for segment in child_segments
     ]
@@ -512,6 +561,14 @@ def read_snapshot(read: ReadFiles, summary: Summary, today: datetime.date) -> Sn
         check_links([span for child_spans in spans.values() for span in child_spans])
     except rules.RuleError as error:  # the import resolves what the files overlap: this would be its own bug
         raise OdsImportError(f"the import would write overlapping links: {error}") from None
+
+    lookup_names = {code: unit.name for code, unit in places.items()}
+    names = seen.dated_names(read.renames, read.practice_map, lookup_names)
+    named: dict[str, list] = defaultdict(list)
+    for name in names:
+        named[name.code].append(name)
+    for code, place_names in named.items():
+        places[code].name = seen.name_on(place_names, places[code].day_of(today)) or places[code].name
 
     units = {**icbs, **places, **pcns, **practices}
     parents = {code: parent_today(unit, spans.get(code, []), units, today) for code, unit in units.items()}
@@ -555,6 +612,8 @@ def read_snapshot(read: ReadFiles, summary: Summary, today: datetime.date) -> Sn
         close_dates=close_dates,
         data_dates={Kind.PRACTICE: epraccur.data_date or today, Kind.PCN: epcn.data_date or today},
         left_alone=unplaced,
+        names=names,
+        patients=seen.patient_rows(read.patients, read.practice_map.region_names if read.practice_map else {}),
     )
 
 

@@ -12,7 +12,16 @@ from typing import NamedTuple
 from governance.ingest.ods import OdsConflictError
 from governance.ingest.ods.join import DATASET_FIELDS, Snapshot, Wanted, WantedLink, WantedSuccession
 from governance.ingest.ods.summary import IMPORTED_KINDS, Summary
-from governance.models import Dataset, Kind, Link, Organisation, Source, Succession
+from governance.models import (
+    Dataset,
+    Kind,
+    Link,
+    Organisation,
+    OrganisationName,
+    RegisteredPatients,
+    Source,
+    Succession,
+)
 
 CLOSABLE_KINDS = (Kind.PCN, Kind.PRACTICE)
 
@@ -42,6 +51,8 @@ class ExistingLink(NamedTuple):
     start: datetime.date | None
     end: datetime.date | None
     source: str
+    start_exact: bool
+    end_exact: bool
 
 
 @dataclass
@@ -62,6 +73,11 @@ class Plan:
     changed_successions: list[tuple[int, WantedSuccession]] = field(default_factory=list)
     removed_successions: list[int] = field(default_factory=list)
     datasets: dict[str, dict] = field(default_factory=dict)  # role → fields to write
+    new_names: list = field(default_factory=list)  # seen.WantedName
+    changed_names: list = field(default_factory=list)  # (pk, seen.WantedName)
+    removed_names: list[int] = field(default_factory=list)
+    patients: dict[str, dict] = field(default_factory=dict)  # code → RegisteredPatients fields to write
+    removed_patients: list[str] = field(default_factory=list)
 
     @property
     def writes(self) -> bool:
@@ -76,6 +92,11 @@ class Plan:
                 self.changed_successions,
                 self.removed_successions,
                 self.datasets,
+                self.new_names,
+                self.changed_names,
+                self.removed_names,
+                self.patients,
+                self.removed_patients,
             )
         )
 
@@ -199,14 +220,20 @@ def plan_history(plan: Plan, snapshot: Snapshot, gone: dict[str, datetime.date],
         if child in gone and (start is None or start <= gone[child]):
             end = gone[child] if link.end is None or link.end > gone[child] else link.end
             wanted[child, relation, start] = WantedLink(
-                child, relation, code_of[link.parent_id], start, end, link.source
+                child, relation, code_of[link.parent_id], start, end, link.source, link.start_exact, link.end_exact
             )
     for key, link in wanted.items():
         have = current.get(key)
         if have is None:
             plan.new_links.append(link)
             summary.links[link.relation, "created"] += 1
-        elif (code_of[have.parent_id], have.end, have.source) != (link.parent, link.end, link.source):
+        elif (code_of[have.parent_id], have.end, have.source, have.start_exact, have.end_exact) != (
+            link.parent,
+            link.end,
+            link.source,
+            link.start_exact,
+            link.end_exact,
+        ):
             plan.changed_links.append((have, link))
             summary.links[link.relation, "changed"] += 1
     for key, have in current.items():
@@ -234,9 +261,54 @@ def plan_history(plan: Plan, snapshot: Snapshot, gone: dict[str, datetime.date],
             plan.removed_successions.append(have[0])
             summary.successions["removed"] += 1
 
+    plan_names(plan, snapshot, summary)
+    plan_patients(plan, snapshot, summary)
+
     datasets = {row["role"]: row for row in Dataset.objects.values("role", *DATASET_FIELDS)}
     for role, fields in snapshot.datasets.items():
         have = datasets.get(role)
         if have is None or any(have[name] != fields[name] for name in DATASET_FIELDS):
             plan.datasets[role] = fields
             summary.datasets["created" if have is None else "changed"] += 1
+
+
+def plan_names(plan: Plan, snapshot: Snapshot, summary: Summary) -> None:
+    """Compare the dated names of the organisations the import keeps with the database."""
+    owned = {code for code, row in plan.existing.items() if row.source == Source.ODS}
+    owned |= {wanted.code for wanted in plan.new}
+    stored = {
+        (code, start): (pk, name, end, source)
+        for pk, code, start, name, end, source in OrganisationName.objects.filter(
+            organisation__source=Source.ODS
+        ).values_list("pk", "organisation__code", "start", "name", "end", "source")
+    }
+    wanted = {(name.code, name.start): name for name in snapshot.names if name.code in owned}
+    for key, name in wanted.items():
+        have = stored.get(key)
+        if have is None:
+            plan.new_names.append(name)
+            summary.names["created"] += 1
+        elif have[1:] != (name.name, name.end, name.source):
+            plan.changed_names.append((have[0], name))
+            summary.names["changed"] += 1
+    for key, have in stored.items():
+        if key not in wanted:
+            plan.removed_names.append(have[0])
+            summary.names["removed"] += 1
+
+
+PATIENT_FIELDS = ("unit_type", "ons_code", "name", "count", "date", "source")
+
+
+def plan_patients(plan: Plan, snapshot: Snapshot, summary: Summary) -> None:
+    """Compare the registered patient counts with the database (none given: those stored stay)."""
+    if not snapshot.patients:
+        return
+    stored = {row["code"]: row for row in RegisteredPatients.objects.values("code", *PATIENT_FIELDS)}
+    for code, fields in snapshot.patients.items():
+        have = stored.get(code)
+        if have is None or any(have[name] != fields[name] for name in PATIENT_FIELDS):
+            plan.patients[code] = fields
+            summary.patients["created" if have is None else "changed"] += 1
+    plan.removed_patients = sorted(set(stored) - set(snapshot.patients))
+    summary.patients["removed"] += len(plan.removed_patients)

@@ -37,6 +37,14 @@ ANOMALIES = {
     "division_not_applied": "practices in the official division table that are not in a divided sub-ICB location",
     "successor_regions": "new ICBs whose predecessors lie in more than one region (given the first)",
     "files_apart": "epraccur and ePCN data dates more than a year apart (PCN membership may be out of date)",
+    "snapshot_moved": "practices the snapshot shows in another PCN than the dated file (moved between the two, "
+    "the exact day not published)",
+    "snapshot_joined": "practices in no PCN in the dated file that the snapshot shows in one",
+    "snapshot_left": "practices the snapshot shows in no PCN that were in one in the dated file (left between the two)",
+    "snapshot_new_pcn": "PCNs first seen in the snapshot (kept from its day, run from most of their practices' "
+    "sub-ICB location)",
+    "snapshot_pcn_closed": "practices the snapshot shows in a PCN the dated file had closed (left as they were)",
+    "snapshot_after_dated": "practices whose dated memberships begin after the snapshot's day (left as they were)",
 }
 
 # What changed for people (``refresh_ods`` prints it): each kind of change, said with its examples.
@@ -67,6 +75,8 @@ class Summary:
     links: Counter = field(default_factory=Counter)  # (relation, created/changed/removed) → links
     successions: Counter = field(default_factory=Counter)  # created/changed/removed → successions
     datasets: Counter = field(default_factory=Counter)  # created/changed → Dataset rows
+    names: Counter = field(default_factory=Counter)  # created/changed/removed → dated names
+    patients: Counter = field(default_factory=Counter)  # created/changed/removed → registered patient counts
     skipped: Counter = field(default_factory=Counter)  # (kind, reason) → rows
     anomalies: dict[str, list[str]] = field(default_factory=dict)  # ANOMALIES key → examples
     changes: dict[str, list[str]] = field(default_factory=dict)  # CHANGES key → what, e.g. "P1: PCN A → PCN B"
@@ -80,7 +90,8 @@ class Summary:
     def changed(self) -> int:
         """How many changes were counted (a row moved and renamed counts twice), links and the rest included."""
         organisations = sum(sum(getattr(self, column).values()) for column in self.COLUMNS[:-1])
-        return organisations + sum(self.links.values()) + sum(self.successions.values()) + sum(self.datasets.values())
+        others = (self.links, self.successions, self.datasets, self.names, self.patients)
+        return organisations + sum(sum(counter.values()) for counter in others)
 
     def anomaly(self, key: str, example: str) -> None:
         self.anomalies.setdefault(key, []).append(example)
@@ -121,6 +132,10 @@ class Summary:
         lines.append(
             f"{'successions':18}{self.in_files['succession']:>10}" + "".join(f"{count:>10}" for count in counts)
         )
+        for label, counter in (("dated names", self.names), ("patient counts", self.patients)):
+            if counter:
+                counts = [counter[column] for column in self.LINK_COLUMNS]
+                lines.append(f"{label:18}{'':>10}" + "".join(f"{count:>10}" for count in counts))
         if self.skipped:
             lines += ["", "Skipped rows:"]
             lines += [f"  {kind}: {reason}: {count}" for (kind, reason), count in sorted(self.skipped.items())]

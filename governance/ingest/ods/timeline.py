@@ -51,6 +51,8 @@ class Segment:
     start: datetime.date | None
     end: datetime.date | None
     source: str
+    start_exact: bool = True  # False: first seen on ``start`` in a snapshot (``seen``)
+    end_exact: bool = True  # False: ended on or before ``end``, the day before a snapshot showed another
 
 
 def segment_on(segments: list[Segment], day: datetime.date) -> Segment | None:

@@ -15,7 +15,17 @@ from django.utils import timezone
 from governance.domain import history, tree
 from governance.ingest.ods.plan import Plan
 from governance.ingest.ods.summary import IMPORTED_KINDS
-from governance.models import Dataset, DataVersion, Kind, Link, Organisation, Source, Succession
+from governance.models import (
+    Dataset,
+    DataVersion,
+    Kind,
+    Link,
+    Organisation,
+    OrganisationName,
+    RegisteredPatients,
+    Source,
+    Succession,
+)
 
 BATCH = 1000
 
@@ -71,7 +81,7 @@ def guess_tree_fields(plan: Plan) -> dict[str, tuple[int, int, int]]:
 
 
 UPDATE_FIELDS = ("name", "postcode", "opened", "closed", "region", "parent", "sub_icb", "updated_at")
-LINK_FIELDS = ("parent", "end", "source")
+LINK_FIELDS = ("parent", "end", "source", "start_exact", "end_exact")
 
 
 def apply(plan: Plan) -> None:
@@ -85,6 +95,8 @@ def apply(plan: Plan) -> None:
     pks = write_organisations(plan, now)
     write_links(plan, pks, now)
     write_successions(plan, pks)
+    write_names(plan, pks)
+    write_patients(plan)
     for role, fields in plan.datasets.items():
         Dataset.objects.update_or_create(role=role, defaults={**fields, "imported_at": now})
     DataVersion.objects.bump()  # bulk writes send no signals: tell the API its cached answers are stale
@@ -184,7 +196,14 @@ def write_links(plan: Plan, pks: dict[str, int], now: datetime.datetime) -> None
         Link.objects.filter(pk__in=removed[start : start + BATCH])._raw_delete(Link.objects.db)
 
     changed = [
-        Link(pk=have.pk, parent_id=pks[link.parent], end=link.end, source=link.source)
+        Link(
+            pk=have.pk,
+            parent_id=pks[link.parent],
+            end=link.end,
+            source=link.source,
+            start_exact=link.start_exact,
+            end_exact=link.end_exact,
+        )
         for have, link in plan.changed_links
     ]
     Link.objects.bulk_update(changed, LINK_FIELDS, batch_size=BATCH)
@@ -200,11 +219,36 @@ def write_links(plan: Plan, pks: dict[str, int], now: datetime.datetime) -> None
                 "start": link.start,
                 "end": link.end,
                 "source": link.source,
+                "start_exact": link.start_exact,
+                "end_exact": link.end_exact,
             }
             for link in plan.new_links
         ],
     )
     history.copy_to_history(Link, created, history_type="+", when=now, reason=reason)
+
+
+def write_names(plan: Plan, pks: dict[str, int]) -> None:
+    """Remove, change and create the dated names."""
+    OrganisationName.objects.filter(pk__in=plan.removed_names).delete()
+    for pk, name in plan.changed_names:
+        OrganisationName.objects.filter(pk=pk).update(name=name.name, end=name.end, source=name.source)
+    OrganisationName.objects.bulk_create(
+        OrganisationName(
+            organisation_id=pks[name.code], name=name.name, start=name.start, end=name.end, source=name.source
+        )
+        for name in plan.new_names
+    )
+
+
+def write_patients(plan: Plan) -> None:
+    """Write the registered patient counts that changed; remove those of units no longer counted."""
+    gone = [*plan.removed_patients, *plan.patients]
+    for start in range(0, len(gone), BATCH):
+        RegisteredPatients.objects.filter(code__in=gone[start : start + BATCH]).delete()
+    RegisteredPatients.objects.bulk_create(
+        (RegisteredPatients(code=code, **fields) for code, fields in plan.patients.items()), batch_size=BATCH
+    )
 
 
 def insert_rows(model: type, rows: list[dict]) -> list[int]:

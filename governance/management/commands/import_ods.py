@@ -45,10 +45,35 @@ class Command(BaseCommand):
             type=Path,
             default=None,
             help="The official ODS per-practice table (practice code, new sub-ICB code; csv or xlsx): "
-            "overrides the shipped division for the practices it lists.",
+            "overrides the shipped division for the practices it lists (default with the shipped files: "
+            "ODS's change summary of April 2026).",
+        )
+        parser.add_argument(
+            "--snapshot",
+            type=Path,
+            default=None,
+            help="NHS England Digital's practice → PCN → sub-ICB map of one day (gp-reg-pat-prac-map, csv or zip): "
+            "memberships first seen that day (default with the shipped files: 1 August 2026).",
+        )
+        parser.add_argument(
+            "--patients", type=Path, default=None, help="Registered patients by PCN, sub-ICB location, ICB and region."
+        )
+        parser.add_argument(
+            "--renames", type=Path, default=None, help="Sub-ICB locations' names before and after a renaming."
         )
         parser.add_argument("--dry-run", action="store_true", help="Print what would change; write nothing.")
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")
+
+    @staticmethod
+    def publication_files(epraccur, epcn, lookup, options) -> dict:
+        """The division, snapshot, patients and names: as given; else, with the shipped files, the shipped ones."""
+        shipped = ods.SHIPPED
+        with_shipped = (epraccur, epcn, lookup) == (shipped.epraccur, shipped.epcn, shipped.lookup)
+        names = {"division": "division", "snapshot": "practice_map", "patients": "patients", "renames": "renames"}
+        return {
+            field: options.get(option) or (getattr(shipped, field) if with_shipped else None)
+            for option, field in names.items()
+        }
 
     def handle(self, *args, epraccur, epcn, lookup, dry_run=False, quiet=False, **options):
         files = ods.OdsFiles(
@@ -58,7 +83,7 @@ class Command(BaseCommand):
             successions=options.get("successions", ods.SHIPPED.successions),
             sub_icb_division=options.get("sub_icb_division", ods.SHIPPED.sub_icb_division),
             unit_division=options.get("unit_division", ods.SHIPPED.unit_division),
-            division=options.get("division"),
+            **self.publication_files(epraccur, epcn, lookup, options),
         )
         show_progress = not quiet and self.stdout.isatty()
         with tqdm(total=len(ods.STEPS), disable=not show_progress, file=sys.stderr, unit="step") as bar:

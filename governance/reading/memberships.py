@@ -1,0 +1,198 @@
+"""A unit's dated facts, as plain data: its parent link of a day (with how exact its ends are and whose word
+it is), its names of their dates, its registered patients and a practice's moves ("what changed");
+``page_facts`` gives a page all of them in three queries.
+
+A link's or name's source names the file it was read from: icsmap's own division tables
+(``DIVISION_TABLES``) are icsmap's inference; every other file is the publisher's word (ODS,
+NHS England Digital, ONS). A start first seen in a snapshot (``start_exact`` false) happened
+between the day after the earlier file's data date and the snapshot's day.
+"""
+
+import datetime
+import re
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from governance.domain.periods import Period
+from governance.models import Kind, Link, Organisation, OrganisationName, RegisteredPatients, Relation
+
+# icsmap's own tables (fixtures/ods/README.md): a link read from them is icsmap's inference, not ODS's word.
+DIVISION_TABLES = ("frimley_division", "sub_icb_division")
+PATIENT_KINDS = (Kind.PCN, Kind.PLACE, Kind.ICB)  # the units registered patients are published for
+REGION_TYPE = "Comm Region"  # the publication's ORG_TYPE of an NHS England region
+BASIS_WORDS = {"ods": "ODS's word", "icsmap": "icsmap's inference"}
+DATA_DATE = re.compile(r"data date (\d{4}-\d{2}-\d{2})")
+PARENT_RELATIONS = {
+    Kind.PRACTICE: (Relation.PCN_MEMBER, Relation.PRACTICE_SUB_ICB),
+    Kind.PCN: (Relation.PCN_SUB_ICB,),
+    Kind.PLACE: (Relation.SUB_ICB_ICB,),
+}
+# A practice's moves, in the words of its page.
+MOVE_WORDS = {
+    Relation.PCN_MEMBER: "PCN",
+    Relation.PRACTICE_SUB_ICB: "place (sub-ICB location)",
+    Relation.SUB_ICB_ICB: "system",
+}
+
+
+def basis_of(source: str) -> str:
+    """``icsmap`` when ``source`` is one of icsmap's own division tables, else ``ods`` (the publisher's word)."""
+    return "icsmap" if any(table in source for table in DIVISION_TABLES) else "ods"
+
+
+def data_date_of(source: str) -> datetime.date | None:
+    """The data date a link's source names ("ePCN_2025-01.xlsx (data date 2024-10-01)"), if any."""
+    found = DATA_DATE.search(source or "")
+    return datetime.date.fromisoformat(found.group(1)) if found else None
+
+
+def names_of(org: Organisation) -> list[dict]:
+    """Every name ``org`` bore, earliest first, with its dates and source (one name, undated, when never renamed)."""
+    rows = list(OrganisationName.objects.filter(organisation=org).order_by("start"))
+    if not rows:
+        return [{"name": org.name, "from": None, "to": None, "source": ""}]
+    return [{"name": row.name, "from": row.start, "to": row.end, "source": row.source} for row in rows]
+
+
+def name_on(org: Organisation, day: datetime.date, names: list[dict] | None = None) -> str:
+    """``org``'s name on ``day`` (its stored name when no dated name holds then)."""
+    for name in names if names is not None else names_of(org):
+        if Period(name["from"], name["to"]).holds_on(day):
+            return name["name"]
+    return org.name
+
+
+def link_json(link: Link, previous: Link | None = None) -> dict:
+    """A dated link as the API gives it: parent, dates, their exactness, source and whose word it is."""
+    earliest = None
+    if not link.start_exact and previous is not None:
+        seen = data_date_of(previous.source)
+        earliest = seen + datetime.timedelta(days=1) if seen else previous.start
+    basis = basis_of(link.source)
+    return {
+        "parent": {"code": link.parent.code, "name": link.parent.name, "kind": link.parent.kind},
+        "relation": link.relation,
+        "start": link.start,
+        "start_exact": link.start_exact,
+        "earliest_start": earliest,
+        "end": link.end,
+        "end_exact": link.end_exact,
+        "source": link.source,
+        "basis": basis,
+        "basis_words": BASIS_WORDS[basis],
+    }
+
+
+def links_of(org: Organisation, relations: Iterable[str]) -> list[Link]:
+    return list(Link.objects.filter(child=org, relation__in=list(relations)).select_related("parent").order_by("start"))
+
+
+def previous_of(link: Link, links: list[Link]) -> Link | None:
+    """The link of the same relation that ended last before ``link`` began."""
+    earlier = [other for other in links if other.relation == link.relation and other.start != link.start]
+    earlier = [other for other in earlier if other.end is not None and link.start and other.end < link.start]
+    return max(earlier, key=lambda other: other.end, default=None)
+
+
+def parent_link(org: Organisation, day: datetime.date) -> dict | None:
+    """The link that placed ``org`` under its parent on ``day`` (a practice: its PCN, else its place), or None."""
+    relations = PARENT_RELATIONS.get(org.kind)
+    if not relations:
+        return None
+    links = links_of(org, relations)
+    for relation in relations:
+        holding = [link for link in links if link.relation == relation and link.holds_on(day)]
+        if holding:
+            return link_json(holding[0], previous_of(holding[0], links))
+    return None
+
+
+def registered_patients(org: Organisation) -> dict | None:
+    """``{"count", "date", "source"}`` of a PCN, place or ICB (by its code), else None."""
+    row = RegisteredPatients.objects.filter(code=org.code).first()
+    return patients_json(row)
+
+
+def region_patients(region: str) -> dict | None:
+    """The registered patients of an NHS England region, by its name ("North West") or code (Y62)."""
+    rows = RegisteredPatients.objects.filter(Q(code=region) | Q(name=region), unit_type=REGION_TYPE)
+    return patients_json(rows.first())
+
+
+def patients_json(row: RegisteredPatients | None) -> dict | None:
+    if row is None:
+        return None
+    return {"count": row.count, "date": row.date, "source": row.source}
+
+
+def what_changed(practice: Organisation, links: list[Link] | None = None) -> list[dict]:
+    """A practice's moves between PCNs, places and systems, latest first: each with its day (exact, or between
+    two days), where it went, its source and whether it is ODS's word or icsmap's inference. ``links``: its
+    PCN and sub-ICB links, when the caller holds them."""
+    own = links if links is not None else links_of(practice, (Relation.PCN_MEMBER, Relation.PRACTICE_SUB_ICB))
+    moves = []
+    for link in own:
+        previous = previous_of(link, own)
+        if previous is None and link.start_exact:
+            continue  # its first link: where it began, not a move
+        moves.append(move(link, previous, MOVE_WORDS[link.relation]))
+    places = {link.parent_id for link in own if link.relation == Relation.PRACTICE_SUB_ICB}
+    systems = list(Link.objects.filter(child_id__in=places, relation=Relation.SUB_ICB_ICB).select_related("parent"))
+    for link in systems:
+        previous = previous_of(link, [other for other in systems if other.child_id == link.child_id])
+        eve = link.start - datetime.timedelta(days=1) if link.start else None
+        there = [o for o in own if o.parent_id == link.child_id]
+        if (
+            previous is None
+            or not any(o.holds_on(link.start) for o in there)
+            or not any(o.holds_on(eve) for o in there)
+        ):
+            continue  # its place's first system, or a move of its place while the practice was elsewhere
+        moves.append(move(link, previous, MOVE_WORDS[Relation.SUB_ICB_ICB]))
+    return sorted(moves, key=lambda item: item["start"], reverse=True)
+
+
+def move(link: Link, previous: Link | None, what: str) -> dict:
+    data = link_json(link, previous)
+    data["what"] = what
+    data["from"] = {"code": previous.parent.code, "name": previous.parent.name} if previous else None
+    return data
+
+
+def iso_dates(data: dict) -> dict:
+    """``data`` with its dates as ISO strings (the path JSON is plain JSON)."""
+    return {key: value.isoformat() if isinstance(value, datetime.date) else value for key, value in data.items()}
+
+
+def page_facts(org: Organisation, day: datetime.date, ancestors: list[dict], *, changes: bool = True) -> dict:
+    """What an organisation's page of ``day`` shows of its dated facts, in three queries whatever the date:
+    ``name`` (of the day), ``names`` (all), ``earlier_names``, ``ancestors`` (named as of the day),
+    ``parent_link`` and, for a practice with ``changes``, ``changes`` (``what_changed``; else None)."""
+    codes = [org.code, *(item["code"] for item in ancestors)]
+    rows = OrganisationName.objects.filter(organisation__code__in=codes).order_by("start")
+    by_code: dict[str, list[dict]] = {}
+    for code, name, start, end, source in rows.values_list("organisation__code", "name", "start", "end", "source"):
+        by_code.setdefault(code, []).append({"name": name, "from": start, "to": end, "source": source})
+    own_names = by_code.get(org.code) or [{"name": org.name, "from": None, "to": None, "source": ""}]
+    named = []
+    for item in ancestors:
+        names = by_code.get(item["code"])
+        held = [name["name"] for name in names or () if Period(name["from"], name["to"]).holds_on(day)]
+        named.append({**item, "name": held[0]} if held else item)
+    relations = PARENT_RELATIONS.get(org.kind, ())
+    links = links_of(org, relations) if relations else []
+    parent = None
+    for relation in relations:
+        holding = [link for link in links if link.relation == relation and link.holds_on(day)]
+        if holding:
+            parent = link_json(holding[0], previous_of(holding[0], links))
+            break
+    return {
+        "name": name_on(org, day, own_names),
+        "names": own_names,
+        "earlier_names": [name for name in own_names if name["to"] is not None and name["to"] < day],
+        "ancestors": named,
+        "parent_link": parent,
+        "changes": what_changed(org, links) if changes and org.kind == Kind.PRACTICE else None,
+    }

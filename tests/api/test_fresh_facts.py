@@ -1,0 +1,98 @@
+"""API detail's fresh facts (governance/api/serializers.py, reading/memberships.py): names of their dates, the
+parent link with the exactness of its ends and whose word it is, registered patients; and the same share of
+registered patients in the voice summary."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+
+from governance.models import Link, OrganisationName, RegisteredPatients, Relation
+from tests.builders import essex_successions, greater_manchester, link, ods
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+SNAPSHOT_DAY = D(2026, 8, 1)
+SOURCE = "Patients Registered at a GP Practice (August 2026): patients.csv"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def essex():
+    s = essex_successions()
+    OrganisationName.objects.create(
+        organisation=s["06Q"], name="NHS Mid and South Essex ICB - 06Q", end=D(2026, 3, 31), source="renames.csv"
+    )
+    OrganisationName.objects.create(
+        organisation=s["06Q"], name="NHS Essex ICB - 06Q", start=D(2026, 4, 1), source="renames.csv"
+    )
+    RegisteredPatients.objects.create(
+        code="06Q", unit_type="SUB_ICB_LOCATION_CODE", count=426464, date=SNAPSHOT_DAY, source=SOURCE
+    )
+    return s
+
+
+def detail(client, code, **params):
+    response = client.get(f"/api/v1/organisations/{code}/", params, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_detail_gives_the_name_of_the_date_and_lists_earlier_names(client, essex):
+    before, after = detail(client, "06Q", date="2026-03-31"), detail(client, "06Q", date="2026-04-01")
+
+    assert before["name"] == "NHS Mid and South Essex ICB - 06Q"
+    assert after["name"] == "NHS Essex ICB - 06Q"
+    assert after["names"] == [
+        {"name": "NHS Mid and South Essex ICB - 06Q", "from": None, "to": "2026-03-31", "source": "renames.csv"},
+        {"name": "NHS Essex ICB - 06Q", "from": "2026-04-01", "to": None, "source": "renames.csv"},
+    ]
+
+
+def test_detail_gives_registered_patients_with_their_date_and_source(client, essex):
+    assert detail(client, "06Q")["registered_patients"] == {"count": 426464, "date": "2026-08-01", "source": SOURCE}
+    assert detail(client, "F81001")["registered_patients"] is None  # practice counts are not published
+
+
+def test_detail_gives_the_parent_link_of_a_membership_seen_in_a_snapshot(client, essex):
+    maldon = essex["essex_practices"][1]
+    new_pcn = ods("U10003", "pcn", essex["06Q"], name="Maldon PCN")
+    link(new_pcn, essex["06Q"], Relation.PCN_SUB_ICB, start=SNAPSHOT_DAY, start_exact=False)
+    Link.objects.filter(child=maldon, relation=Relation.PCN_MEMBER).update(
+        end=D(2026, 7, 31), end_exact=False, source="ePCN.xlsx (data date 2025-01-20)"
+    )
+    link(maldon, new_pcn, Relation.PCN_MEMBER, start=SNAPSHOT_DAY, start_exact=False, source="map.zip")
+
+    now, before = detail(client, "F81002", date="2026-12-02"), detail(client, "F81002", date="2026-07-31")
+
+    assert now["parent_link"] == {
+        "parent": {"code": "U10003", "name": "Maldon PCN", "kind": "pcn"},
+        "relation": "pcn_member",
+        "start": "2026-08-01",
+        "start_exact": False,
+        "earliest_start": "2025-01-21",
+        "end": None,
+        "end_exact": True,
+        "source": "map.zip",
+        "basis": "ods",
+        "basis_words": "ODS's word",
+    }
+    assert (before["parent_link"]["parent"]["code"], before["parent_link"]["end"]) == ("U10002", "2026-07-31")
+    assert before["parent_link"]["end_exact"] is False
+
+
+def test_the_voice_summary_counts_registered_patients_by_pcn(client):
+    greater_manchester(complete=True)
+    RegisteredPatients.objects.create(code="U00001", unit_type="PCN", count=41000, date=SNAPSHOT_DAY, source=SOURCE)
+
+    response = client.get("/api/v1/systems/QOP/summary/", HTTP_ACCEPT="application/json")
+
+    patients = response.json()["patients"]
+    assert patients["counted_by"] == "pcn"
+    assert (patients["total"], patients["routes"]["reaches"], patients["share_reaching_top"]) == (41000, 41000, 1.0)
+    assert patients["date"] == "2026-08-01"
