@@ -155,7 +155,7 @@ def _words_match(words) -> Q:
         return Q(pk__in=[])
     match = Q()
     for word in words:
-        word_match = Q(names__contains=f" {word} ")
+        word_match = Q(searched_names__contains=f" {word} ")
         if word in KIND_WORDS:
             word_match |= Q(kind=KIND_WORDS[word])
         match &= word_match
@@ -193,7 +193,7 @@ def loose_match(queryset, text: str):
     match = Q(code__icontains=typed.text) | _words_match(typed.words)
     if typed.postcode:
         match |= postcode_area(typed.postcode)[0]
-    return queryset.annotate(names=_names()).filter(match)
+    return queryset.annotate(searched_names=_names()).filter(match)
 
 
 def search_organisations(
@@ -225,13 +225,13 @@ def search_organisations(
     if typed.words:
         rank += [
             When(name__iexact=typed.text, then=Value(EXACT_NAME)),
-            *(When(names__contains=f"| {phrase} |", then=Value(EXACT_NAME)) for phrase in phrases),
+            *(When(searched_names__contains=f"| {phrase} |", then=Value(EXACT_NAME)) for phrase in phrases),
             When(kind=Kind.ICB, then=Value(ICB_NAME)),  # every word matched: `matches`
-            *(When(names__contains=f"| {phrase} ", then=Value(NAME_PREFIX)) for phrase in phrases),
-            *(When(names__contains=f" {phrase} ", then=Value(NAME_WORD)) for phrase in phrases),
+            *(When(searched_names__contains=f"| {phrase} ", then=Value(NAME_PREFIX)) for phrase in phrases),
+            *(When(searched_names__contains=f" {phrase} ", then=Value(NAME_WORD)) for phrase in phrases),
         ]
     rows = (
-        Organisation.objects.annotate(names=_names())
+        Organisation.objects.annotate(searched_names=_names())
         .filter(matches)
         .annotate(
             rank=Case(*rank, default=Value(NAME_CONTAINS), output_field=IntegerField()),

@@ -5,6 +5,7 @@ folder the tests fill; the settings' addresses are on a host that does not exist
 ``--base-url`` points them at the server: nothing here reaches another host.
 """
 
+import dataclasses
 import http.server
 import threading
 import zipfile
@@ -14,6 +15,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from governance.ingest.ods import download
 from governance.models import Organisation
 from tests.builders import ODS_SLICES, SET_2023, database_state
 
@@ -49,8 +51,18 @@ class Publisher(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture
-def publisher(tmp_path, settings):
-    """A folder served over HTTP on 127.0.0.1: ``publish(epraccur, epcn)`` puts files there; yields its helpers."""
+def publisher(tmp_path, settings, monkeypatch):
+    """A folder served over HTTP on 127.0.0.1: ``publish(epraccur, epcn)`` puts files there; yields its helpers.
+
+    The roles without an address keep the shipped files; the shipped August 2026 snapshot, patients,
+    renamings and ODS's division are England's, which the slices served here are not, so they are
+    left out (as ``import_ods`` leaves them out beside files other than the shipped ones).
+    """
+    monkeypatch.setattr(
+        download,
+        "SHIPPED",
+        dataclasses.replace(download.SHIPPED, division=None, practice_map=None, patients=None, renames=None),
+    )
     folder = tmp_path / "published"
     (folder / "assets" / "ods" / "current").mkdir(parents=True)
     (folder / "lookups").mkdir()
