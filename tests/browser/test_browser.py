@@ -16,24 +16,11 @@ from pathlib import Path
 import pytest
 
 from governance.models import Appointment, Organisation, Person, Seat
-from tests import builders
-from tests.builders import D, appoint, browser_tab, org, screenshot, seat, set_top_board
+from tests.builders import D, appoint, org, screenshot, seat, set_top_board
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-browser = builders.browser  # the module's Chromium
 
 NHS_FOCUS_YELLOW = "rgb(255, 235, 59)"
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-# What fails the accessibility test; axe's "moderate" and "minor" findings are printed, not fatal.
-FATAL_IMPACTS = {"serious", "critical"}
-
-
-@pytest.fixture
-def page(browser, live_server, request):
-    """A tab on the live server (1200 px wide), photographed at the end."""
-    with browser_tab(browser, live_server.url, request.node.name, width=1200) as tab:
-        yield tab
 
 
 @pytest.fixture
@@ -128,43 +115,8 @@ def test_keyboard_focus_on_the_search_box_is_visible(page, system):
     assert style["color"] == NHS_FOCUS_YELLOW, style
 
 
-def _axe_report(violations: list[dict]) -> str:
-    lines = []
-    for v in violations:
-        lines.append(f"  [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
-        for node in v["nodes"][:5]:
-            lines.append(
-                f"      {' '.join(map(str, node['target']))}: {node.get('failureSummary', '').splitlines()[-1:]}"
-            )
-        if len(v["nodes"]) > 5:
-            lines.append(f"      … and {len(v['nodes']) - 5} more")
-    return "\n".join(lines)
-
-
-def _axe_failures(page, pages) -> list[str]:
-    """axe-core's serious and critical findings on each (name, url) of ``pages``; the rest are printed."""
-    if not AXE.exists():
-        pytest.skip(f"needs axe-core at {AXE.relative_to(ROOT)} (npm ci, or make install)")
-    failures = []
-    for name, url in pages:
-        page.goto(url)
-        # Open every <details> (the system page's seat list, say) so axe checks what they hold.
-        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
-        # Evaluated by the driver, not added as an inline <script> the policy would (rightly) block.
-        page.evaluate(AXE.read_text())
-        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        assert result["passes"], f"axe checked nothing on {url}"
-        screenshot(page, f"axe-{name}")
-        fatal = [v for v in result["violations"] if v["impact"] in FATAL_IMPACTS]
-        if fatal:
-            failures.append(f"{url}:\n{_axe_report(fatal)}")
-        elif result["violations"]:
-            print(f"axe, {url} (not fatal):\n{_axe_report(result['violations'])}")
-    return failures
-
-
-def test_home_ladder_and_system_pages_have_no_serious_accessibility_violations(page, system):
-    failures = _axe_failures(
+def test_home_ladder_and_system_pages_have_no_serious_accessibility_violations(page, system, axe):
+    failures = axe(
         page,
         [
             ("home", "/"),
@@ -214,7 +166,7 @@ def test_the_admin_works_under_the_content_security_policy(page, system, live_se
     assert page.csp_violations == []
 
 
-def test_not_recorded_seats_provenance_and_composition_have_no_serious_accessibility_violations(page, system):
+def test_not_recorded_seats_provenance_and_composition_have_no_serious_accessibility_violations(page, system, axe):
     """The parts issue 13 added: "not recorded" seats and verdicts, the illustrative banner, sources,
     the composition table, and the comparison's new columns."""
     Organisation.objects.filter(pk=system.pk).update(
@@ -227,7 +179,7 @@ def test_not_recorded_seats_provenance_and_composition_have_no_serious_accessibi
     Appointment.objects.filter(seat__label="GP board representative").update(source="https://example.org/minutes")
     delegate = Person.objects.get(name="Illustrative Delegate")
 
-    failures = _axe_failures(
+    failures = axe(
         page,
         [
             ("ladder-not-recorded", "/organisations/P00001/"),
