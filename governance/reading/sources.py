@@ -9,6 +9,7 @@ database, the tests) there is nothing to say, and nothing is guessed.
 Wording rules, one clause per role present, in this order:
 
 - practices, PCN memberships: "as published in <published>", else "as at <data date>";
+- the practice → PCN map (a snapshot of one day) and registered patients: "as at <data date>";
 - the ONS lookup is a snapshot: "as at <data date>", else "as published in <published>";
 - the successions extend the lookup's clause ("…, with the successions of <data date>"),
   or stand alone without it ("ICBs: successions of …"); the division of the split ICBs
@@ -16,11 +17,11 @@ Wording rules, one clause per role present, in this order:
 - a row with neither date nor publication is named by its file.
 
 Staleness (``ages``): each snapshot of the structure (``SNAPSHOTS``: practices, PCN
-memberships, the lookup; not the successions and divisions, which record events of their
-day) is said as "PCN memberships as last published on 1 August 2026", and one whose data
-date is more than six months before today gains "— more than six months old". Pages put
-the old ones in a warning where the reader looks, and the pictures carry every line in
-their caption.
+memberships, the practice → PCN map, registered patients, the lookup; not the successions
+and divisions, which record events of their day) is said as "PCN memberships as last
+published on 1 August 2026", and one whose data date is more than six months before today
+gains "— more than six months old". Pages put the old ones in a warning where the reader
+looks, and the pictures carry every line in their caption.
 """
 
 import datetime
@@ -35,6 +36,8 @@ from governance.reading.as_of import in_words
 SNAPSHOTS = {
     DatasetRole.PRACTICES: "GP practices",
     DatasetRole.PCNS: "PCN memberships",
+    DatasetRole.SNAPSHOT: "Practices' PCNs on NHS England Digital's map",
+    DatasetRole.PATIENTS: "Registered patients",
     DatasetRole.LOOKUP: "Sub-ICB locations and ICBs",
 }
 STALE_MONTHS = 6
@@ -76,6 +79,10 @@ def clauses(rows: list[dict]) -> list[str]:
         said.append(f"Practices {_published_or_as_at(practices)}")
     if pcns := by_role.get(DatasetRole.PCNS):
         said.append(f"PCN memberships {_published_or_as_at(pcns)}")
+    if snapshot := by_role.get(DatasetRole.SNAPSHOT):
+        said.append(f"practices' PCNs as seen on NHS England Digital's map {_as_at_or_published(snapshot)}")
+    if patients := by_role.get(DatasetRole.PATIENTS):
+        said.append(f"registered patients {_as_at_or_published(patients)}")
     icbs = []
     if lookup := by_role.get(DatasetRole.LOOKUP):
         icbs.append(f"sub-ICB locations and ICBs: ONS lookup {_as_at_or_published(lookup)}")

@@ -51,3 +51,20 @@ def test_the_pictures_caption_has_a_line_per_snapshot():
         "PCN memberships as last published on 20 January 2025 — more than six months old",
     ]
     assert sources.caption(None) == ""
+
+
+def test_the_practice_pcn_map_and_registered_patients_are_aged_and_named_beside_the_older_pcn_file():
+    rows = [row("pcns", D(2024, 10, 1)), row("snapshot", D(2026, 8, 1)), row("patients", D(2026, 8, 1))]
+
+    said = [age["text"] for age in sources.ages(rows, TODAY)]
+    sentence = sources.clauses(rows)
+
+    assert said == [
+        "PCN memberships as last published on 1 October 2024 — more than six months old",
+        "Practices' PCNs on NHS England Digital's map as last published on 1 August 2026",
+        "Registered patients as last published on 1 August 2026",
+    ]
+    assert sentence[1:] == [
+        "practices' PCNs as seen on NHS England Digital's map as at 1 August 2026",
+        "registered patients as at 1 August 2026",
+    ]
