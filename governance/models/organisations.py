@@ -323,7 +323,8 @@ class OrganisationName(Dated):
     objects = DatedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["organisation_id", "start"]
+        # Earliest first on every database: an unknown start (since before the records) before any date.
+        ordering = ["organisation_id", F("start").asc(nulls_first=True)]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "start"], name="organisation_name_unique_start"),
             models.CheckConstraint(

@@ -12,7 +12,7 @@ import datetime
 import re
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from governance.domain.periods import Period
 from governance.models import Kind, Link, Organisation, OrganisationName, RegisteredPatients, Relation
@@ -49,7 +49,7 @@ def data_date_of(source: str) -> datetime.date | None:
 
 def names_of(org: Organisation) -> list[dict]:
     """Every name ``org`` bore, earliest first, with its dates and source (one name, undated, when never renamed)."""
-    rows = list(OrganisationName.objects.filter(organisation=org).order_by("start"))
+    rows = list(OrganisationName.objects.filter(organisation=org).order_by(F("start").asc(nulls_first=True)))
     if not rows:
         return [{"name": org.name, "from": None, "to": None, "source": ""}]
     return [{"name": row.name, "from": row.start, "to": row.end, "source": row.source} for row in rows]
@@ -170,7 +170,7 @@ def page_facts(org: Organisation, day: datetime.date, ancestors: list[dict], *, 
     ``name`` (of the day), ``names`` (all), ``earlier_names``, ``ancestors`` (named as of the day),
     ``parent_link`` and, for a practice with ``changes``, ``changes`` (``what_changed``; else None)."""
     codes = [org.code, *(item["code"] for item in ancestors)]
-    rows = OrganisationName.objects.filter(organisation__code__in=codes).order_by("start")
+    rows = OrganisationName.objects.filter(organisation__code__in=codes).order_by(F("start").asc(nulls_first=True))
     by_code: dict[str, list[dict]] = {}
     for code, name, start, end, source in rows.values_list("organisation__code", "name", "start", "end", "source"):
         by_code.setdefault(code, []).append({"name": name, "from": start, "to": end, "source": source})
