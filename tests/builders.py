@@ -307,6 +307,28 @@ def essex_successions() -> dict:
     return s
 
 
+def renamed_essex(*, names_source: str = "") -> dict:
+    """``essex_successions()`` with 06Q renamed on 1 April 2026 (its two dated names) and its registered
+    patients of 1 August 2026 (``RENAMED_PATIENTS_SOURCE``)."""
+    from governance.models import OrganisationName, RegisteredPatients
+
+    s = essex_successions()
+    place = s["06Q"]
+    OrganisationName.objects.create(
+        organisation=place, name="NHS Mid and South Essex ICB - 06Q", end=D(2026, 3, 31), source=names_source
+    )
+    OrganisationName.objects.create(
+        organisation=place, name="NHS Essex ICB - 06Q", start=SUCCESSIONS_DAY, source=names_source
+    )
+    RegisteredPatients.objects.create(
+        code="06Q", unit_type="SUB_ICB_LOCATION_CODE", count=426464, date=D(2026, 8, 1), source=RENAMED_PATIENTS_SOURCE
+    )
+    return s
+
+
+RENAMED_PATIENTS_SOURCE = "Patients Registered at a GP Practice (August 2026): patients.csv"
+
+
 def shipped_datasets() -> list[Dataset]:
     """``Dataset`` rows as the import of the shipped files records them (their ages as published)."""
     rows = [

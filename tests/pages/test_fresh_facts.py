@@ -7,14 +7,14 @@ import datetime
 import pytest
 from django.core.cache import cache
 
-from governance.models import Link, OrganisationName, RegisteredPatients, Relation
-from tests.builders import essex_successions, greater_manchester, link, ods
+from governance.models import Link, RegisteredPatients, Relation
+from tests.builders import RENAMED_PATIENTS_SOURCE, greater_manchester, link, ods, renamed_essex
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 SNAPSHOT_DAY = D(2026, 8, 1)
-SOURCE = "Patients Registered at a GP Practice (August 2026): patients.csv"
+SOURCE = RENAMED_PATIENTS_SOURCE
 
 
 @pytest.fixture(autouse=True)
@@ -24,12 +24,7 @@ def fresh_cache():
 
 @pytest.fixture
 def essex():
-    s = essex_successions()
-    OrganisationName.objects.create(organisation=s["06Q"], name="NHS Mid and South Essex ICB - 06Q", end=D(2026, 3, 31))
-    OrganisationName.objects.create(organisation=s["06Q"], name="NHS Essex ICB - 06Q", start=D(2026, 4, 1))
-    RegisteredPatients.objects.create(
-        code="06Q", unit_type="SUB_ICB_LOCATION_CODE", count=426464, date=SNAPSHOT_DAY, source=SOURCE
-    )
+    s = renamed_essex()
     # F81002 moved to a PCN first seen in the snapshot of 1 August 2026.
     s["new_pcn"] = ods("U10003", "pcn", s["06Q"], name="Maldon PCN")
     link(s["new_pcn"], s["06Q"], Relation.PCN_SUB_ICB, start=SNAPSHOT_DAY, start_exact=False)
