@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from governance.domain.dates import in_words
 from governance.models import Organisation, Seat, Suggestion, SuggestionStatus
 from governance.models.suggestions import SOURCE_MAX, WHAT_MAX
 
@@ -103,7 +104,7 @@ def check(organisation: Organisation, *, what: str, source: str, email: str = ""
         errors["seat"] = f"That seat is not on {organisation.name}."
     if not organisation.is_active_on(date):
         errors["organisation"] = (
-            f"{organisation.name} is not open on {date:%-d %B %Y}: suggest corrections to what is open that day."
+            f"{organisation.name} is not open on {in_words(date)}: suggest corrections to what is open that day."
         )
     if errors:
         raise SuggestionRefused(errors)
