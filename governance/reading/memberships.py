@@ -126,10 +126,13 @@ def patients_json(row: RegisteredPatients | None) -> dict | None:
     return {"count": row.count, "date": row.date, "source": row.source}
 
 
-def what_changed(practice: Organisation, links: list[Link] | None = None) -> list[dict]:
+def what_changed(
+    practice: Organisation, links: list[Link] | None = None, *, until: datetime.date | None = None
+) -> list[dict]:
     """A practice's moves between PCNs, places and systems, latest first: each with its day (exact, or between
     two days), where it went, its source and whether it is ODS's word or icsmap's inference. ``links``: its
-    PCN and sub-ICB links, when the caller holds them."""
+    PCN and sub-ICB links, when the caller holds them; ``until``: only the moves made by that day (a page
+    of a past day does not tell what came after it)."""
     own = links if links is not None else links_of(practice, (Relation.PCN_MEMBER, Relation.PRACTICE_SUB_ICB))
     moves = []
     for link in own:
@@ -150,6 +153,8 @@ def what_changed(practice: Organisation, links: list[Link] | None = None) -> lis
         ):
             continue  # its place's first system, or a move of its place while the practice was elsewhere
         moves.append(move(link, previous, MOVE_WORDS[Relation.SUB_ICB_ICB]))
+    if until is not None:
+        moves = [item for item in moves if item["start"] is None or item["start"] <= until]
     return sorted(moves, key=lambda item: item["start"], reverse=True)
 
 
@@ -194,5 +199,5 @@ def page_facts(org: Organisation, day: datetime.date, ancestors: list[dict], *, 
         "earlier_names": [name for name in own_names if name["to"] is not None and name["to"] < day],
         "ancestors": named,
         "parent_link": parent,
-        "changes": what_changed(org, links) if changes and org.kind == Kind.PRACTICE else None,
+        "changes": what_changed(org, links, until=day) if changes and org.kind == Kind.PRACTICE else None,
     }

@@ -76,6 +76,19 @@ def test_the_what_changed_panel_says_when_a_move_is_icsmaps_inference(client, es
     assert "icsmap&#x27;s inference" in page
 
 
+def test_a_page_of_a_day_before_a_move_does_not_tell_the_move(client, essex):
+    frimley = ods("U2G6B", "place", essex["essex"], name="Thames Valley place")
+    practice = essex["essex_practices"][0]
+    Link.objects.filter(child=practice, relation=Relation.PRACTICE_SUB_ICB).update(end=D(2026, 3, 31))
+    link(practice, frimley, Relation.PRACTICE_SUB_ICB, start=D(2026, 4, 1), source="frimley_division_2026-04.csv")
+
+    before = client.get("/organisations/F81001/", {"date": "2026-03-31"}).content.decode()
+    after = client.get("/organisations/F81001/", {"date": "2026-04-01"}).content.decode()
+
+    assert "Place (sub-ICB location): from Mid Essex" not in before
+    assert "Place (sub-ICB location): from Mid Essex" in after
+
+
 def test_the_voice_figures_give_the_share_of_registered_patients_whose_route_reaches_the_board(client):
     s = greater_manchester(complete=True)
     RegisteredPatients.objects.create(code="U00001", unit_type="PCN", count=41000, date=SNAPSHOT_DAY, source=SOURCE)
