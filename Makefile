@@ -14,6 +14,9 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
+# The generated-client test's generator, in a virtualenv of its own (requirements-client.txt).
+CLIENT_VENV := .venv-client
+CLIENT_INSTALLED := $(CLIENT_VENV)/.installed
 # The NHS.UK frontend (npm, exact version in package-lock.json) and its stylesheet made
 # local (no font CDN) by tools/frontend.py. node_modules is git-ignored.
 FRONTEND := node_modules/.icsmap/.installed
@@ -37,7 +40,7 @@ DATA_FORCE := $(if $(DATABASE_URL),,$(if $(wildcard db.sqlite3),,FORCE))
 STATIC_STAMP := staticfiles/.collected
 STATIC_INPUTS := $(shell find governance/static -type f) icsmap/settings.py
 
-.PHONY: run serve setup data test lint format install bench FORCE
+.PHONY: run serve setup data test test-tools lint format install bench FORCE
 
 $(INSTALLED): requirements.txt
 	command -v dot >/dev/null || (apt-get update && apt-get install -y graphviz)
@@ -50,6 +53,11 @@ $(INSTALLED): requirements.txt
 $(TEST_INSTALLED): requirements-test.txt $(INSTALLED)
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $(TEST_INSTALLED)
+
+$(CLIENT_INSTALLED): requirements-client.txt
+	test -x $(CLIENT_VENV)/bin/python || $(PYTHON) -m venv $(CLIENT_VENV)
+	$(CLIENT_VENV)/bin/python -m pip install --quiet -r requirements-client.txt
+	touch $(CLIENT_INSTALLED)
 
 $(FRONTEND): package.json package-lock.json tools/frontend.py | $(INSTALLED)
 	npm ci --no-audit --no-fund --loglevel=error
@@ -93,8 +101,11 @@ run: setup
 serve: setup
 	$(BIN)/gunicorn icsmap.wsgi --bind $(ADDRESS) --workers 2
 
-test: install $(TEST_INSTALLED)
-	$(BIN)/pytest
+# What make test needs beyond make install (.ci/run installs it once, before its two suites start).
+test-tools: install $(TEST_INSTALLED) $(CLIENT_INSTALLED)
+
+test: test-tools
+	ICSMAP_OPENAPI_PYTHON_CLIENT=$${ICSMAP_OPENAPI_PYTHON_CLIENT:-$(CLIENT_VENV)/bin/openapi-python-client} $(BIN)/pytest
 
 lint: install $(TEST_INSTALLED)
 	$(BIN)/ruff check .

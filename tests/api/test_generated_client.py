@@ -2,10 +2,11 @@
 
 Nobody here wrote that client, so it reads the API as any stranger's would: it asks for JSON
 with its defaults and parses each answer into the models the schema names. The generator is not
-a requirement of the app: install it in a virtual environment of its own (README, "The API")
-and name it with ICSMAP_OPENAPI_PYTHON_CLIENT, or have `openapi-python-client` on the PATH;
-without it these tests skip. The generated client runs under the generator's own Python (which
-has httpx and attrs, the client's requirements).
+a requirement of the app: `make test` installs it in a virtual environment of its own
+(`.venv-client`, pinned in requirements-client.txt) and names it with ICSMAP_OPENAPI_PYTHON_CLIENT;
+a generator so named must exist (else the test fails). Run by pytest alone, without the variable,
+`openapi-python-client` on the PATH is used, and without one these tests skip. The generated
+client runs under the generator's own Python (which has httpx and attrs, the client's requirements).
 """
 
 import json
@@ -50,8 +51,12 @@ print(json.dumps({
 
 
 def generator() -> Path:
-    found = os.environ.get("ICSMAP_OPENAPI_PYTHON_CLIENT") or shutil.which("openapi-python-client")
-    if not found or not Path(found).exists():
+    named = os.environ.get("ICSMAP_OPENAPI_PYTHON_CLIENT")
+    if named:
+        assert Path(named).exists(), f"ICSMAP_OPENAPI_PYTHON_CLIENT names {named}, which does not exist"
+        return Path(named)
+    found = shutil.which("openapi-python-client")
+    if not found:
         pytest.skip("needs openapi-python-client (set ICSMAP_OPENAPI_PYTHON_CLIENT; README, 'The API')")
     return Path(found)
 
