@@ -82,6 +82,19 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, live_server, demo, width):
     assert wider == [], "pages wider than the screen:\n" + "\n".join(wider)
 
 
+def test_a_table_that_fits_on_a_desktop_shows_no_scrollbar(browser, live_server, demo):
+    # NHS.UK tables reach 2 px past the text each side: inside a scroller that alone made one.
+    scrolling = []
+    with browser_tab(browser, live_server.url, "desktop-tables", width=1280) as tab:
+        for kind, url in every_kind_of_page():
+            tab.goto(url)
+            widths = tab.evaluate(
+                "() => [...document.querySelectorAll('.icsmap-scroll')].map(e => [e.scrollWidth, e.clientWidth])"
+            )
+            scrolling += [f"{kind} ({url}): {inner} px in {outer} px" for inner, outer in widths if inner > outer]
+    assert scrolling == [], "tables scrolling at desktop width:\n" + "\n".join(scrolling)
+
+
 def test_the_header_tagline_lines_do_not_overlap(browser, live_server, demo):
     with browser_tab(browser, live_server.url, "phone-header", width=PHONE) as tab:
         tab.goto("/")
