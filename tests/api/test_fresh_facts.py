@@ -1,6 +1,6 @@
-"""API detail's fresh facts (governance/api/serializers.py, reading/memberships.py): names of their dates, the
-parent link with the exactness of its ends and whose word it is, registered patients; and the same share of
-registered patients in the voice summary."""
+"""API detail's fresh facts (governance/api/serializers/organisations.py, reading/memberships.py): names of
+their dates, the parent link with the exactness of its ends and whose word it is, registered patients; and the
+same share of registered patients in the voice summary."""
 
 import datetime
 
