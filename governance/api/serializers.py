@@ -11,6 +11,7 @@ from rest_framework import serializers
 from governance.domain import dates
 from governance.domain.composition import BASES, REQUIREMENTS, STATUSES
 from governance.domain.dates import BadDate, parse_date
+from governance.domain.england import Structure
 from governance.domain.lookups import can_match
 from governance.domain.routes import ROUTES
 from governance.models import (
@@ -67,7 +68,7 @@ class AsOf:
     its last day (``Structure.placed_on``). No query per organisation.
     """
 
-    def structure(self, obj) -> as_of.Structure:
+    def structure(self, obj) -> Structure:
         """The context's structure; read afresh if ``obj`` was written since (its data version not yet seen here)."""
         if obj.pk not in self.context["structure"].units:
             self.context["structure"] = as_of.england()
