@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError
 
 from governance.api.params import IdFilter, IsoDateFilter
 from governance.caching.pages import data_version
+from governance.domain.england import Structure
 from governance.models import Appointment, Kind, Organisation, Person, Seat, Sector
 from governance.reading import as_of, directory, search
 
@@ -28,12 +29,12 @@ def organisation_by_code(parameter: str, code: str, **conditions) -> Organisatio
     return org
 
 
-def structure_of(request) -> as_of.Structure:
+def structure_of(request) -> Structure:
     """England's structure for ``request``'s data version (``governance.reading.as_of``)."""
     return as_of.england(data_version(getattr(request, "_request", request)).key)
 
 
-def children_of(parent: Organisation, date: datetime.date | None, structure: as_of.Structure) -> Q:
+def children_of(parent: Organisation, date: datetime.date | None, structure: Structure) -> Q:
     """``parent``'s direct children: in today's tree (closed ones too) without a date; on ``date``, those
     under it that day (with those closed by then whose last parent it was)."""
     if date is None:

@@ -5,7 +5,10 @@ A unit has at most one link of a relation on any one day (``check_links``): the 
 checks what it is about to write, and the admin through ``Link.clean``. The link that makes
 a unit's parent on a day is the first, in ``PARENT_RELATIONS`` order, in force that day whose
 parent is open that day (``parent_link_on``): a practice sits in its PCN while that PCN is
-open, else in its sub-ICB location.
+open, else in its sub-ICB location. Everything that says where a unit sits asks it: pages on
+the day a unit is seen (``placing_link``: a closed one on its last day), today's tree
+(``tree_parent``: the importer and ``due_moves``), England's structure of any date
+(``domain.england``, which ``due_moves`` reads too).
 
 The MPTT tree is the structure of today. A dated change that falls due later (a practice
 joining another PCN on 1 April) is applied on its day by ``apply_due_changes``: run daily by
@@ -23,7 +26,7 @@ from django.utils import timezone
 
 from governance.domain import rules, tree
 from governance.domain.periods import Period
-from governance.models import PARENT_RELATIONS, RELATION_KINDS, Link, Organisation, Source
+from governance.models import PARENT_RELATIONS, RELATION_KINDS, Link, Organisation
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,36 +91,41 @@ def check_link(link: Link) -> None:
 
 
 def parent_link_on(
-    kind: str, spans: Sequence[Span], date: datetime.date, is_open: Callable[[object], bool]
+    kind: str, spans: Sequence[Span], date: datetime.date, is_open: Callable[[object, datetime.date], bool]
 ) -> Span | None:
     """The link that makes a unit of ``kind`` a child of its parent on ``date``, or None.
 
-    ``spans`` are the unit's links; ``is_open(parent)`` says whether a parent is open that day.
+    ``spans`` are the unit's links; ``is_open(parent, day)`` says whether a parent is open on a day.
     """
     for relation in PARENT_RELATIONS.get(kind, ()):
         for span in spans:
-            if span.relation == relation and span.holds_on(date) and is_open(span.parent):
+            if span.relation == relation and span.holds_on(date) and is_open(span.parent, date):
                 return span
     return None
+
+
+def placing_link(
+    kind: str, spans: Sequence[Span], period: Period, date: datetime.date, is_open: Callable
+) -> Span | None:
+    """The link that places a unit of ``kind``, open for ``period``, when it is shown for ``date``: its
+    ``parent_link_on`` the day it is seen (``period.clamp``: ``date`` while open, its last day once
+    closed, its first before it opened)."""
+    return parent_link_on(kind, spans, period.clamp(date), is_open)
 
 
 def tree_parent(kind: str, spans: Sequence[Span], period: Period, today: datetime.date, is_open: Callable) -> object:
     """The parent a unit of ``kind`` with links ``spans``, open for ``period``, has in today's tree, or None.
 
-    The one rule of where a unit sits today, for the importer and ``due_moves`` alike: while open,
-    its link parent today among parents open today (``parent_link_on``); a closed unit (or one not
-    yet open) under its link parent of its last (first) day, open or not; where no link holds
-    that day (its own dates disagree with its links), the latest link begun before it. None
-    only for a unit without links.
+    The one rule of where a unit sits today, for the importer, ``due_moves`` and England's structure
+    (``domain.england``) alike: the parent of its ``placing_link`` (a closed unit: of its last day, as
+    pages show it); where no parent open that day is linked, the link in force that day, open or
+    not; where no link holds that day (its own dates disagree with its links), the latest link
+    begun before it. None only for a unit without links.
     """
     if not spans:
         return None
-    if period.holds_on(today):
-        link = parent_link_on(kind, spans, today, is_open)
-        if link is not None:
-            return link.parent
     day = period.clamp(today)
-    link = parent_link_on(kind, spans, day, lambda parent: True)
+    link = placing_link(kind, spans, period, today, is_open) or parent_link_on(kind, spans, day, lambda *_: True)
     if link is not None:
         return link.parent
     ordered = sorted(spans, key=lambda span: span.period.sort_key)
@@ -126,29 +134,22 @@ def tree_parent(kind: str, spans: Sequence[Span], period: Period, today: datetim
 
 
 def due_moves(today: datetime.date) -> list[tuple[Organisation, Organisation]]:
-    """(unit, parent today) for every unit the import keeps whose tree parent is not its link parent today."""
-    spans: dict[int, list[Span]] = defaultdict(list)
-    for child, relation, parent, start, end in Link.objects.order_by("start").values_list(
-        "child_id", "relation", "parent_id", "start", "end"
-    ):
-        spans[child].append(Span(child, relation, parent, start, end))
-    if not spans:
+    """(unit, parent today) for every unit the import keeps whose tree parent is not its link parent today,
+    by code: England's structure (``domain.england``, its units and links) says where each sits."""
+    from governance.domain.england import Structure  # here, not at the top: it builds on this module's rule
+
+    structure = Structure.load(governance=False)
+    due = {}
+    for pk in structure.spans:
+        parent = structure.tree_parent_today(pk, today)
+        if parent is not None and parent != structure.units[pk].tree_parent:
+            due[pk] = parent
+    if not due:
         return []
-    rows = {
-        org.pk: org
-        for org in Organisation.objects.only(
-            "pk", "code", "kind", "parent_id", "opened", "closed", "source", "tree_id", "lft", "rght"
-        )
-    }
-    moves = []
-    for pk, unit_spans in spans.items():
-        org = rows[pk]
-        if org.source != Source.ODS:
-            continue  # governance keeps its own rows where it put them
-        parent = tree_parent(org.kind, unit_spans, org.period, today, lambda p: rows[p].is_active_on(today))
-        if parent is not None and parent != org.parent_id:
-            moves.append((org, rows[parent]))
-    return moves
+    rows = Organisation.objects.only(
+        "pk", "code", "kind", "parent_id", "opened", "closed", "source", "tree_id", "lft", "rght"
+    ).in_bulk({*due, *due.values()})
+    return sorted(((rows[pk], rows[parent]) for pk, parent in due.items()), key=lambda move: move[0].code)
 
 
 def apply_due_changes(today: datetime.date | None = None) -> list[tuple[str, str | None, str]]:

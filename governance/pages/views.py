@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from governance.caching.pages import cached_page, data_version
 from governance.domain import composition, suggestions
+from governance.domain.dates import in_words
+from governance.domain.england import Structure
 from governance.domain.lookups import can_match
 from governance.models import BODY_KINDS, Kind, Organisation, Person, Seat
 from governance.pages.as_of import as_of_page
@@ -34,7 +36,6 @@ from governance.reading import (
     timeline,
     voice,
 )
-from governance.reading.as_of import in_words
 from governance.reading.paths import SystemNotOpen, graph_for, system_on
 from governance.reading.people import person_record
 
@@ -70,11 +71,11 @@ def home(request, date: datetime.date):
     return render(request, "governance/home.html", context)
 
 
-def _not_open(org: Organisation, date: datetime.date, england: as_of.Structure) -> str:
+def _not_open(org: Organisation, date: datetime.date, england: Structure) -> str:
     """Why ``org`` has no place in a system on ``date``: closed, not yet open, or in no open system that day."""
     day = in_words(date)
     if org.kind == Kind.ICB and org.parent_id is None:
-        return f"{org.name} ({org.code}) was not open on {day}: the system {england.when_open(org.pk)}."
+        return f"{org.name} ({org.code}) was not open on {day}: the system {as_of.when_open(england, org.pk)}."
     if org.opened and org.opened > date:
         return f"{org.name} ({org.code}) had not opened on {day}: it opened on {in_words(org.opened)}."
     if org.closed and org.closed < date:
@@ -86,7 +87,7 @@ def _not_open(org: Organisation, date: datetime.date, england: as_of.Structure) 
     return f"{org.name} ({org.code}) was in no system on {day}."
 
 
-def _open_or_closed(org: Organisation, date: datetime.date, not_open: str | None, england: as_of.Structure) -> dict:
+def _open_or_closed(org: Organisation, date: datetime.date, not_open: str | None, england: Structure) -> dict:
     """What the top of an organisation's page says about its closing, and whether it was open on ``date``.
 
     A closed organisation says so at the top whatever the date asked (``closed``: the sentence
@@ -99,7 +100,7 @@ def _open_or_closed(org: Organisation, date: datetime.date, not_open: str | None
     if not_open and after:
         closed = not_open
     elif org.kind == Kind.ICB and org.parent_id is None:
-        closed = f"{org.name} closed on {in_words(org.closed)}: the system {england.when_open(org.pk)}."
+        closed = f"{org.name} closed on {in_words(org.closed)}: the system {as_of.when_open(england, org.pk)}."
     else:
         closed = f"{org.name} closed on {in_words(org.closed)}."
     return {"closed": closed, "last_day": org.closed if after else None, "not_open": None if after else not_open}

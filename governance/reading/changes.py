@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from governance.domain.composition import REQUIREMENTS
 from governance.domain.dates import day_after
+from governance.domain.england import Structure
 from governance.models import Appointment, Organisation, Seat
 from governance.reading import as_of
 from governance.reading import events as said
@@ -69,7 +70,7 @@ class Scope:
     opened or closed, as the timeline says it (``events``).
     """
 
-    def __init__(self, system: int | None, structure: as_of.Structure):
+    def __init__(self, system: int | None, structure: Structure):
         self.system = system
         self.structure = structure
         self.candidates = list(structure.ever_under(system)) if system is not None else None

@@ -10,6 +10,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Lower
 
 from governance.caching.memo import per_data_version
+from governance.domain.england import Structure
 from governance.domain.lookups import can_match
 from governance.models import Kind, Organisation, Person
 from governance.reading import as_of, search
@@ -130,7 +131,7 @@ def governance_known(root: dict, holders_recorded: bool) -> dict:
     return {"state": state, "source": root["governance_source"], "verified": root["verified_on"]}
 
 
-def _systems_with_holders(structure: as_of.Structure) -> set[int]:
+def _systems_with_holders(structure: Structure) -> set[int]:
     """The systems (today's tree roots) with a seat whose holders are recorded (filled or vacant)."""
     return {
         structure.tree_root(body)
@@ -139,7 +140,7 @@ def _systems_with_holders(structure: as_of.Structure) -> set[int]:
     }
 
 
-def _count_by_system(england: as_of.Structure, date: datetime.date) -> Counter:
+def _count_by_system(england: Structure, date: datetime.date) -> Counter:
     """(system pk, kind) → how many places, PCNs and practices were open in that system on ``date``.
 
     A unit's system is its parent's (``Structure.system_on``), so each of the few parents (PCNs,

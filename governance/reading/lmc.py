@@ -12,6 +12,7 @@ as it stood on the date) plus one query for the coverage, whatever the footprint
 import datetime
 
 from governance.domain import routes
+from governance.domain.england import Structure
 from governance.models import Coverage, Kind, Organisation
 from governance.reading import as_of
 from governance.reading.paths import SystemGraph, cached_graphs
@@ -47,7 +48,7 @@ def _other_graphs(
     outside: set[int],
     home: SystemGraph,
     version: str | None,
-    structure: as_of.Structure | None,
+    structure: Structure | None,
 ) -> list[SystemGraph]:
     """The graphs, on ``home``'s date, of the other systems holding the ``outside`` organisations that day.
 
@@ -127,7 +128,7 @@ def footprint(
     graph: SystemGraph,
     *,
     version: str | None = None,
-    structure: as_of.Structure | None = None,
+    structure: Structure | None = None,
 ) -> dict:
     """What ``lmc`` covers on the date of ``graph`` (its home system's), by system, place and PCN, with its
     practices by name, its seats and where its practices' chains break.
@@ -182,7 +183,7 @@ def lmcs_of(
     date: datetime.date,
     *,
     version: str | None = None,
-    structure: as_of.Structure | None = None,
+    structure: Structure | None = None,
 ) -> list[dict]:
     """The LMCs open on ``date`` whose footprint includes ``org``, of any system (``code name``, by name).
 

@@ -30,6 +30,8 @@ from django.utils import timezone
 
 from governance.caching.memo import per_data_version
 from governance.domain import routes
+from governance.domain.dates import in_words
+from governance.domain.england import Structure
 from governance.domain.periods import Period, unknown_on
 from governance.models import BODY_KINDS, UNIT_KINDS, Organisation
 from governance.reading import as_of
@@ -344,7 +346,7 @@ def find_organisation(code: str, date: datetime.date, *, version: str | None = N
     return org
 
 
-def system_on(org: Organisation, date: datetime.date, structure: as_of.Structure) -> int:
+def system_on(org: Organisation, date: datetime.date, structure: Structure) -> int:
     """The pk of the system ``org`` was in on ``date``; SystemNotOpen when it was in no open one.
 
     The message says when the system existed: before the first ICBs opened, the one it joined
@@ -356,20 +358,20 @@ def system_on(org: Organisation, date: datetime.date, structure: as_of.Structure
     raise SystemNotOpen(_outside(org, date, structure, system))
 
 
-def _outside(org: Organisation, date: datetime.date, structure: as_of.Structure, system: int | None) -> str:
+def _outside(org: Organisation, date: datetime.date, structure: Structure, system: int | None) -> str:
     """Why ``org`` was in no open system on ``date`` (``system``: the one it was in, closed that day, if any)."""
     today = timezone.localdate()
     first = structure.first_opening()
     if first is not None and date < first:
         other = structure.system_on(org.pk, max(first, org.opened or first))
-        then = f"integrated care boards were established on {as_of.in_words(first)}"
+        then = f"integrated care boards were established on {in_words(first)}"
     else:
         other = system or structure.system_on(org.pk, min(org.closed or today, today))
         then = None
     if other is None:
         return f"{org.name} ({org.code}) was in no integrated care system on {date}."
     unit = structure.units[other]
-    existed = f"its system, {unit.name} ({unit.code}), {structure.when_open(other)}"
+    existed = f"its system, {unit.name} ({unit.code}), {as_of.when_open(structure, other)}"
     return f"{org.name} ({org.code}) was in no open integrated care system on {date}: " + (
         f"{then}; {existed}." if then else f"{existed}."
     )
@@ -392,7 +394,7 @@ def system_not_open(system: int, date: datetime.date, *, version: str | None = N
     if structure.is_open(system, date):
         return None
     unit = structure.units[system]
-    return f"{unit.name} ({unit.code}) was not open on {date}: the system {structure.when_open(system)}."
+    return f"{unit.name} ({unit.code}) was not open on {date}: the system {as_of.when_open(structure, system)}."
 
 
 def representation_path(code: str, date: datetime.date | None = None, *, version: str | None = None) -> dict:
@@ -431,7 +433,7 @@ def cached_graph(system: int, date: datetime.date, version: str) -> "SystemGraph
 
 
 def cached_graphs(
-    systems, date: datetime.date, version: str | None = None, *, structure: as_of.Structure | None = None
+    systems, date: datetime.date, version: str | None = None, *, structure: Structure | None = None
 ) -> dict[int, "SystemGraph"]:
     """The graphs of the ``systems`` (ICB pks) on ``date``, by pk: each from the cache given the data
     ``version`` (``cached_graph``), else all loaded together (``load_graphs``, from ``structure`` if given)."""
@@ -485,7 +487,7 @@ def representation_paths(organisations, date: datetime.date, *, version: str | N
 
 
 def load_graphs(
-    systems, date: datetime.date, *, version: str | None = None, structure: as_of.Structure | None = None
+    systems, date: datetime.date, *, version: str | None = None, structure: Structure | None = None
 ) -> dict[int, SystemGraph]:
     """The graphs of the ``systems`` (ICB pks) as they stood on ``date``, by pk: no query beyond the structure's.
 
@@ -497,7 +499,7 @@ def load_graphs(
     return {system: _assemble(structure, system, date, structure.members_on(system, date)) for system in set(systems)}
 
 
-def system_graphs(system: int, structure: as_of.Structure) -> tuple[list[datetime.date], list[SystemGraph]]:
+def system_graphs(system: int, structure: Structure) -> tuple[list[datetime.date], list[SystemGraph]]:
     """The graph of ``system`` on each day it changed (``Structure.change_days``), built together.
 
     One sweep finds the members of every day (``Structure.members_by_change``); a day on which
@@ -524,13 +526,13 @@ def system_graphs(system: int, structure: as_of.Structure) -> tuple[list[datetim
     return days, graphs
 
 
-def _node(structure: as_of.Structure, pk: int, parent: int | None) -> Node:
+def _node(structure: Structure, pk: int, parent: int | None) -> Node:
     unit = structure.units[pk]
     return Node(pk, unit.code, unit.name, unit.kind, parent)
 
 
 def _assemble(
-    structure: as_of.Structure,
+    structure: Structure,
     system: int,
     date: datetime.date,
     members: dict[int, int | None],
@@ -546,7 +548,7 @@ def _assemble(
     return SystemGraph(date, nodes, _seats(structure, nodes, date), top, provenance, said)
 
 
-def _seats(structure: as_of.Structure, nodes: dict[int, Node], date: datetime.date) -> list[SeatView]:
+def _seats(structure: Structure, nodes: dict[int, Node], date: datetime.date) -> list[SeatView]:
     """The seats of the bodies among ``nodes``, each with its holders on ``date``, by label."""
     seats = []
     for pk, node in nodes.items():
@@ -558,7 +560,7 @@ def _seats(structure: as_of.Structure, nodes: dict[int, Node], date: datetime.da
             if not seat.holders_recorded:
                 continue  # none should exist (rules.check_holders_not_recorded); unknown stays unknown
             holdings = structure.appointments.get(seat.pk, ())
-            seat.holders.extend(h.holder_json() for h in holdings if Period(h.start, h.end).holds_on(date))
+            seat.holders.extend(as_of.holder_json(h) for h in holdings if Period(h.start, h.end).holds_on(date))
             if not seat.holders and unknown_on(date, ((h.start, h.start_known) for h in holdings)):
                 seat.holders_recorded = False  # its next holder was only seen later: maybe already in post
     seats.sort(key=lambda seat: (seat.label, seat.pk))

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from django.db.models import Case, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Concat, Lower, Replace
 
+from governance.domain.england import Structure
 from governance.domain.lookups import can_match
 from governance.models import Kind, Organisation
 from governance.reading import as_of, successions
@@ -276,7 +277,7 @@ def search_organisations(
     return results[:limit], len(results) > limit
 
 
-def _placed(structure: as_of.Structure, pk: int, date: datetime.date) -> dict:
+def _placed(structure: Structure, pk: int, date: datetime.date) -> dict:
     """Where ``pk`` was on ``date`` (on its last day if closed by then): its parent and its system, if any.
 
     A system (an ICB) is in none but itself, so its ``system`` is None.

@@ -29,8 +29,8 @@ import datetime
 from django.utils import timezone
 
 from governance.caching.memo import per_data_version
+from governance.domain.dates import in_words
 from governance.models import Dataset, DatasetRole
-from governance.reading.as_of import in_words
 
 # The snapshots of the structure, in the order they are said, with what they give.
 SNAPSHOTS = {

@@ -14,6 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from governance.domain import routes
+from governance.domain.england import Structure, Unit
 from governance.domain.periods import unknown_on
 from governance.models import (
     BODY_KINDS,
@@ -34,7 +35,7 @@ from governance.reading.paths import VIA_TEXT, SystemGraph
 CHILDREN_PER_PAGE = 50
 
 
-def _below(structure: as_of.Structure, pk: int, date: datetime.date, counts: dict) -> Counter:
+def _below(structure: Structure, pk: int, date: datetime.date, counts: dict) -> Counter:
     """How many organisations of each kind are open on ``date`` anywhere below ``pk`` that day (memo: ``counts``)."""
     if pk not in counts:
         counts[pk] = Counter()  # a cycle, which the tree check reports, counts nothing twice
@@ -68,7 +69,7 @@ def children_page(
 
 
 def child_counts(
-    org: Organisation, date: datetime.date, *, version: str | None = None, structure: as_of.Structure | None = None
+    org: Organisation, date: datetime.date, *, version: str | None = None, structure: Structure | None = None
 ) -> list[dict]:
     """What is directly under ``org`` on ``date``, by kind, in the structure of that date (no query).
 
@@ -97,13 +98,13 @@ def child_counts(
 
 
 def ancestors(
-    org: Organisation, date: datetime.date, *, version: str | None = None, structure: as_of.Structure | None = None
+    org: Organisation, date: datetime.date, *, version: str | None = None, structure: Structure | None = None
 ) -> list[dict]:
     """``org``'s parents on ``date``, its system's root first (``code name kind``; no query).
 
     The one list the page's breadcrumb and the API detail's ``ancestors`` show. A closed
     organisation is placed where it was on its last day, one not yet open on its first
-    (``as_of.Structure.day_seen``). ``structure``: England's, when the caller holds it.
+    (``Structure.day_seen``). ``structure``: England's, when the caller holds it.
     """
     structure = structure or as_of.england(version)
     return [_unit_json(structure.units[pk]) for pk in structure.ancestors_on(org.pk, date)]
@@ -128,7 +129,7 @@ def own_sub_icb(org: Organisation, date: datetime.date, *, version: str | None =
     return _unit_json(structure.units[own])
 
 
-def _unit_json(unit: as_of.Unit) -> dict:
+def _unit_json(unit: Unit) -> dict:
     return {"code": unit.code, "name": unit.name, "kind": unit.kind}
 
 

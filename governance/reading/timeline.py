@@ -38,6 +38,7 @@ from collections import Counter, defaultdict
 from django.utils import timezone
 
 from governance.domain import dates
+from governance.domain.england import Structure, Unit
 from governance.models import BODY_KINDS, KIND_NOUNS, Kind, Succession
 from governance.reading import as_of
 from governance.reading import events as said
@@ -96,10 +97,10 @@ def _date(parameter: str, text: str | None) -> datetime.date | None:
 
 
 # The systems of a structure by code, found once per structure (a structure is one data version).
-_systems: "weakref.WeakKeyDictionary[as_of.Structure, dict[str, int]]" = weakref.WeakKeyDictionary()
+_systems: "weakref.WeakKeyDictionary[Structure, dict[str, int]]" = weakref.WeakKeyDictionary()
 
 
-def find_system(system: str | int, version: str | None = None) -> as_of.Unit:
+def find_system(system: str | int, version: str | None = None) -> Unit:
     """The system (ICB at the root of a tree) with code or pk ``system``; UnknownSystem if none.
 
     No query given the data ``version`` (England's structure is cached for it).
@@ -107,7 +108,7 @@ def find_system(system: str | int, version: str | None = None) -> as_of.Unit:
     return _find_system(system, as_of.england(version))
 
 
-def _find_system(system: str | int, structure: as_of.Structure) -> as_of.Unit:
+def _find_system(system: str | int, structure: Structure) -> Unit:
     if isinstance(system, int):
         unit = structure.units.get(system)
     else:
@@ -173,7 +174,7 @@ def _after(day: datetime.date | None) -> datetime.date | None:
 class _Reader:
     """The events of one system, read from England's structure (no queries)."""
 
-    def __init__(self, structure: as_of.Structure, system: int):
+    def __init__(self, structure: Structure, system: int):
         self.structure = structure
         self.units = structure.units
         self.system = system

@@ -1,4 +1,5 @@
-"""Dated links: the structure of any date, the one rule of links, and today's tree following them."""
+"""Dated links: the one rule of links, paths across a change of PCN and of system, and today's tree following them
+(the structure of any date they make: ``test_england.py``)."""
 
 import io
 
@@ -8,6 +9,7 @@ from django.core.management.base import CommandError
 
 from governance import caching
 from governance.domain import links, rules, tree, tree_check
+from governance.domain.england import Structure
 from governance.domain.links import Span
 from governance.models import Organisation, Relation
 from governance.reading import as_of, paths
@@ -83,18 +85,6 @@ def test_no_path_before_the_icbs_existed(essex):
 def test_the_command_says_when_the_system_existed_and_exits_1(essex):
     with pytest.raises(CommandError, match="existed from 1 July 2022"):
         call_command("representation_path", "F81001", "--date", "2021-01-01", stdout=io.StringIO())
-
-
-def test_members_of_a_system_are_those_of_the_date(essex):
-    structure = as_of.england()
-    old, new = essex["old"].pk, essex["new"].pk
-    practice = essex["practice"].pk
-
-    assert practice in structure.members_on(old, LAST_DAY) and practice not in structure.members_on(new, LAST_DAY)
-    assert practice in structure.members_on(new, MERGER) and practice not in structure.members_on(old, MERGER)
-    assert structure.members_on(old, MERGER) == {}  # closed: nothing in it
-    assert [unit.code for unit in structure.systems_on(LAST_DAY)] == ["QH8"]
-    assert [unit.code for unit in structure.systems_on(MERGER)] == ["D7T5G"]
 
 
 def test_the_graph_of_one_change_serves_every_day_until_the_next(essex, django_assert_num_queries):
@@ -186,7 +176,7 @@ def test_rows_governance_keeps_stay_where_governance_put_them(essex):
     practice.save(update_fields=["source"])
 
     assert all(org.code != "F81001" for org, _parent in links.due_moves(D(2020, 1, 1)))  # its links say U11111
-    assert as_of.england().parent_on(practice.pk, D(2020, 1, 1)) == essex["second"].pk  # its tree parent
+    assert Structure.load().parent_on(practice.pk, D(2020, 1, 1)) == essex["second"].pk  # its tree parent
 
 
 def test_the_admin_shows_an_organisations_links_and_offers_no_change(admin_client, essex):
@@ -208,31 +198,11 @@ def test_check_tree_says_when_todays_tree_does_not_follow_todays_links_and_fix_a
     call_command("check_tree", stdout=io.StringIO())
 
 
-def test_a_pcn_closing_in_another_system_is_a_change_of_this_one(essex):
-    """The practice falls back to its own place when its PCN, run from elsewhere, closes: a change day here."""
-    elsewhere = ods("QXX", "icb", name="Elsewhere ICB", opened=ICBS_ESTABLISHED)
-    far = ods("99X", "place", elsewhere)
-    link(far, elsewhere, Relation.SUB_ICB_ICB, ICBS_ESTABLISHED)
-    closing = ods("U99999", "pcn", far, opened=D(2019, 7, 1), closed=D(2026, 8, 31))
-    link(closing, far, Relation.PCN_SUB_ICB, closing.opened, closing.closed)
-    practice = essex["practice"]
-    practice.links_up.filter(relation=Relation.PCN_MEMBER, end__isnull=True).update(end=D(2026, 5, 31))
-    link(practice, closing, Relation.PCN_MEMBER, D(2026, 6, 1))
-    structure = as_of.england()
-
-    assert structure.system_on(practice.pk, D(2026, 8, 31)) == elsewhere.pk
-    assert structure.system_on(practice.pk, D(2026, 9, 1)) == essex["new"].pk  # back under 99E
-    assert structure.change_key(essex["new"].pk, D(2026, 9, 15)) == D(2026, 9, 1)
-
-
-def test_a_unit_under_a_parent_not_yet_open_is_in_no_system_that_day(essex):
-    """Placed by its tree parent (no links), under a PCN that opened later: no system before that day."""
+def test_no_path_for_a_unit_under_a_parent_not_yet_open(essex):
+    """Placed by its tree parent (no links), under a PCN that opened later: in no system before that day."""
     late = org("U44444", "pcn", essex["place"], name="Late PCN", opened=D(2026, 6, 1))
-    practice = org("F81999", "practice", late, name="Governance Surgery", opened=D(2000, 1, 1))
-    structure = as_of.england()
+    org("F81999", "practice", late, name="Governance Surgery", opened=D(2000, 1, 1))
 
-    assert structure.system_on(practice.pk, D(2026, 5, 31)) is None
-    assert practice.pk not in structure.members_on(essex["new"].pk, D(2026, 5, 31))
-    assert structure.system_on(practice.pk, D(2026, 6, 1)) == essex["new"].pk
     with pytest.raises(SystemNotOpen):
         representation_path("F81999", D(2026, 5, 31))
+    assert representation_path("F81999", D(2026, 6, 1))["system"]["code"] == "D7T5G"

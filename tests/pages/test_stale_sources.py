@@ -6,8 +6,8 @@ import re
 import pytest
 from django.utils import timezone
 
+from governance.domain.dates import in_words
 from governance.models import Dataset
-from governance.reading.as_of import in_words
 from tests.builders import set_top_board, system_a
 
 pytestmark = pytest.mark.django_db

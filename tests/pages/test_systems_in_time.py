@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from governance import caching
+from governance.domain.dates import in_words
 from governance.models import Dataset, Relation
 from governance.reading import directory, sources
-from governance.reading.as_of import in_words
 from tests.builders import (
     BAD_DATES,
     ICBS_ESTABLISHED,

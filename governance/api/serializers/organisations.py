@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from governance.api.serializers.fields import CodeField, OnlyKnownFields
 from governance.api.serializers.seating import SeatSerializer
+from governance.domain.england import Structure
 from governance.models import COVERED_KINDS, Kind, Organisation, SuccessionType
 from governance.reading import as_of, clusters, lmc, memberships, successions
 from governance.reading.structure import ancestors, child_counts
@@ -41,7 +42,7 @@ class AsOf:
     its last day (``Structure.placed_on``). No query per organisation.
     """
 
-    def structure(self, obj) -> as_of.Structure:
+    def structure(self, obj) -> Structure:
         """The context's structure; read afresh if ``obj`` was written since (its data version not yet seen here)."""
         if obj.pk not in self.context["structure"].units:
             self.context["structure"] = as_of.england()

@@ -381,7 +381,7 @@ def check_official_division(
 
 def parent_today(unit: Unit, spans: list[Span], units: dict[str, Unit], today: datetime.date) -> str | None:
     """The code of a unit's tree parent today, by the one rule (``domain.links.tree_parent``)."""
-    return tree_parent(unit.kind, spans, unit.period, today, lambda code: units[code].open_on(today))
+    return tree_parent(unit.kind, spans, unit.period, today, lambda code, day: units[code].open_on(day))
 
 
 def sub_icb_today(spans: list[Span], day: datetime.date) -> str | None:
