@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from governance import governance_file
 from governance.caching import versioning
 from governance.domain import tree
-from governance.ingest import governance_file
 from governance.ingest.ods.importer import OdsFiles
 from governance.models import Appointment, Dataset, Link, Organisation, Person, Relation, Seat, Source, Succession
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from governance.domain import rules, tree
-from governance.ingest.governance_file import parse
+from governance.governance_file import parse
 from governance.ingest.ods import files as ods_files
 from governance.ingest.ods.files import OdsFileError
 from governance.ingest.ods.importer import OdsFiles, import_ods

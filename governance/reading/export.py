@@ -1,6 +1,6 @@
 """A system's governance out of the database: as a governance file, and as Popolo JSON.
 
-``governance_file`` writes what ``governance.ingest.governance_file`` reads (DESIGN.md, "The
+``governance_file`` writes what ``governance.governance_file`` reads (DESIGN.md, "The
 governance file"), so that loading an export into the database it came from changes
 nothing, and exporting again after loading it elsewhere gives the same file. It holds
 what governance keeps: the system's root, every organisation whose ``source`` is
@@ -30,7 +30,7 @@ from typing import NamedTuple
 import yaml
 
 from governance.domain import routes
-from governance.ingest.governance_file.parse import HOLDERS_UNKNOWN
+from governance.governance_file.parse import HOLDERS_UNKNOWN
 from governance.models import BODY_KINDS, Appointment, Coverage, Kind, Organisation, Seat, Source
 from governance.reading import as_of, paths
 

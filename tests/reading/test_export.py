@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from governance.ingest import governance_file as loading
+from governance import governance_file as loading
 from governance.models import Appointment, Organisation, Person, Seat
 from governance.reading import export
 from tests.builders import ILLUSTRATIVE_QOP, D, appoint, org, seat, set_top_board

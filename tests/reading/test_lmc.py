@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from governance.ingest import governance_file as loading
+from governance import governance_file as loading
 from governance.models import Coverage, Organisation
 from governance.reading import as_of, export, lmc
 from governance.reading.paths import SystemGraph

@@ -22,8 +22,8 @@ from django.db import models
 
 from governance.domain import routes, rules
 from governance.domain.dates import BadDate, parse_date, range_problem
-from governance.ingest.governance_file.report import Problem, _Problems
-from governance.ingest.governance_file.spec import (
+from governance.governance_file.report import Problem, _Problems
+from governance.governance_file.spec import (
     ClusterSpec,
     GovernanceSpec,
     HolderSpec,

@@ -5,9 +5,9 @@ from collections.abc import Sequence
 from django.db import models
 
 from governance.domain import seating, tree
-from governance.ingest.governance_file.check import _SystemInDatabase
-from governance.ingest.governance_file.report import LoadReport
-from governance.ingest.governance_file.spec import GovernanceSpec, OrganisationSpec, SeatSpec
+from governance.governance_file.check import _SystemInDatabase
+from governance.governance_file.report import LoadReport
+from governance.governance_file.spec import GovernanceSpec, OrganisationSpec, SeatSpec
 from governance.models import AlsoReported, Appointment, Cluster, Coverage, DataVersion, Kind, Seat
 
 

@@ -24,11 +24,11 @@ from pathlib import Path
 from django.db import transaction
 
 from governance.domain import tree
-from governance.ingest.governance_file.apply import _Apply
-from governance.ingest.governance_file.check import _DatabaseCheck, _read_people
-from governance.ingest.governance_file.parse import _check_across_files, parse_governance, read_governance_file
-from governance.ingest.governance_file.report import Counts, GovernanceFileError, LoadReport, Problem
-from governance.ingest.governance_file.spec import GovernanceSpec, HolderSpec, OrganisationSpec, SeatSpec, SystemSpec
+from governance.governance_file.apply import _Apply
+from governance.governance_file.check import _DatabaseCheck, _read_people
+from governance.governance_file.parse import _check_across_files, parse_governance, read_governance_file
+from governance.governance_file.report import Counts, GovernanceFileError, LoadReport, Problem
+from governance.governance_file.spec import GovernanceSpec, HolderSpec, OrganisationSpec, SeatSpec, SystemSpec
 
 __all__ = [
     "Counts",

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from governance.domain import rules, seating
-from governance.ingest.governance_file.parse import _periods
-from governance.ingest.governance_file.report import _Problems
-from governance.ingest.governance_file.spec import GovernanceSpec, OrganisationSpec, SeatSpec
+from governance.governance_file.parse import _periods
+from governance.governance_file.report import _Problems
+from governance.governance_file.spec import GovernanceSpec, OrganisationSpec, SeatSpec
 from governance.models import BODY_KINDS, COVERED_KINDS, Appointment, Kind, Organisation, Person, Seat
 
 

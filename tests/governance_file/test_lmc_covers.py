@@ -3,7 +3,7 @@ PCNs and practices, an LMC's ``source``, ``seen`` and ``also_known_as``, and wha
 
 import pytest
 
-from governance.ingest import governance_file as loading
+from governance import governance_file as loading
 from governance.models import Coverage, Organisation
 from governance.reading import export
 from tests.builders import SPANNING_LMC, load_text, org, two_counties

@@ -4,8 +4,8 @@ bad values refused at their place, ``scaffold_governance`` writing ``not recorde
 import pytest
 import yaml
 
-from governance.ingest import governance_file as loading
-from governance.ingest.governance_file.scaffold import scaffold_governance, statutory_file
+from governance import governance_file as loading
+from governance.governance_file.scaffold import scaffold_governance, statutory_file
 from governance.models import Organisation
 from governance.reading import export
 from governance.reading.paths import representation_path
