@@ -19,7 +19,7 @@ from pathlib import Path
 from governance.domain import routes
 from governance.domain.composition import REQUIREMENTS
 from governance.governance_file import load_specs, parse_governance
-from governance.governance_file.parse import HOLDERS_UNKNOWN
+from governance.governance_file.format import HOLDERS_UNKNOWN
 from governance.governance_file.report import GovernanceFileError, LoadReport
 from governance.models import Kind, Organisation
 from governance.reading.export import dump_yaml, system_entry

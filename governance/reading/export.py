@@ -30,7 +30,7 @@ from typing import NamedTuple
 import yaml
 
 from governance.domain import routes
-from governance.governance_file.parse import HOLDERS_UNKNOWN
+from governance.governance_file.format import HOLDERS_UNKNOWN
 from governance.models import BODY_KINDS, Appointment, Coverage, Kind, Organisation, Seat, Source
 from governance.reading import as_of, paths
 
