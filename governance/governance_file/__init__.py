@@ -1,7 +1,8 @@
-"""Load governance files: a system's organisations, boards, seats and who holds them.
+"""The governance file, read and written: a system's organisations, boards, seats and who holds them.
 
-The file format is a public contract (DESIGN.md, "The governance file"). Loading
-runs in three steps, so that a mistake anywhere in any file writes nothing:
+The file format is a public contract (DESIGN.md, "The governance file"); ``write`` writes
+what the loader reads back unchanged. Loading runs in three steps, so that a mistake
+anywhere in any file writes nothing:
 
 1. parse: read YAML or JSON and check every value, without the database, into
    plain dataclasses (``GovernanceSpec``);
@@ -16,7 +17,8 @@ in the file: ``qop.yaml: seats[3].holders[0].from: not a date ('2023-13-01')``.
 The package holds one module per part: ``format`` (the file's keys and defaults),
 ``report`` (problems and the load report), ``spec`` (the dataclasses), ``read`` (a file's
 data, read safely), ``fields`` (each value checked) and ``parse`` (step 1), ``check``
-(step 2) and ``apply`` (step 3); the whole load, ``load_governance`` and ``load_specs``, is here.
+(step 2), ``apply`` (step 3), ``write`` (the file out) and ``scaffold`` (statutory boards);
+the whole load, ``load_governance`` and ``load_specs``, is here.
 """
 
 from collections.abc import Sequence
