@@ -34,7 +34,7 @@ TODAY := $(shell date +%F)
 DATABASE_KEY := $(shell printf '%s' "$$DATABASE_URL" | cksum | cut -d' ' -f1)
 DATA_STAMP := $(STAMPS)/data-$(DATABASE_KEY)-$(TODAY)
 DATA_INPUTS := $(wildcard fixtures/ods/*) $(GOVERNANCE) $(wildcard governance/migrations/*.py) \
-	$(shell find governance/ingest governance/domain governance/models governance/management -name '*.py')
+	$(shell find governance/ingest governance/governance_file governance/domain governance/models governance/management -name '*.py')
 # A missing SQLite file (the default database) is no database: run the data steps whatever the stamp says.
 DATA_FORCE := $(if $(DATABASE_URL),,$(if $(wildcard db.sqlite3),,FORCE))
 STATIC_STAMP := staticfiles/.collected

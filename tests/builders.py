@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from governance import governance_file
 from governance.caching import versioning
 from governance.domain import tree
-from governance.ingest import governance_file
 from governance.ingest.ods.importer import OdsFiles
 from governance.models import Appointment, Dataset, Link, Organisation, Person, Relation, Seat, Source, Succession
 
@@ -258,6 +258,33 @@ def statutory_board(
             appoint(made, f"Illustrative {label}", start)
             seats[label] = made
     return seats
+
+
+def mixed_system(*, with_governance: bool = True) -> None:
+    """ICB QZZ for the exports: ODS-imported PCN and practices under a governance place, governance
+    bodies around them, and values YAML could misread (a code ``123``, a name ``yes``, a holder ``Null``).
+
+    Without ``with_governance``, only what the ODS import would bring back (the rest may exist already).
+    """
+    icb = Organisation.objects.filter(code="QZZ").first() or org("QZZ", "icb", name="Test ICB", source="ods")
+    place = Organisation.objects.filter(code="01A").first() or org("01A", "place", icb, name="Place: one")
+    pcn = org("U99001", "pcn", place, name="Central PCN", source="ods")
+    org("P99001", "practice", pcn, name="Alpha Surgery", postcode="ZZ1 1AA", source="ods")
+    org("P99002", "practice", pcn, name="Closed Surgery", closed=D(2024, 3, 31), source="ods")
+    if not with_governance:
+        return
+    board = org("qzz-board", "board", icb, name="ICB board")
+    gp = org("123", "committee", board, name="yes", opened=D(2023, 4, 1))  # a numeric code, a name YAML reads as true
+    pcn_board = org("u99001-board", "board", pcn, name='PCN "board" #1')  # a governance body under an ODS PCN
+    set_top_board(icb, board)
+    chair = seat(board, "Chair", role="chair", selection="appointed")
+    appoint(chair, "Illustrative Chair", D(2022, 7, 1), end=D(2024, 3, 31), source="Board papers, July 2022")
+    appoint(chair, "Illustrative Chair: the second", D(2024, 4, 1), source="https://example.org/papers")
+    seat(board, "Partner member (general practice)", role="partner_member", sector="general_practice")
+    reps = seat(gp, "PCN representatives", represents=pcn, delegate=True, voting=False, max_holders=2)
+    appoint(reps, "Null", D(2023, 4, 1))
+    appoint(reps, "Zoë O'Brien", D(2023, 4, 1))
+    seat(pcn_board, "Practice representative", represents=Organisation.objects.get(code="P99001"))
 
 
 # --- time: ICBs that opened and closed, their successions, the source files ---------------------

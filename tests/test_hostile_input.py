@@ -21,7 +21,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from governance.domain import rules, tree
-from governance.ingest.governance_file import parse
+from governance.governance_file import read
 from governance.ingest.ods import files as ods_files
 from governance.ingest.ods.files import OdsFileError
 from governance.ingest.ods.importer import OdsFiles, import_ods
@@ -136,7 +136,7 @@ def test_the_yaml_duplicate_names_both_lines(tmp_path, base):
 
 
 def test_the_loader_refuses_a_file_over_the_size_limit_unread(tmp_path, base):
-    path = write(tmp_path, "big.yaml", BASE + "#" * parse.MAX_FILE_BYTES)
+    path = write(tmp_path, "big.yaml", BASE + "#" * read.MAX_FILE_BYTES)
     assert "larger than 5 MB" in refused_load(path)
 
 

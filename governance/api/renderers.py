@@ -11,7 +11,7 @@ import io
 
 from rest_framework.renderers import BaseRenderer
 
-from governance.reading import export
+from governance.governance_file.write import dump_yaml
 from governance.reading.as_of import since_words
 
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection), also
@@ -140,11 +140,11 @@ class CSVRenderer(BaseRenderer):
 
 
 class YAMLRenderer(BaseRenderer):
-    """``application/yaml``, as a governance file is written (``export.dump_yaml``)."""
+    """``application/yaml``, as a governance file is written (``governance_file.write.dump_yaml``)."""
 
     media_type = "application/yaml"
     format = "yaml"
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return export.dump_yaml(data).encode(self.charset)
+        return dump_yaml(data).encode(self.charset)

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from governance.ingest import governance_file as loading
+from governance import governance_file as loading
 from governance.models import Organisation, Person
 from tests import builders
 from tests.builders import ILLUSTRATIVE_QOP, browser_tab, org

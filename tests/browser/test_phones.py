@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from governance.ingest import governance_file as loading
+from governance import governance_file as loading
 from governance.models import Organisation, Person
 from tests import builders
 from tests.builders import ILLUSTRATIVE_QOP, browser_tab, org, screenshot

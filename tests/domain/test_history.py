@@ -17,8 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from governance import governance_file as loading
 from governance.domain import history, tree, tree_check
-from governance.ingest import governance_file as loading
 from governance.ingest.ods.importer import import_ods
 from governance.models import Appointment, Organisation, Person, Seat
 from tests.builders import (

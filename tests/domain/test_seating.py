@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from governance import governance_file as loading
 from governance.domain import rules, seating
-from governance.ingest import governance_file as loading
 from governance.models import Appointment, Organisation, Person, Seat
 from tests.builders import D, appoint, org, seat
 from tests.concurrent import in_threads, raised

@@ -4,8 +4,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from governance.ingest import governance_file as loading
-from governance.ingest.governance_file.scaffold import scaffold_governance
+from governance import governance_file as loading
+from governance.governance_file.scaffold import scaffold_governance
 from governance.models import Organisation
 from governance.reading.changes import recent_changes
 from tests.builders import ILLUSTRATIVE_QOP, D, appoint, org, seat

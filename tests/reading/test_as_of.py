@@ -15,8 +15,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from governance import caching
+from governance.governance_file import write
 from governance.models import Coverage, Relation
-from governance.reading import changes, comparison, directory, export, lmc, search
+from governance.reading import changes, comparison, directory, lmc, search, system_rows
 from governance.reading.paths import SystemGraph, SystemNotOpen, representation_path
 from tests import builders
 from tests.builders import (
@@ -384,8 +385,8 @@ def test_the_governance_file_as_of_a_date_has_the_holders_of_that_day(s):
     builders.appoint(builders.seat(s["new_board"], "Chair", role="chair"), "Illustrative Chair", D(2026, 6, 1))
     root = s["new"]
 
-    on_day = export.governance_file(root, export.on_day(root, SUCCESSIONS_DAY))
-    whole = export.governance_file(root)
+    on_day = write.governance_file(root, system_rows.on_day(root, SUCCESSIONS_DAY))
+    whole = write.governance_file(root)
 
     assert [(seat["label"], [h["name"] for h in seat["holders"]]) for seat in on_day["seats"]] == [
         ("Mid Essex member", ["Illustrative D7T5G Member"]),

@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from governance.ingest import governance_file as loading
+from governance import governance_file as loading
+from governance.governance_file import write
 from governance.models import Coverage, Organisation
-from governance.reading import as_of, export, lmc
+from governance.reading import as_of, lmc
 from governance.reading.paths import SystemGraph
 from tests.builders import ILLUSTRATIVE_QOP, SPANNING_LMC, D, load_text, org, two_counties
 
@@ -122,13 +123,13 @@ def test_bad_coverage_is_refused_with_its_place_and_writes_nothing(demo, tmp_pat
 
 
 def test_export_round_trips_covers(demo, tmp_path):
-    data = export.governance_file(Organisation.objects.get(code="QOP"))
+    data = write.governance_file(Organisation.objects.get(code="QOP"))
     entry = next(o for o in data["organisations"] if o["code"] == "qop-lmc")
     assert entry["covers"] == GM_PLACES
 
     Coverage.objects.all().delete()
     path = tmp_path / "export.yaml"
-    path.write_text(export.dump_yaml(data), encoding="utf-8")
+    path.write_text(write.dump_yaml(data), encoding="utf-8")
     loading.load_governance([path])
     assert covered_codes() == GM_PLACES
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from governance.ingest import governance_file as loading
+from governance import governance_file as loading
 from governance.models import BODY_KINDS, Organisation, Seat
 from tests.builders import ILLUSTRATIVE_QOP, D, org
 

@@ -1,6 +1,6 @@
 """A system exported: Popolo and the governance file, shapes for the schema.
 
-Plain data made by ``governance.reading.export`` (``popolo``, ``governance_file``), returned as it is. These
+Plain data made by ``governance.reading.popolo`` and ``governance.governance_file.write``, returned as it is. These
 serializers only type it in the schema, so that a generated client reads it as models, not as untyped objects.
 Keys the data leaves out when empty are ``required=False``.
 """

@@ -1,6 +1,7 @@
 """API views. Thin: filtering is in ``filters``, shapes in ``serializers``, paths in
 ``governance.reading.paths``, writes in ``governance.domain.seating`` and ``governance.domain.tree``, who may
-write in ``access``, exports in ``governance.reading.export``, and HTTP caching in ``caching``.
+write in ``access``, exports in ``governance.reading.popolo`` and ``governance.governance_file.write``, and
+HTTP caching in ``caching``.
 
 | module | what it holds |
 |---|---|

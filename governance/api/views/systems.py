@@ -19,8 +19,9 @@ from governance.api.views.base import AS_IT_STOOD, BAD_DATE, DATE_PARAMETER
 from governance.domain import composition
 from governance.domain.dates import BadDate
 from governance.domain.lookups import can_match
+from governance.governance_file.write import governance_file
 from governance.models import Organisation
-from governance.reading import export, voice
+from governance.reading import popolo, system_rows, voice
 from governance.reading import timeline as timelines
 from governance.reading.paths import cached_graph, system_not_open
 
@@ -55,11 +56,11 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
     @action(detail=True, renderer_classes=[JSONRenderer])
     def popolo(self, request, code=None):
         root = self.get_object()
-        return Response(export.popolo(root, self._on_day(root)))
+        return Response(popolo.popolo(root, self._on_day(root)))
 
-    def _on_day(self, root) -> export.OnDay | None:
+    def _on_day(self, root) -> system_rows.OnDay | None:
         """The system on ``?date=`` (none: its whole tree today); a 404 naming when it existed if not open then."""
-        return export.on_day(root, params.optional_date(self.request, "date"), self._version())
+        return system_rows.on_day(root, params.optional_date(self.request, "date"), self._version())
 
     def _open_root(self, code: str, date: datetime.date):
         """The system with ``code``, which must be open on ``date`` (else a 404 saying when it existed)."""
@@ -95,7 +96,7 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
     @action(detail=True, renderer_classes=[JSONRenderer, YAMLRenderer])
     def governance(self, request, code=None):
         root = self.get_object()
-        response = Response(export.governance_file(root, self._on_day(root)))
+        response = Response(governance_file(root, self._on_day(root)))
         response["Content-Disposition"] = f'inline; filename="{root.code}.{request.accepted_renderer.format}"'
         return response
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from governance import governance_file as loading
 from governance.domain import rules
-from governance.ingest import governance_file as loading
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from governance.ingest.governance_file import GovernanceFileError
-from governance.ingest.governance_file.scaffold import ScaffoldError, scaffold_governance
+from governance.governance_file import GovernanceFileError
+from governance.governance_file.scaffold import ScaffoldError, scaffold_governance
 
 
 class Command(BaseCommand):

@@ -6,14 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from governance.domain import rules, seating
-from governance.ingest.governance_file.parse import _periods
-from governance.ingest.governance_file.report import _Problems
-from governance.ingest.governance_file.spec import GovernanceSpec, OrganisationSpec, SeatSpec
+from governance.governance_file.parse import periods
+from governance.governance_file.report import Problems
+from governance.governance_file.spec import GovernanceSpec, OrganisationSpec, SeatSpec
 from governance.models import BODY_KINDS, COVERED_KINDS, Appointment, Kind, Organisation, Person, Seat
 
 
 @dataclass
-class _SystemInDatabase:
+class SystemInDatabase:
     """What the database holds for one file's system, read inside the lock; the apply step starts from it."""
 
     root: Organisation | None
@@ -24,24 +24,25 @@ class _SystemInDatabase:
     covered_elsewhere: dict[str, Organisation] = field(default_factory=dict)  # its LMCs' covers in other systems
 
 
-def _read_people(names: Iterable[str]) -> dict[str, list[Person]]:
+def read_people(names: Iterable[str]) -> dict[str, list[Person]]:
+    """The people of these names in the database, by name (a name may be several people), oldest first."""
     people: dict[str, list[Person]] = defaultdict(list)
     for person in Person.objects.filter(name__in=set(names)).order_by("pk"):
         people[person.name].append(person)
     return people
 
 
-class _DatabaseCheck:
+class DatabaseCheck:
     """Resolves one file's codes, seats and people against the database, noting each problem."""
 
     def __init__(self, spec: GovernanceSpec, people: dict[str, list[Person]], prune: bool):
         self.spec, self.people, self.prune = spec, people, prune
-        self.problems = _Problems(spec.file)
+        self.problems = Problems(spec.file)
         # The system's own code among the organisations is already a problem; leaving it out
         # here keeps it from also reading as a second root, or a cycle.
         self.declared = {org.code: org for org in spec.organisations if org.code and org.code != spec.system.code}
 
-    def run(self) -> _SystemInDatabase | None:
+    def run(self) -> SystemInDatabase | None:
         found = {org.code: org for org in Organisation.objects.filter(code__in=self.spec.codes_mentioned())}
         root = found.get(self.spec.system.code)
         if root is not None and root.parent_id is not None:
@@ -54,7 +55,7 @@ class _DatabaseCheck:
                 tree_id__in={org.tree_id for org in self.elsewhere.values()}, parent=None
             ).values_list("tree_id", "code")
         )
-        self.view = _SystemInDatabase(
+        self.view = SystemInDatabase(
             root=root,
             organisations=mine,
             parents=self._parents(mine),
@@ -234,14 +235,14 @@ class _DatabaseCheck:
         if not unlisted:
             return
         try:
-            seating.check_holders(seat.max_holders, _periods(seat.holders))
+            seating.check_holders(seat.max_holders, periods(seat.holders))
         except rules.RuleError:
             return  # already reported, holder by holder
         # Both stay: the file's holders and the unlisted ones. By name, as the file gives its
         # holders (a name is one person here: namesakes are refused above).
         kept = [(a.person.name, a.start, a.end) for a in unlisted]
         try:
-            seating.check_holders(seat.max_holders, [*_periods(seat.holders), *kept])
+            seating.check_holders(seat.max_holders, [*periods(seat.holders), *kept])
         except rules.RuleError as error:
             listing = "; ".join(f"{a.person.name} from {a.start}" for a in unlisted)
             self.problems.add(

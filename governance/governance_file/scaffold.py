@@ -18,11 +18,11 @@ from pathlib import Path
 
 from governance.domain import routes
 from governance.domain.composition import REQUIREMENTS
-from governance.ingest.governance_file import load_specs, parse_governance
-from governance.ingest.governance_file.parse import HOLDERS_UNKNOWN
-from governance.ingest.governance_file.report import GovernanceFileError, LoadReport
+from governance.governance_file import load_specs, parse_governance
+from governance.governance_file.format import HOLDERS_UNKNOWN
+from governance.governance_file.report import GovernanceFileError, LoadReport
+from governance.governance_file.write import dump_yaml, system_entry
 from governance.models import Kind, Organisation
-from governance.reading.export import dump_yaml, system_entry
 
 ICB_SUFFIX = " Integrated Care Board"
 

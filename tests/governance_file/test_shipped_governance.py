@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from governance.ingest.governance_file.parse import read_governance_file
+from governance.governance_file.parse import read_governance_file
 from tests.builders import ILLUSTRATIVE_QOP
 
-SHIPPED = Path(__file__).resolve().parents[3] / "fixtures" / "governance"
+SHIPPED = Path(__file__).resolve().parents[2] / "fixtures" / "governance"
 FILES = sorted(SHIPPED.glob("*.yaml"))
 
 

@@ -5,9 +5,9 @@ from collections.abc import Sequence
 from django.db import models
 
 from governance.domain import seating, tree
-from governance.ingest.governance_file.check import _SystemInDatabase
-from governance.ingest.governance_file.report import LoadReport
-from governance.ingest.governance_file.spec import GovernanceSpec, OrganisationSpec, SeatSpec
+from governance.governance_file.check import SystemInDatabase
+from governance.governance_file.report import LoadReport
+from governance.governance_file.spec import GovernanceSpec, OrganisationSpec, SeatSpec
 from governance.models import AlsoReported, Appointment, Cluster, Coverage, DataVersion, Kind, Seat
 
 
@@ -34,10 +34,10 @@ def _describe_changes(changes: Sequence[tuple[str, object, object]], codes: dict
     return ", ".join(parts)
 
 
-class _Apply:
+class Apply:
     """Writes one file's spec, starting from what the check read; counts and describes each change."""
 
-    def __init__(self, spec: GovernanceSpec, view: _SystemInDatabase, people, report: LoadReport, prune: bool):
+    def __init__(self, spec: GovernanceSpec, view: SystemInDatabase, people, report: LoadReport, prune: bool):
         self.spec, self.view, self.people, self.report, self.prune = spec, view, people, report, prune
         self.orgs = dict(view.organisations)  # code -> Organisation, growing as organisations are created
 

@@ -30,7 +30,7 @@ class GovernanceFileError(Exception):
         return [str(problem) for problem in self.problems]
 
 
-class _Problems(list):
+class Problems(list):
     """The problems found in one file."""
 
     def __init__(self, file: str):

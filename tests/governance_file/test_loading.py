@@ -1,4 +1,4 @@
-"""The governance file loader (governance.ingest.governance_file) and its command, load_governance."""
+"""The governance file loader (governance.governance_file) and its command, load_governance."""
 
 import copy
 import datetime
@@ -13,8 +13,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from governance import governance_file as loading
 from governance.domain import tree_check
-from governance.ingest import governance_file as loading
 from governance.models import Appointment, Organisation, Person, Seat
 from tests.builders import ILLUSTRATIVE_QOP, org
 

@@ -4,10 +4,10 @@ bad values refused at their place, ``scaffold_governance`` writing ``not recorde
 import pytest
 import yaml
 
-from governance.ingest import governance_file as loading
-from governance.ingest.governance_file.scaffold import scaffold_governance, statutory_file
+from governance import governance_file as loading
+from governance.governance_file import write
+from governance.governance_file.scaffold import scaffold_governance, statutory_file
 from governance.models import Organisation
-from governance.reading import export
 from governance.reading.paths import representation_path
 from tests.builders import D, database_state, org
 
@@ -136,7 +136,7 @@ def test_an_export_writes_routes_back_and_loads_unchanged(tmp_path):
     text = with_system_key(BOARD_ONLY, "not recorded")
     load(tmp_path, text.replace("kind: place, parent: QKM}", "kind: place, parent: QKM, routes: recorded}"))
 
-    data = export.governance_file(qkm())
+    data = write.governance_file(qkm())
     places = [entry for entry in data["organisations"] if entry["kind"] == "place"]
 
     assert data["system"]["routes"] == "not recorded"
@@ -144,14 +144,14 @@ def test_an_export_writes_routes_back_and_loads_unchanged(tmp_path):
         {"code": "91Q", "name": "Kent and Medway", "kind": "place", "parent": "QKM", "routes": "recorded"}
     ]
     before = database_state()
-    report = load(tmp_path, export.dump_yaml(data), name="again.yaml")
+    report = load(tmp_path, write.dump_yaml(data), name="again.yaml")
     assert database_state() == before, report
 
 
 def test_an_export_leaves_out_what_is_not_said(tmp_path):
     load(tmp_path, BOARD_ONLY)
 
-    data = export.governance_file(qkm())
+    data = write.governance_file(qkm())
 
     assert "routes" not in data["system"]
     assert all("routes" not in entry for entry in data["organisations"])

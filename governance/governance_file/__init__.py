@@ -1,7 +1,8 @@
-"""Load governance files: a system's organisations, boards, seats and who holds them.
+"""The governance file, read and written: a system's organisations, boards, seats and who holds them.
 
-The file format is a public contract (DESIGN.md, "The governance file"). Loading
-runs in three steps, so that a mistake anywhere in any file writes nothing:
+The file format is a public contract (DESIGN.md, "The governance file"); ``write`` writes
+what the loader reads back unchanged. Loading runs in three steps, so that a mistake
+anywhere in any file writes nothing:
 
 1. parse: read YAML or JSON and check every value, without the database, into
    plain dataclasses (``GovernanceSpec``);
@@ -13,9 +14,11 @@ runs in three steps, so that a mistake anywhere in any file writes nothing:
 Every mistake is collected, not just the first, as a ``Problem`` naming its place
 in the file: ``qop.yaml: seats[3].holders[0].from: not a date ('2023-13-01')``.
 
-The package holds one module per part: ``report`` (problems and the load report),
-``spec`` (the dataclasses), ``parse`` (step 1), ``check`` (step 2) and ``apply``
-(step 3); the whole load, ``load_governance`` and ``load_specs``, is here.
+The package holds one module per part: ``format`` (the file's keys and defaults),
+``report`` (problems and the load report), ``spec`` (the dataclasses), ``read`` (a file's
+data, read safely), ``fields`` (each value checked) and ``parse`` (step 1), ``check``
+(step 2), ``apply`` (step 3), ``write`` (the file out) and ``scaffold`` (statutory boards);
+the whole load, ``load_governance`` and ``load_specs``, is here.
 """
 
 from collections.abc import Sequence
@@ -24,11 +27,11 @@ from pathlib import Path
 from django.db import transaction
 
 from governance.domain import tree
-from governance.ingest.governance_file.apply import _Apply
-from governance.ingest.governance_file.check import _DatabaseCheck, _read_people
-from governance.ingest.governance_file.parse import _check_across_files, parse_governance, read_governance_file
-from governance.ingest.governance_file.report import Counts, GovernanceFileError, LoadReport, Problem
-from governance.ingest.governance_file.spec import GovernanceSpec, HolderSpec, OrganisationSpec, SeatSpec, SystemSpec
+from governance.governance_file.apply import Apply
+from governance.governance_file.check import DatabaseCheck, read_people
+from governance.governance_file.parse import check_across_files, parse_governance, read_governance_file
+from governance.governance_file.report import Counts, GovernanceFileError, LoadReport, Problem
+from governance.governance_file.spec import GovernanceSpec, HolderSpec, OrganisationSpec, SeatSpec, SystemSpec
 
 __all__ = [
     "Counts",
@@ -82,22 +85,22 @@ def load_specs(
     ``problems`` found earlier (when parsing) are raised together with the database's,
     so that one run lists every mistake.
     """
-    problems = [*problems, *_check_across_files(specs)]
+    problems = [*problems, *check_across_files(specs)]
     report = LoadReport(files=list(files or [spec.file for spec in specs]), dry_run=dry_run, prune=prune)
     with tree.structural_write():
-        people = _read_people(name for spec in specs for name in spec.holder_names())
+        people = read_people(name for spec in specs for name in spec.holder_names())
         views = []
         for spec in specs:
             if spec.system.code is None:
                 views.append(None)  # nothing to resolve against; the parse has said why
                 continue
-            check = _DatabaseCheck(spec, people, prune)
+            check = DatabaseCheck(spec, people, prune)
             views.append(check.run())
             problems += check.problems
         if problems:
             raise GovernanceFileError(problems)
         for spec, view in zip(specs, views, strict=True):
-            _Apply(spec, view, people, report, prune).run()
+            Apply(spec, view, people, report, prune).run()
         people_used = {name for spec in specs for name in spec.holder_names()}
         report.counts["people"].unchanged = len(people_used) - report.counts["people"].created
         if dry_run:

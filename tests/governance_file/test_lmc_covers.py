@@ -3,9 +3,9 @@ PCNs and practices, an LMC's ``source``, ``seen`` and ``also_known_as``, and wha
 
 import pytest
 
-from governance.ingest import governance_file as loading
+from governance import governance_file as loading
+from governance.governance_file import write
 from governance.models import Coverage, Organisation
-from governance.reading import export
 from tests.builders import SPANNING_LMC, load_text, org, two_counties
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_loading_it_again_changes_nothing(tmp_path):
 def test_the_export_keeps_covers_across_systems_source_and_names(tmp_path):
     two_counties()
     load_text(tmp_path, SPANNING_LMC)
-    data = export.governance_file(Organisation.objects.get(code="QXU"))
+    data = write.governance_file(Organisation.objects.get(code="QXU"))
     entry = next(o for o in data["organisations"] if o["code"] == "lmc-surrey-sussex")
 
     assert entry["covers"] == ["92A", "U09D1"]
@@ -62,7 +62,7 @@ def test_the_export_keeps_covers_across_systems_source_and_names(tmp_path):
 
     Coverage.objects.all().delete()
     path = tmp_path / "export.yaml"
-    path.write_text(export.dump_yaml(data), encoding="utf-8")
+    path.write_text(write.dump_yaml(data), encoding="utf-8")
     loading.load_governance([path])
     assert covered_codes() == ["92A", "U09D1"]
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from governance.domain import composition, tree_check
-from governance.ingest.governance_file.scaffold import scaffold_governance
+from governance.governance_file.scaffold import scaffold_governance
 from governance.models import Kind, Organisation, Seat
 from governance.reading.paths import SystemGraph
 from tests.builders import ILLUSTRATIVE_QOP, D, greater_manchester, org

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from governance.caching import versioning
-from governance.ingest.governance_file import load_governance
+from governance.governance_file import load_governance
 from governance.models import Appointment, Person
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the data version moves when the load commits

@@ -1,5 +1,5 @@
-"""Exports of a system's governance (governance.reading.export): the governance file, which
-load_governance reads back unchanged, and Popolo JSON; and their API endpoints."""
+"""The governance file written (governance.governance_file.write): load_governance reads it back unchanged;
+its keys are the format's; and its API endpoint. Popolo, the other export, is tested in reading/test_popolo.py."""
 
 import json
 
@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from governance.ingest import governance_file as loading
+from governance import governance_file as loading
+from governance.governance_file import format, write
 from governance.models import Appointment, Organisation, Person, Seat
-from governance.reading import export
-from tests.builders import ILLUSTRATIVE_QOP, D, appoint, org, seat, set_top_board
+from tests.builders import ILLUSTRATIVE_QOP, SOURCED_SYSTEM, D, appoint, mixed_system, org, seat
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def root(code: str = "QOP") -> Organisation:
 
 
 def exported_yaml(code: str = "QOP") -> str:
-    return export.dump_yaml(export.governance_file(root(code)))
+    return write.dump_yaml(write.governance_file(root(code)))
 
 
 def load_text(tmp_path, text: str, name: str = "export.yaml") -> loading.LoadReport:
@@ -80,7 +80,7 @@ def test_loading_the_export_into_the_same_database_writes_nothing(demo, tmp_path
 
 
 def test_demo_export_says_what_the_demo_file_says(demo):
-    data = export.governance_file(root())
+    data = write.governance_file(root())
     original, _ = loading.read_governance_file(DEMO)
 
     assert data["system"] == {
@@ -114,37 +114,14 @@ def test_json_export_loads_as_a_json_governance_file(demo, tmp_path):
     assert client.get("/api/v1/systems/QOP/governance/", {"format": "json"}).json() == response.json()
 
 
-# A system with ODS-side organisations, and values YAML could misread -------------------------------
-
-
-def build_mixed(*, with_governance: bool = True) -> None:
-    """ODS-imported PCN and practices under a governance place; governance bodies around them."""
-    icb = Organisation.objects.filter(code="QZZ").first() or org("QZZ", "icb", name="Test ICB", source="ods")
-    place = Organisation.objects.filter(code="01A").first() or org("01A", "place", icb, name="Place: one")
-    pcn = org("U99001", "pcn", place, name="Central PCN", source="ods")
-    org("P99001", "practice", pcn, name="Alpha Surgery", postcode="ZZ1 1AA", source="ods")
-    org("P99002", "practice", pcn, name="Closed Surgery", closed=D(2024, 3, 31), source="ods")
-    if not with_governance:
-        return
-    board = org("qzz-board", "board", icb, name="ICB board")
-    gp = org("123", "committee", board, name="yes", opened=D(2023, 4, 1))  # a numeric code, a name YAML reads as true
-    pcn_board = org("u99001-board", "board", pcn, name='PCN "board" #1')  # a governance body under an ODS PCN
-    set_top_board(icb, board)
-    chair = seat(board, "Chair", role="chair", selection="appointed")
-    appoint(chair, "Illustrative Chair", D(2022, 7, 1), end=D(2024, 3, 31), source="Board papers, July 2022")
-    appoint(chair, "Illustrative Chair: the second", D(2024, 4, 1), source="https://example.org/papers")
-    seat(board, "Partner member (general practice)", role="partner_member", sector="general_practice")
-    reps = seat(gp, "PCN representatives", represents=pcn, delegate=True, voting=False, max_holders=2)
-    appoint(reps, "Null", D(2023, 4, 1))
-    appoint(reps, "Zoë O'Brien", D(2023, 4, 1))
-    seat(pcn_board, "Practice representative", represents=Organisation.objects.get(code="P99001"))
+# A system with ODS-side organisations, and values YAML could misread (builders.mixed_system) ---------
 
 
 def test_export_keeps_governance_organisations_and_refers_to_ods_ones_by_code():
-    build_mixed()
-    assert export.governance_file(root("QZZ"))["system"] == {"code": "QZZ", "name": "Test ICB"}  # no empty region
+    mixed_system()
+    assert write.governance_file(root("QZZ"))["system"] == {"code": "QZZ", "name": "Test ICB"}  # no empty region
 
-    data = export.governance_file(root("QZZ"))
+    data = write.governance_file(root("QZZ"))
 
     assert [o["code"] for o in data["organisations"]] == ["qzz-board", "123", "01A", "u99001-board"]
     assert data["organisations"][1] == {
@@ -167,19 +144,19 @@ def test_export_keeps_governance_organisations_and_refers_to_ods_ones_by_code():
         "max_holders": 2,
         "holders": [{"name": "Null", "from": D(2023, 4, 1)}, {"name": "Zoë O'Brien", "from": D(2023, 4, 1)}],
     }
-    text = export.dump_yaml(data)
+    text = write.dump_yaml(data)
     assert "'123'" in text and "'yes'" in text and "'Null'" in text  # quoted: they would read as other types
     assert yaml.safe_load(text) == data
     assert loading.parse_governance(yaml.safe_load(text), "export.yaml")[1] == []
 
 
 def test_mixed_system_round_trips_once_the_ods_side_is_back(tmp_path):
-    build_mixed()
+    mixed_system()
     first = exported_yaml("QZZ")
     assert writes_while(lambda: load_text(tmp_path, first)) == []
 
     empty_database()
-    build_mixed(with_governance=False)  # what the ODS import would bring back
+    mixed_system(with_governance=False)  # what the ODS import would bring back
     load_text(tmp_path, first)
 
     assert exported_yaml("QZZ") == first
@@ -187,64 +164,56 @@ def test_mixed_system_round_trips_once_the_ods_side_is_back(tmp_path):
 
 
 def test_governance_file_queries_are_bounded(django_assert_max_num_queries):
-    build_mixed()
+    mixed_system()
     system = root("QZZ")
     with django_assert_max_num_queries(4):
-        small = export.governance_file(system)
+        small = write.governance_file(system)
     pcn = Organisation.objects.get(code="U99001")
     for n in range(30):
         board = org(f"extra-{n}", "board", pcn)
         appoint(seat(board, "Member"), f"Illustrative Member {n}")
     with django_assert_max_num_queries(4):
-        large = export.governance_file(system)
+        large = write.governance_file(system)
     assert len(large["seats"]) == len(small["seats"]) + 30
 
 
-# Popolo ---------------------------------------------------------------------------------------------
+# The format's words ---------------------------------------------------------------------------------
 
 
-def test_popolo_has_organizations_posts_persons_and_memberships():
-    build_mixed()
+def test_the_writer_writes_the_keys_the_parser_reads(demo, tmp_path):
+    # Both take the keys from governance_file.format: a key the writer wrote and the parser did not know
+    # would make every export unloadable.
+    load_text(tmp_path, SOURCED_SYSTEM, "sourced.yaml")  # holders seen on a day, bodies' sources
+    written: dict[str, set[str]] = {
+        "file": set(),
+        "system": set(),
+        "organisation": set(),
+        "seat": set(),
+        "holder": set(),
+    }
+    for code in ("QOP", "QSS"):
+        data = write.governance_file(root(code))
+        written["file"] |= set(data)
+        written["system"] |= set(data["system"])
+        for organisation in data["organisations"]:
+            written["organisation"] |= set(organisation)
+        for seat_entry in data["seats"]:
+            written["seat"] |= set(seat_entry)
+            if seat_entry["holders"] != format.HOLDERS_UNKNOWN:
+                for holder in seat_entry["holders"]:
+                    written["holder"] |= set(holder)
 
-    data = export.popolo(root("QZZ"))
-
-    assert set(data) == {"organizations", "posts", "persons", "memberships"}
-    by_id = {o["id"]: o for o in data["organizations"]}
-    assert by_id["QZZ"] == {"id": "QZZ", "name": "Test ICB", "classification": "icb", "parent_id": None}
-    assert by_id["P99002"]["dissolution_date"] == "2024-03-31" and by_id["P99002"]["parent_id"] == "U99001"
-    assert by_id["123"]["founding_date"] == "2023-04-01"
-    assert len(by_id) == Organisation.objects.filter(tree_id=root("QZZ").tree_id).count()  # the whole tree
-    chair = next(p for p in data["posts"] if p["label"] == "Chair")
-    assert chair["organization_id"] == "qzz-board" and chair["role"] == "chair"
-    reps = next(p for p in data["posts"] if p["label"] == "PCN representatives")
-    assert reps["extras"]["represents_id"] == "U99001" and reps["extras"]["max_holders"] == 2
-    assert [p["name"] for p in data["persons"]] == [
-        "Illustrative Chair",
-        "Illustrative Chair: the second",
-        "Null",
-        "Zoë O'Brien",
-    ]
-    person = {p["id"]: p["name"] for p in data["persons"]}
-    chairs = [m for m in data["memberships"] if m["post_id"] == chair["id"]]
-    assert [(person[m["person_id"]], m["start_date"], m.get("end_date")) for m in chairs] == [
-        ("Illustrative Chair", "2022-07-01", "2024-03-31"),
-        ("Illustrative Chair: the second", "2024-04-01", None),
-    ]
-    assert chairs[0]["sources"] == [{"note": "Board papers, July 2022"}]
-    assert chairs[1]["sources"] == [{"url": "https://example.org/papers"}]
-    assert chairs[0]["organization_id"] == "qzz-board" and chairs[0]["role"] == "chair"
-    assert {m["id"] for m in data["memberships"]} == {f"appointment-{a.pk}" for a in Appointment.objects.all()}
-
-
-def test_popolo_queries_are_bounded(django_assert_max_num_queries):
-    build_mixed()
-    system = root("QZZ")
-    pcn = Organisation.objects.get(code="U99001")
-    for n in range(30):
-        appoint(seat(org(f"extra-{n}", "board", pcn), "Member"), f"Illustrative Member {n}")
-    with django_assert_max_num_queries(3):
-        data = export.popolo(system)
-    assert len(data["memberships"]) == 34
+    keys = {
+        "file": format.FILE,
+        "system": format.SYSTEM,
+        "organisation": format.ORGANISATION,
+        "seat": format.SEAT,
+        "holder": format.HOLDER,
+    }
+    for entry, known in keys.items():
+        assert set(known.required) <= written[entry] <= set(known.all), entry
+    assert written["seat"] - set(format.SEAT.required) >= {"delegate", "voting", "max_holders", "holders"}
+    assert {"seen", "source", "to"} <= written["holder"]
 
 
 # The endpoints ----------------------------------------------------------------------------------
@@ -269,21 +238,12 @@ def test_governance_endpoint_answers_json_to_a_client_that_accepts_it(demo, acce
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"] == 'inline; filename="QOP.json"'
-    assert response.json() == json.loads(json.dumps(export.governance_file(root()), default=str))
-
-
-def test_popolo_endpoint(demo, django_assert_max_num_queries):
-    with django_assert_max_num_queries(5):
-        response = APIClient().get("/api/v1/systems/QOP/popolo/")
-
-    assert response.status_code == 200
-    assert response.json() == json.loads(json.dumps(export.popolo(root())))
+    assert response.json() == json.loads(json.dumps(write.governance_file(root()), default=str))
 
 
 @pytest.mark.parametrize("code", ["NOPE", "qop-board", "00T", "a\x00b", "%", "x" * 300])
-@pytest.mark.parametrize("what", ["governance", "popolo"])
-def test_only_systems_have_exports(demo, code, what):
-    response = APIClient().get(f"/api/v1/systems/{code}/{what}/")
+def test_only_systems_have_a_governance_file(demo, code):
+    response = APIClient().get(f"/api/v1/systems/{code}/governance/")
 
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
@@ -303,7 +263,7 @@ def test_unknown_holders_portfolio_terms_and_provenance_round_trip(demo, tmp_pat
     Appointment.objects.filter(seat__label="Chief finance officer").delete()
     Appointment.objects.filter(person__name="Illustrative Chair").update(term_ends=D(2027, 6, 30))
 
-    data = export.governance_file(root())
+    data = write.governance_file(root())
     text = exported_yaml()
 
     assert data["system"]["source"] == "https://example.org/qop-board" and data["system"]["verified"] == D(2026, 11, 3)

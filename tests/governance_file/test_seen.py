@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 
+from governance import governance_file as loading
 from governance.domain.periods import unknown_on
-from governance.ingest import governance_file as loading
 from governance.models import AlsoReported, Appointment, Cluster, Organisation, Seat
 from governance.reading import ladder, structure
 from governance.reading.paths import SystemGraph
