@@ -21,6 +21,7 @@ from governance.models import (
     Organisation,
     Person,
     Portfolio,
+    Relation,
     Role,
     Seat,
     Sector,
@@ -51,6 +52,30 @@ class OrganisationRefSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=Kind.choices)
+
+
+class ParentLinkSerializer(serializers.Serializer):
+    """The dated link that placed an organisation under its parent on the date (``memberships.parent_link_of``):
+    API detail's ``parent_link`` and every path layer's."""
+
+    parent = OrganisationRefSerializer()
+    relation = serializers.ChoiceField(choices=Relation.choices)
+    start = serializers.DateField(allow_null=True, help_text="Its first day; null: since before the records begin.")
+    start_exact = serializers.BooleanField(
+        help_text="False when the start is only the day a snapshot first showed it (it began on or before then)."
+    )
+    earliest_start = serializers.DateField(
+        allow_null=True,
+        help_text="When the start is not exact: the earliest day it can have begun (the day after the data date "
+        "of the file that showed the link before it); else null.",
+    )
+    end = serializers.DateField(allow_null=True, help_text="Its last day; null: open-ended.")
+    end_exact = serializers.BooleanField(help_text="False when it ended on or before its end (seen in a snapshot).")
+    source = serializers.CharField(allow_blank=True, help_text="The file it was read from.")
+    basis = serializers.ChoiceField(
+        choices=list(memberships.BASIS_WORDS), help_text="ods: the publisher's word; icsmap: icsmap's own division."
+    )
+    basis_words = serializers.CharField()
 
 
 class LmcRefSerializer(serializers.Serializer):
@@ -225,8 +250,9 @@ class OrganisationDetailSerializer(OrganisationSerializer):
     def _facts(self, obj) -> dict:
         """Its names, its ancestors named as of the date and its parent link (``memberships.page_facts``), once."""
         if getattr(self, "_facts_of", (None,))[0] != obj.pk:
-            found = ancestors(obj, self.context["date"], structure=self.structure(obj))
-            self._facts_of = (obj.pk, memberships.page_facts(obj, self.context["date"], found, changes=False))
+            structure, date = self.structure(obj), self.context["date"]
+            found = ancestors(obj, date, structure=structure)
+            self._facts_of = (obj.pk, memberships.page_facts(obj, date, found, structure=structure, changes=False))
         return self._facts_of[1]
 
     def get_name(self, obj) -> str:
@@ -236,7 +262,7 @@ class OrganisationDetailSerializer(OrganisationSerializer):
     def get_names(self, obj):
         return self._facts(obj)["names"]
 
-    @extend_schema_field(serializers.DictField(allow_null=True))
+    @extend_schema_field(ParentLinkSerializer(allow_null=True))
     def get_parent_link(self, obj):
         return self._facts(obj)["parent_link"]
 
@@ -386,6 +412,11 @@ class LayerSerializer(serializers.Serializer):
         choices=[MEMBER_OF, SEAT, REPORTS_TO], allow_null=True, help_text="How this layer is reached; null first."
     )
     seat = PathSeatSerializer(required=False, help_text="On seat hops: the seat that carries the organisation up.")
+    parent_link = ParentLinkSerializer(
+        allow_null=True,
+        help_text="The dated link that placed this layer's organisation under its parent on the path's date, as "
+        "the organisation's detail gives it; null for a body or an ICB.",
+    )
 
 
 class SystemRefSerializer(serializers.Serializer):
