@@ -21,6 +21,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", 
 # What a spreadsheet skips before deciding a cell is a formula.
 SKIPPED_FIRST = " \n\r\t\u3000\u00a0"
 
+# Of each layer's parent link (``memberships.parent_link_of``), its parent by code: the columns ``parent_link_*``.
+PARENT_LINK_COLUMNS = (
+    "parent", "relation", "start", "start_exact", "earliest_start", "end", "end_exact", "source", "basis",
+)  # fmt: skip
 PATH_COLUMNS = [
     "organisation",
     "date",
@@ -41,6 +45,7 @@ PATH_COLUMNS = [
     "seat_vacant",
     "seat_holders_recorded",
     "seat_holders",
+    *(f"parent_link_{name}" for name in PARENT_LINK_COLUMNS),
 ]
 
 
@@ -77,6 +82,14 @@ def holders_text(holders: list[dict]) -> str:
     return "; ".join(f"{h['name']} ({since_words(h)}" + (f" to {h['to']})" if h["to"] else ")") for h in holders)
 
 
+def parent_link_cells(link: dict | None) -> dict:
+    """A layer's parent link as its ``parent_link_*`` cells (empty for a body or an ICB)."""
+    link = link or {}
+    cells = {f"parent_link_{name}": link.get(name) for name in PARENT_LINK_COLUMNS}
+    cells["parent_link_parent"] = link["parent"]["code"] if link else None
+    return cells
+
+
 def path_table(data) -> tuple[list[str], list[dict]]:
     """Representation paths as one row per layer, the seat that carries each hop in ``seat_*`` columns."""
     rows = []
@@ -102,6 +115,7 @@ def path_table(data) -> tuple[list[str], list[dict]]:
                     "seat_vacant": seat.get("vacant"),
                     "seat_holders_recorded": seat.get("holders_recorded"),
                     "seat_holders": holders_text(seat["holders"]) if seat else None,
+                    **parent_link_cells(layer.get("parent_link")),
                 }
             )
     return PATH_COLUMNS, rows

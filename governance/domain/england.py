@@ -11,8 +11,9 @@ every unit at once:
 
 - ``parent_on(pk, d)``: a unit the ODS import keeps, with links, sits under its link parent of
   that day (``links.parent_link_on``); anything else (bodies, rows governance keeps) under its
-  tree parent; ``tree_parent_today`` is where today's tree puts it (``links.tree_parent``, the
-  importer's rule too);
+  tree parent; ``placing_link`` is the link that places it when shown for a day (a closed unit on
+  its last day), with how exact its ends are and its source, and ``tree_parent_today`` where
+  today's tree puts it (``links.tree_parent``, the importer's rule too);
 - ``system_on(pk, d)``: the ICB its parents reach that day (None: in no system that day);
 - ``members_on(system, d)``: every organisation open that day whose system that day it is;
 - seats and appointments by body and seat, so a system's graph is built without a query;
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from governance.domain.dates import day_after
-from governance.domain.links import Span, parent_link_on, tree_parent
+from governance.domain.links import Span, parent_link_on, placing_link, tree_parent
 from governance.domain.periods import Period
 from governance.models import Appointment, Kind, Link, Organisation, Seat, Source
 
@@ -144,10 +145,12 @@ class Structure:
             )
         }  # fmt: skip
         spans: dict[int, list[Span]] = defaultdict(list)
-        for child, relation, parent, start, end in Link.objects.order_by("child_id", "start").values_list(
-            "child_id", "relation", "parent_id", "start", "end"
-        ):
-            spans[child].append(Span(child, relation, parent, start, end))
+        sources: dict[str, str] = {}  # one string per file named: England's links come from a few dozen
+        for child, relation, parent, start, end, start_exact, end_exact, source in Link.objects.order_by(
+            "child_id", "start"
+        ).values_list("child_id", "relation", "parent_id", "start", "end", "start_exact", "end_exact", "source"):
+            source = sources.setdefault(source, source)
+            spans[child].append(Span(child, relation, parent, start, end, start_exact, end_exact, source))
         if not governance:
             return cls(units, dict(spans))
         seats: dict[int, list[dict]] = defaultdict(list)
@@ -180,6 +183,13 @@ class Structure:
             return self.units[pk].tree_parent
         link = parent_link_on(self.units[pk].kind, spans, date, self._parent_open)
         return link.parent if link else None
+
+    def placing_link(self, pk: int, date: datetime.date) -> Span | None:
+        """The link that places ``pk`` when shown for ``date`` (on its ``day_seen``: ``links.placing_link``):
+        the one whose parent ``placed_on`` gives; None when its tree parent places it."""
+        spans = self._link_spans(pk)
+        unit = self.units[pk]
+        return placing_link(unit.kind, spans, unit.period, date, self._parent_open) if spans else None
 
     def tree_parent_today(self, pk: int, today: datetime.date) -> int | None:
         """Where today's tree puts ``pk`` by its links (``links.tree_parent``); None when its tree parent

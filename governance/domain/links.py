@@ -31,13 +31,17 @@ from governance.models import PARENT_RELATIONS, RELATION_KINDS, Link, Organisati
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """One link as the rules see it: parent by key (pk or code), dates inclusive, None open-ended."""
+    """One link as the rules see it: parent by key (pk or code), dates inclusive, None open-ended; how exact
+    each end is and the file it was read from (``Link``'s fields), where the reader needs them."""
 
     child: object
     relation: str
     parent: object
     start: datetime.date | None
     end: datetime.date | None
+    start_exact: bool = True
+    end_exact: bool = True
+    source: str = ""
 
     @property
     def period(self) -> Period:

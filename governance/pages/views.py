@@ -136,7 +136,7 @@ def organisation_detail(request, code, date: datetime.date):
     today = timezone.localdate()
     lineage = successions.lineage(org)
     ancestors = structure.ancestors(org, date, version=version)  # the structure of ``date``, not today's tree
-    facts = memberships.page_facts(org, date, ancestors)  # names of ``date``, its parent link, its moves
+    facts = memberships.page_facts(org, date, ancestors, structure=england)  # names of ``date``, parent link, moves
     ancestors = facts["ancestors"]
     context = {
         "org": org,

@@ -2,6 +2,9 @@
 it is), its names of their dates, its registered patients and a practice's moves ("what changed");
 ``page_facts`` gives a page all of them in three queries.
 
+The parent link is said once (``parent_link_of``), from England's structure (``domain.england``: the link
+that places the unit, by the one rule of links), for API detail, pages and every layer of the path alike.
+
 A link's or name's source names the file it was read from: icsmap's own division tables
 (``DIVISION_TABLES``) are icsmap's inference; every other file is the publisher's word (ODS,
 NHS England Digital, ONS). A start first seen in a snapshot (``start_exact`` false) happened
@@ -14,8 +17,11 @@ from collections.abc import Iterable
 
 from django.db.models import F, Q
 
+from governance.domain.england import Structure
+from governance.domain.links import Span
 from governance.domain.periods import Period
 from governance.models import Kind, Link, Organisation, OrganisationName, RegisteredPatients, Relation
+from governance.reading import as_of
 
 # icsmap's own tables (fixtures/ods/README.md): a link read from them is icsmap's inference, not ODS's word.
 DIVISION_TABLES = ("frimley_division", "sub_icb_division")
@@ -23,11 +29,6 @@ PATIENT_KINDS = (Kind.PCN, Kind.PLACE, Kind.ICB)  # the units registered patient
 REGION_TYPE = "Comm Region"  # the publication's ORG_TYPE of an NHS England region
 BASIS_WORDS = {"ods": "ODS's word", "icsmap": "icsmap's inference"}
 DATA_DATE = re.compile(r"data date (\d{4}-\d{2}-\d{2})")
-PARENT_RELATIONS = {
-    Kind.PRACTICE: (Relation.PCN_MEMBER, Relation.PRACTICE_SUB_ICB),
-    Kind.PCN: (Relation.PCN_SUB_ICB,),
-    Kind.PLACE: (Relation.SUB_ICB_ICB,),
-}
 # A practice's moves, in the words of its page.
 MOVE_WORDS = {
     Relation.PCN_MEMBER: "PCN",
@@ -63,15 +64,19 @@ def name_on(org: Organisation, day: datetime.date, names: list[dict] | None = No
     return org.name
 
 
-def link_json(link: Link, previous: Link | None = None) -> dict:
-    """A dated link as the API gives it: parent, dates, their exactness, source and whose word it is."""
+def link_json(link: Link | Span, previous: Link | Span | None = None, *, parent: dict | None = None) -> dict:
+    """A dated link as the API gives it: parent, dates, their exactness, source and whose word it is.
+
+    ``link`` and ``previous`` (the link of its relation before it): ``Link`` rows, or ``Span``s of England's
+    structure, whose ``parent`` (a pk) is named by ``parent`` (code, name, kind).
+    """
     earliest = None
     if not link.start_exact and previous is not None:
         seen = data_date_of(previous.source)
         earliest = seen + datetime.timedelta(days=1) if seen else previous.start
     basis = basis_of(link.source)
     return {
-        "parent": {"code": link.parent.code, "name": link.parent.name, "kind": link.parent.kind},
+        "parent": parent or {"code": link.parent.code, "name": link.parent.name, "kind": link.parent.kind},
         "relation": link.relation,
         "start": link.start,
         "start_exact": link.start_exact,
@@ -88,24 +93,30 @@ def links_of(org: Organisation, relations: Iterable[str]) -> list[Link]:
     return list(Link.objects.filter(child=org, relation__in=list(relations)).select_related("parent").order_by("start"))
 
 
-def previous_of(link: Link, links: list[Link]) -> Link | None:
+def previous_of(link: Link | Span, links: list) -> Link | Span | None:
     """The link of the same relation that ended last before ``link`` began."""
     earlier = [other for other in links if other.relation == link.relation and other.start != link.start]
     earlier = [other for other in earlier if other.end is not None and link.start and other.end < link.start]
     return max(earlier, key=lambda other: other.end, default=None)
 
 
-def parent_link(org: Organisation, day: datetime.date) -> dict | None:
-    """The link that placed ``org`` under its parent on ``day`` (a practice: its PCN, else its place), or None."""
-    relations = PARENT_RELATIONS.get(org.kind)
-    if not relations:
+def parent_link_of(structure: Structure, pk: int, day: datetime.date) -> dict | None:
+    """The link that placed unit ``pk`` under its parent when shown for ``day`` (``Structure.placing_link``: a
+    practice's PCN open that day, else its place; a closed unit on its last day), as API detail, pages and
+    every layer of the path give it (``link_json``). None for what its tree parent places (an ICB, a body, a
+    row governance keeps). No query: England's ``structure`` holds the links.
+    """
+    link = structure.placing_link(pk, day)
+    if link is None:
         return None
-    links = links_of(org, relations)
-    for relation in relations:
-        holding = [link for link in links if link.relation == relation and link.holds_on(day)]
-        if holding:
-            return link_json(holding[0], previous_of(holding[0], links))
-    return None
+    parent = structure.units[link.parent]
+    named = {"code": parent.code, "name": parent.name, "kind": parent.kind}
+    return link_json(link, previous_of(link, structure.spans[pk]), parent=named)
+
+
+def parent_link(org: Organisation, day: datetime.date) -> dict | None:
+    """``parent_link_of`` ``org`` on ``day``, England's structure read afresh."""
+    return parent_link_of(as_of.england(), org.pk, day)
 
 
 def registered_patients(org: Organisation) -> dict | None:
@@ -170,10 +181,13 @@ def iso_dates(data: dict) -> dict:
     return {key: value.isoformat() if isinstance(value, datetime.date) else value for key, value in data.items()}
 
 
-def page_facts(org: Organisation, day: datetime.date, ancestors: list[dict], *, changes: bool = True) -> dict:
+def page_facts(
+    org: Organisation, day: datetime.date, ancestors: list[dict], *, structure: Structure, changes: bool = True
+) -> dict:
     """What an organisation's page of ``day`` shows of its dated facts, in three queries whatever the date:
     ``name`` (of the day), ``names`` (all), ``earlier_names``, ``ancestors`` (named as of the day),
-    ``parent_link`` and, for a practice with ``changes``, ``changes`` (``what_changed``; else None)."""
+    ``parent_link`` (``parent_link_of``, from England's ``structure``: no query) and, for a practice with
+    ``changes``, ``changes`` (``what_changed``; else None)."""
     codes = [org.code, *(item["code"] for item in ancestors)]
     rows = OrganisationName.objects.filter(organisation__code__in=codes).order_by(F("start").asc(nulls_first=True))
     by_code: dict[str, list[dict]] = {}
@@ -185,19 +199,11 @@ def page_facts(org: Organisation, day: datetime.date, ancestors: list[dict], *, 
         names = by_code.get(item["code"])
         held = [name["name"] for name in names or () if Period(name["from"], name["to"]).holds_on(day)]
         named.append({**item, "name": held[0]} if held else item)
-    relations = PARENT_RELATIONS.get(org.kind, ())
-    links = links_of(org, relations) if relations else []
-    parent = None
-    for relation in relations:
-        holding = [link for link in links if link.relation == relation and link.holds_on(day)]
-        if holding:
-            parent = link_json(holding[0], previous_of(holding[0], links))
-            break
     return {
         "name": name_on(org, day, own_names),
         "names": own_names,
         "earlier_names": [name for name in own_names if name["to"] is not None and name["to"] < day],
         "ancestors": named,
-        "parent_link": parent,
-        "changes": what_changed(org, links, until=day) if changes and org.kind == Kind.PRACTICE else None,
+        "parent_link": parent_link_of(structure, org.pk, day),
+        "changes": what_changed(org, until=day) if changes and org.kind == Kind.PRACTICE else None,
     }

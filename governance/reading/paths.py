@@ -34,7 +34,7 @@ from governance.domain.dates import in_words
 from governance.domain.england import Structure
 from governance.domain.periods import Period, unknown_on
 from governance.models import BODY_KINDS, UNIT_KINDS, Organisation
-from governance.reading import as_of
+from governance.reading import as_of, memberships
 
 MEMBER_OF, SEAT, REPORTS_TO = "member_of", "seat", "reports_to"
 # Each kind of hop in words, read upwards ("Bolton has a seat on GP board"): pages and the command alike.
@@ -166,8 +166,10 @@ class SystemGraph:
         top_board_id: int | None,
         provenance: Provenance | None = None,
         routes_said: dict[int, bool] | None = None,
+        structure: Structure | None = None,
     ):
         self.date = date
+        self.structure = structure  # England's, whose members these are: the layers' parent links
         self.routes_said = routes_said or {}  # pk → routes_recorded, where a system or a place says
         self.provenance = provenance or Provenance()
         self.nodes = nodes
@@ -293,10 +295,16 @@ class SystemGraph:
             return []
         return [s for s in self.seats if s.body_id == self.top_board.pk and s.sector]
 
+    def _parent_link(self, pk: int) -> dict | None:
+        """The link that placed ``pk`` under its parent on the graph's date, as API detail gives it (one home:
+        ``memberships.parent_link_of``), dates as ISO; None for a body, an ICB, or a graph without a structure."""
+        link = memberships.parent_link_of(self.structure, pk, self.date) if self.structure else None
+        return link and memberships.iso_dates(link)
+
     def path(self, pk: int) -> dict:
         """The representation path of organisation ``pk`` as DESIGN.md's JSON shape."""
         origin = self.nodes[pk]
-        layers = [{"organisation": origin.as_json(), "via": None}]
+        layers = [{"organisation": origin.as_json(), "via": None, "parent_link": self._parent_link(pk)}]
         reaches_top = pk in self._distance
         vacant_hops = unrecorded_hops = 0
         if reaches_top:
@@ -307,12 +315,15 @@ class SystemGraph:
                     layer["seat"] = edge.seat.as_json()
                     vacant_hops += edge.vacant
                     unrecorded_hops += edge.unrecorded
+                layer["parent_link"] = self._parent_link(edge.target)
                 layers.append(layer)
         else:
             node = origin
             while node.parent_id in self.nodes:
                 node = self.nodes[node.parent_id]
-                layers.append({"organisation": node.as_json(), "via": MEMBER_OF})
+                layers.append(
+                    {"organisation": node.as_json(), "via": MEMBER_OF, "parent_link": self._parent_link(node.pk)}
+                )
         return {
             "organisation": origin.as_json(),
             "system": {"code": self.root.code, "name": self.root.name} if self.root else None,
@@ -545,7 +556,7 @@ def _assemble(
     top = root.top_board if root and system in members else None
     provenance = Provenance(root.illustrative, root.governance_source, root.verified_on) if root else None
     said = {pk: structure.units[pk].routes_recorded for pk in nodes if structure.units[pk].routes_recorded is not None}
-    return SystemGraph(date, nodes, _seats(structure, nodes, date), top, provenance, said)
+    return SystemGraph(date, nodes, _seats(structure, nodes, date), top, provenance, said, structure)
 
 
 def _seats(structure: Structure, nodes: dict[int, Node], date: datetime.date) -> list[SeatView]:

@@ -13,7 +13,7 @@ from governance.domain import links, tree
 from governance.domain.england import Structure
 from governance.domain.links import Span
 from governance.domain.periods import Period
-from governance.models import Organisation, Relation
+from governance.models import Link, Organisation, Relation
 from tests.builders import ICBS_ESTABLISHED, ICBS_LAST_DAY, PCN_MOVE_DAY, SUCCESSIONS_DAY, D, history, link, ods, org
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +132,22 @@ def test_due_moves_read_englands_units_and_links_in_two_queries(s, django_assert
     tree.move_organisation(Organisation.objects.get(code="F81001"), s["north"], following_links=True)
     with django_assert_num_queries(3):  # and the rows to move
         assert [(org.code, parent.code) for org, parent in links.due_moves(D(2026, 12, 2))] == [("F81001", "U00102")]
+
+
+def test_the_link_that_places_a_unit_carries_its_exactness_and_source(outlived):
+    s = outlived
+    Link.objects.filter(child=s["staying"], relation=Relation.PCN_MEMBER).update(
+        start=D(2020, 8, 1), start_exact=False, end_exact=False, source="map.zip"
+    )
+    structure = Structure.load()
+
+    member = structure.placing_link(s["staying"].pk, D(2026, 8, 31))
+    assert (member.parent, member.start_exact, member.end_exact, member.source) == (
+        s["north"].pk,
+        False,
+        False,
+        "map.zip",
+    )
+    last_day = structure.placing_link(s["staying"].pk, D(2026, 12, 2))  # closed: on its last day, its PCN closed
+    assert (last_day.relation, last_day.parent) == (Relation.PRACTICE_SUB_ICB, s["place"].pk)
+    assert structure.placing_link(s["old_board"].pk, D(2026, 12, 2)) is None  # a body: its tree parent places it

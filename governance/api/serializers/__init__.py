@@ -37,6 +37,7 @@ from governance.api.serializers.organisations import (
     OrganisationDetailSerializer,
     OrganisationRefSerializer,
     OrganisationSerializer,
+    ParentLinkSerializer,
     SuccessionSerializer,
     SystemRefSerializer,
 )
@@ -108,6 +109,7 @@ __all__ = [
     "OrganisationDetailSerializer",
     "OrganisationRefSerializer",
     "OrganisationSerializer",
+    "ParentLinkSerializer",
     "PathSeatSerializer",
     "PathSerializer",
     "PersonDetailSerializer",

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from governance.api.serializers.fields import CodeField, OnlyKnownFields
 from governance.api.serializers.seating import SeatSerializer
 from governance.domain.england import Structure
-from governance.models import COVERED_KINDS, Kind, Organisation, SuccessionType
+from governance.models import COVERED_KINDS, Kind, Organisation, Relation, SuccessionType
 from governance.reading import as_of, clusters, lmc, memberships, successions
 from governance.reading.structure import ancestors, child_counts
 
@@ -18,6 +18,30 @@ class OrganisationRefSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=Kind.choices)
+
+
+class ParentLinkSerializer(serializers.Serializer):
+    """The dated link that placed an organisation under its parent on the date (``memberships.parent_link_of``):
+    API detail's ``parent_link`` and every path layer's."""
+
+    parent = OrganisationRefSerializer()
+    relation = serializers.ChoiceField(choices=Relation.choices)
+    start = serializers.DateField(allow_null=True, help_text="Its first day; null: since before the records begin.")
+    start_exact = serializers.BooleanField(
+        help_text="False when the start is only the day a snapshot first showed it (it began on or before then)."
+    )
+    earliest_start = serializers.DateField(
+        allow_null=True,
+        help_text="When the start is not exact: the earliest day it can have begun (the day after the data date "
+        "of the file that showed the link before it); else null.",
+    )
+    end = serializers.DateField(allow_null=True, help_text="Its last day; null: open-ended.")
+    end_exact = serializers.BooleanField(help_text="False when it ended on or before its end (seen in a snapshot).")
+    source = serializers.CharField(allow_blank=True, help_text="The file it was read from.")
+    basis = serializers.ChoiceField(
+        choices=list(memberships.BASIS_WORDS), help_text="ods: the publisher's word; icsmap: icsmap's own division."
+    )
+    basis_words = serializers.CharField()
 
 
 class LmcRefSerializer(serializers.Serializer):
@@ -167,8 +191,9 @@ class OrganisationDetailSerializer(OrganisationSerializer):
     def _facts(self, obj) -> dict:
         """Its names, its ancestors named as of the date and its parent link (``memberships.page_facts``), once."""
         if getattr(self, "_facts_of", (None,))[0] != obj.pk:
-            found = ancestors(obj, self.context["date"], structure=self.structure(obj))
-            self._facts_of = (obj.pk, memberships.page_facts(obj, self.context["date"], found, changes=False))
+            structure, date = self.structure(obj), self.context["date"]
+            found = ancestors(obj, date, structure=structure)
+            self._facts_of = (obj.pk, memberships.page_facts(obj, date, found, structure=structure, changes=False))
         return self._facts_of[1]
 
     def get_name(self, obj) -> str:
@@ -178,7 +203,7 @@ class OrganisationDetailSerializer(OrganisationSerializer):
     def get_names(self, obj):
         return self._facts(obj)["names"]
 
-    @extend_schema_field(serializers.DictField(allow_null=True))
+    @extend_schema_field(ParentLinkSerializer(allow_null=True))
     def get_parent_link(self, obj):
         return self._facts(obj)["parent_link"]
 

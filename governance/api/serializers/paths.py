@@ -7,7 +7,11 @@ drift from the CLI and the pages; these serializers only type it in the schema.
 from rest_framework import serializers
 
 from governance.api.serializers.fields import FromTo
-from governance.api.serializers.organisations import OrganisationRefSerializer, SystemRefSerializer
+from governance.api.serializers.organisations import (
+    OrganisationRefSerializer,
+    ParentLinkSerializer,
+    SystemRefSerializer,
+)
 from governance.domain.composition import BASES, REQUIREMENTS, STATUSES
 from governance.domain.routes import ROUTES
 from governance.models import Portfolio, Role, Sector, Selection
@@ -62,6 +66,11 @@ class LayerSerializer(serializers.Serializer):
         choices=[MEMBER_OF, SEAT, REPORTS_TO], allow_null=True, help_text="How this layer is reached; null first."
     )
     seat = PathSeatSerializer(required=False, help_text="On seat hops: the seat that carries the organisation up.")
+    parent_link = ParentLinkSerializer(
+        allow_null=True,
+        help_text="The dated link that placed this layer's organisation under its parent on the path's date, as "
+        "the organisation's detail gives it; null for a body or an ICB.",
+    )
 
 
 class PathSerializer(serializers.Serializer):
