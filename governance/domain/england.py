@@ -2,8 +2,8 @@
 
 The MPTT tree is the structure of today. The past (and a change falling due tomorrow) is in
 the dated links (``Link``) and the organisations' opening and closing dates. ``Structure.load``
-reads all of them, with every seat and appointment (four queries), and a ``Structure`` answers
-in memory. Reading keeps one per data version (``governance.reading.as_of.england``); the domain
+reads all of them, with every seat, appointment and dated name (five queries), and a ``Structure``
+answers in memory. Reading keeps one per data version (``governance.reading.as_of.england``); the domain
 reads one afresh to bring today's tree into line with the links (``links.due_moves``).
 
 Where a unit sits on a day is decided by the one rule of links (``domain.links``), here for
@@ -17,10 +17,12 @@ every unit at once:
 - ``system_on(pk, d)``: the ICB its parents reach that day (None: in no system that day);
 - ``members_on(system, d)``: every organisation open that day whose system that day it is;
 - seats and appointments by body and seat, so a system's graph is built without a query;
+- ``name_on(pk, d)``: a unit's name on that day (``OrganisationName``, by ``name_of_day``: the one rule,
+  which reading's pages and API detail use too); ``Unit.name`` is today's;
 - ``change_key(system, d)``: the last day on or before ``d`` on which anything in that system
-  changed (a unit opened or closed, a link began or ended, an appointment began or ended). Two
-  dates with the same key see the same system, so caches key by it, not by the date: the
-  structure changes on few days.
+  changed (a unit opened or closed, a link began or ended, an appointment began or ended, a unit
+  was renamed). Two dates with the same key see the same system, names included, so caches key
+  by it, not by the date: the structure changes on few days.
 """
 
 import bisect
@@ -29,10 +31,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.db.models import F
+
 from governance.domain.dates import day_after
 from governance.domain.links import Span, parent_link_on, placing_link, tree_parent
 from governance.domain.periods import Period
-from governance.models import Appointment, Kind, Link, Organisation, Seat, Source
+from governance.models import Appointment, Kind, Link, Organisation, OrganisationName, Seat, Source
 
 # How far up a chain of parents can go (practice → PCN → place → ICB, bodies a few more).
 MAX_DEPTH = 64
@@ -58,13 +62,28 @@ class Holding(NamedTuple):
     seen: datetime.date | None
 
 
+class Name(NamedTuple):
+    """One name a unit bore from ``start`` to ``end`` (``OrganisationName``'s fields; None: open-ended)."""
+
+    name: str
+    start: datetime.date | None
+    end: datetime.date | None
+    source: str
+
+
+def name_of_day(names, day: datetime.date, default: str) -> str:
+    """The name among ``names`` (``Name``s, or anything with ``name``, ``start`` and ``end``) that holds on
+    ``day`` (``Period``'s rule), else ``default`` (the stored name: today's, or the only one)."""
+    return next((name.name for name in names if Period(name.start, name.end).holds_on(day)), default)
+
+
 @dataclass(frozen=True, slots=True)
 class Unit:
     """One organisation as the structure needs it (units and bodies alike)."""
 
     pk: int
     code: str
-    name: str
+    name: str  # today's (``Structure.name_on`` gives the name of a day)
     kind: str
     opened: datetime.date | None
     closed: datetime.date | None
@@ -97,9 +116,11 @@ class Structure:
         spans: dict[int, list[Span]],
         seats: dict[int, list[dict]] | None = None,
         appointments: dict[int, list[Holding]] | None = None,
+        names: dict[int, list[Name]] | None = None,
     ):
         self.units = units
         self.spans = spans
+        self.names = names or {}  # pk → its dated names, earliest first (only units ever renamed have any)
         self.seats = seats or {}  # body pk → its seats (dicts of SeatView's fields), by label
         self.appointments = appointments or {}  # seat pk → its Holdings, by start, name
         self._appointment_days: dict[int, set] = defaultdict(set)  # body pk → days its holders changed
@@ -121,8 +142,8 @@ class Structure:
 
     @classmethod
     def load(cls, *, governance: bool = True) -> "Structure":
-        """Read every organisation, link, seat and appointment (four queries); without ``governance``, the
-        organisations and links alone (two: enough to place units, not to show their seats)."""
+        """Read every organisation, link, seat, appointment and dated name (five queries); without ``governance``,
+        the organisations and links alone (two: enough to place units, not to show their seats or name them)."""
         units = {
             row[0]: Unit(
                 pk=row[0],
@@ -161,12 +182,25 @@ class Structure:
             "seat_id", "person_id", "person__name", "start", "end", "source", "start_known", "end_known", "seen"
         ):
             appointments[seat].append(Holding(*holder))
-        return cls(units, dict(spans), dict(seats), dict(appointments))
+        names: dict[int, list[Name]] = defaultdict(list)
+        rows = OrganisationName.objects.order_by("organisation_id", F("start").asc(nulls_first=True))
+        for pk, *name in rows.values_list("organisation_id", "name", "start", "end", "source"):
+            names[pk].append(Name(*name))
+        return cls(units, dict(spans), dict(seats), dict(appointments), dict(names))
 
     # --- one organisation -------------------------------------------------------------
 
     def is_open(self, pk: int, date: datetime.date) -> bool:
         return self.units[pk].is_open_on(date)
+
+    def name_on(self, pk: int, date: datetime.date) -> str:
+        """``pk``'s name on ``date``: its dated name of that day (``name_of_day``), else its stored name."""
+        names = self.names.get(pk)
+        return name_of_day(names, date, self.units[pk].name) if names else self.units[pk].name
+
+    def names_of(self, pk: int) -> list[Name]:
+        """Every name ``pk`` bore, earliest first, with its dates and source (one, undated, when never renamed)."""
+        return self.names.get(pk) or [Name(self.units[pk].name, None, None, "")]
 
     def _parent_open(self, parent: int, day: datetime.date) -> bool:
         return self.units[parent].is_open_on(day)
@@ -403,9 +437,19 @@ class Structure:
                     if parent.closed:
                         days.add(day_after(parent.closed))
                 days.update(self._appointment_days.get(pk, ()))
+                days.update(self._name_days(pk))
             days.discard(None)  # the day after the calendar's last: nothing follows it
             self._days[system] = sorted(days)
         return self._days[system]
+
+    def _name_days(self, pk: int) -> set[datetime.date | None]:
+        """The days on which ``pk`` took a name (None among them: a name with no start, or to the last day)."""
+        return {day for name in self.names.get(pk, ()) for day in (name.start, name.end and day_after(name.end))}
+
+    def renaming_days(self, system: int) -> set[datetime.date]:
+        """The days on which a unit that is, was or will be in ``system`` took a new name (few: names are few)."""
+        under = self._ever_under(system)
+        return {day for pk in self.names if pk in under for day in self._name_days(pk)} - {None}
 
     def change_key(self, system: int, date: datetime.date) -> datetime.date:
         """The last day on or before ``date`` on which ``system`` changed (date.min if none)."""

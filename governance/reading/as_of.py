@@ -2,7 +2,7 @@
 
 The structure itself (every unit and dated link, asked about any date: parents, systems, members,
 children, change days) is the domain's (``governance.domain.england.Structure``); ``england()``
-reads it (four queries) once per data version per process, so pages, the API and the commands
+reads it (five queries) once per data version per process, so pages, the API and the commands
 answer for any date in memory. Here too is how it is said: a holder as the path JSON gives one,
 since when a holder is in post, when a system existed.
 """

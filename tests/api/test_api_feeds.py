@@ -89,9 +89,9 @@ def test_summary_queries_are_bounded_whatever_the_size(client, gm, django_assert
     assert Organisation.objects.filter(tree_id=gm["icb"].tree_id).count() > 70
 
     for code in ("QAA", "QOP"):
-        # The data version, the root, England's structure (organisations, links, seats, appointments:
+        # The data version, the root, England's structure (organisations, links, seats, appointments, names:
         # a fixed number, whatever the size), and the PCNs' registered patients.
-        with django_assert_max_num_queries(7):
+        with django_assert_max_num_queries(8):
             assert summary(client, code, date=ON).status_code == 200
         with django_assert_max_num_queries(2):  # the graph is cached for this data version
             assert summary(client, code, date=ON).status_code == 200
@@ -129,7 +129,7 @@ def composition_of(client, code="QOP", **query):
 def test_composition_is_the_domain_check_with_etag_and_bounded_queries(client, gm, django_assert_max_num_queries):
     grow(gm["icb"], places=3, pcns=2, practices=3)
     commit_now()
-    with django_assert_max_num_queries(6):  # the data version, the root, the structure (4): whatever the size
+    with django_assert_max_num_queries(7):  # the data version, the root, the structure (5): whatever the size
         first = composition_of(client, date=ON)
 
     assert first.status_code == 200

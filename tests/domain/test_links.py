@@ -104,7 +104,7 @@ def test_the_graph_of_one_change_serves_every_day_until_the_next(essex, django_a
 def test_a_cached_path_costs_the_same_queries_at_any_date(essex, django_assert_max_num_queries):
     caching.reset()
     for date in (D(2023, 1, 1), LAST_DAY, MERGER, D(2026, 12, 2)):
-        with django_assert_max_num_queries(6):  # the organisation, England's structure in four, at most
+        with django_assert_max_num_queries(6):  # the organisation, England's structure in five, at most
             representation_path("F81001", date, version=f"v-{date}")
         with django_assert_max_num_queries(0):
             representation_path("F81001", date, version=f"v-{date}")
