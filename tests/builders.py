@@ -19,7 +19,18 @@ from governance import governance_file
 from governance.caching import versioning
 from governance.domain import tree
 from governance.ingest.ods.importer import OdsFiles
-from governance.models import Appointment, Dataset, Link, Organisation, Person, Relation, Seat, Source, Succession
+from governance.models import (
+    Appointment,
+    Dataset,
+    Link,
+    Organisation,
+    OrganisationName,
+    Person,
+    Relation,
+    Seat,
+    Source,
+    Succession,
+)
 
 D = datetime.date
 # The illustrative Greater Manchester (invented holders): tests and docs only, never shipped.
@@ -337,7 +348,7 @@ def essex_successions() -> dict:
 def renamed_essex(*, names_source: str = "") -> dict:
     """``essex_successions()`` with 06Q renamed on 1 April 2026 (its two dated names) and its registered
     patients of 1 August 2026 (``RENAMED_PATIENTS_SOURCE``)."""
-    from governance.models import OrganisationName, RegisteredPatients
+    from governance.models import RegisteredPatients
 
     s = essex_successions()
     place = s["06Q"]
@@ -354,6 +365,18 @@ def renamed_essex(*, names_source: str = "") -> dict:
 
 
 RENAMED_PATIENTS_SOURCE = "Patients Registered at a GP Practice (August 2026): patients.csv"
+
+
+def rename(organisation: Organisation, day: datetime.date, old: str, new: str, *, source: str = "") -> Organisation:
+    """``organisation`` named ``old`` until the day before ``day`` and ``new`` from ``day`` (its two dated names, as
+    the import writes them), ``new`` its stored name (today's)."""
+    OrganisationName.objects.create(
+        organisation=organisation, name=old, end=day - datetime.timedelta(days=1), source=source
+    )
+    OrganisationName.objects.create(organisation=organisation, name=new, start=day, source=source)
+    Organisation.objects.filter(pk=organisation.pk).update(name=new)  # a name, not the tree's shape
+    organisation.refresh_from_db()
+    return organisation
 
 
 def shipped_datasets() -> list[Dataset]:

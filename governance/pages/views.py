@@ -135,9 +135,8 @@ def organisation_detail(request, code, date: datetime.date):
     is_body = org.is_body
     today = timezone.localdate()
     lineage = successions.lineage(org)
-    ancestors = structure.ancestors(org, date, version=version)  # the structure of ``date``, not today's tree
-    facts = memberships.page_facts(org, date, ancestors, structure=england)  # names of ``date``, parent link, moves
-    ancestors = facts["ancestors"]
+    ancestors = structure.ancestors(org, date, version=version)  # the structure of ``date``, its names
+    facts = memberships.page_facts(org, date, structure=england)  # names of ``date``, parent link, moves
     context = {
         "org": org,
         "name": facts["name"],
@@ -165,7 +164,7 @@ def organisation_detail(request, code, date: datetime.date):
         "own_sub_icb": structure.own_sub_icb(org, date, version=version),
         "show_counts": org.kind not in (Kind.PCN, Kind.PRACTICE),  # nothing below a PCN's practices
         "child_counts": structure.child_counts(org, date, version=version),
-        "represented_by": structure.seats_with_holders(Seat.objects.filter(represents=org), date),
+        "represented_by": structure.seats_with_holders(Seat.objects.filter(represents=org), date, structure=england),
     }
     if is_system:
         layers = voice.body_layers(graph)
@@ -189,7 +188,7 @@ def organisation_detail(request, code, date: datetime.date):
     if org.kind in (Kind.PRACTICE, Kind.PCN, Kind.PLACE) and org.pk in graph.nodes:
         context["lmcs"] = lmc.lmcs_of(org, date, structure=england)
     if is_body:
-        seats = structure.seats_with_holders(Seat.objects.filter(body=org), date)
+        seats = structure.seats_with_holders(Seat.objects.filter(body=org), date, structure=england)
         context["seats"] = seats
         context["seat_tally"] = structure.tally(seats)
         context["is_top_board"] = graph.top_board is not None and graph.top_board.pk == org.pk
@@ -282,11 +281,12 @@ def system_timeline(request, code, date: datetime.date):
         start, end = timeline.period(texts["from"], texts["to"], today=date)
     except timeline.BadPeriod as error:
         fields = _period_fields(texts, error)
-        context = {"system": system, "fields": fields, "error": error}
+        named = {"code": system.code, "name": as_of.england(version).name_on(system.pk, date)}
+        context = {"system": named, "fields": fields, "error": error}
         return render(request, "governance/timeline.html", context, status=400)
     answer = timeline.timeline(system.pk, start, end, version=version)
     context = {
-        "system": system,
+        "system": answer["system"],  # named as of the period's end
         "start": start,
         "end": end,
         "fields": _period_fields({"from": start.isoformat(), "to": end.isoformat()}),

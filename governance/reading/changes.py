@@ -67,7 +67,7 @@ class Scope:
     A practice's closing belongs to the system it was in on its last day, an appointment to the
     system its body was in on that day: the structure of the day (``as_of``), not today's tree.
     Without a system, every change. The structure also names where an organisation was when it
-    opened or closed, as the timeline says it (``events``).
+    opened or closed, as the timeline says it (``events``), and names everything as of the change's day.
     """
 
     def __init__(self, system: int | None, structure: Structure):
@@ -83,13 +83,17 @@ class Scope:
         """Whether organisation ``pk`` was in the system on ``day``."""
         return self.system is None or self.structure.system_on(pk, day) == self.system
 
+    def name(self, pk: int, day: datetime.date, stored: str) -> str:
+        """Organisation ``pk``'s name on ``day`` (``Structure.name_on``); ``stored`` if the structure does not
+        know it (written since it was read)."""
+        return self.structure.name_on(pk, day) if pk in self.structure.units else stored
+
     def parent_named(self, pk: int, day: datetime.date) -> str | None:
         """The parent of organisation ``pk`` on ``day``, as sentences name it (None: none that day)."""
         parent = self.structure.parent_on(pk, day) if pk in self.structure.units else None
         if parent is None:
             return None
-        unit = self.structure.units[parent]
-        return said.named(unit.name, unit.code)
+        return said.named(self.structure.name_on(parent, day), self.structure.units[parent].code)
 
     def first(self, rows, limit: int, pk_day) -> list:
         """The first ``limit`` of ``rows`` (newest first) that belong to the system; ``pk_day(row)``: whose, which day.
@@ -126,10 +130,10 @@ def _appointment_changes(scope: Scope, until: datetime.date, limit: int) -> list
         others.setdefault(a.seat_id, []).append((a.start, a.end))
     changes = []
     for a in started:
-        seat, body = a.seat, a.seat.body
-        words = {"person": a.person.name, "seat": seat.label, "body": body.name}
+        seat, body, name = a.seat, a.seat.body, scope.name(a.seat.body_id, a.start, a.seat.body.name)
+        words = {"person": a.person.name, "seat": seat.label, "body": name}
         if not a.start_known:  # a source shows them in post that day, not since when
-            sentence = said.in_post(a.person.name, seat.label, said.named(body.name, body.code), a.start, a.source)
+            sentence = said.in_post(a.person.name, seat.label, said.named(name, body.code), a.start, a.source)
             key = f"appointment-{a.pk}-start"
             changes.append(Change("in_post", a.start, said.headline("in_post", **words), sentence, body.code, key))
             continue
@@ -138,7 +142,7 @@ def _appointment_changes(scope: Scope, until: datetime.date, limit: int) -> list
                 "appointed",
                 a.start,
                 said.headline("appointed", **words),
-                said.took_seat(a.person.name, seat.label, said.named(body.name, body.code), a.start),
+                said.took_seat(a.person.name, seat.label, said.named(name, body.code), a.start),
                 body.code,
                 f"appointment-{a.pk}-start",
             )
@@ -147,9 +151,10 @@ def _appointment_changes(scope: Scope, until: datetime.date, limit: int) -> list
         seat, body, day = a.seat, a.seat.body, day_after(a.end) or a.end
         if not a.end_known:
             continue  # not a known departure: a later holder was seen in post (their own entry says so)
-        words = {"person": a.person.name, "seat": seat.label, "body": body.name}
+        name = scope.name(body.pk, a.end, body.name)  # as on their last day in the seat
+        words = {"person": a.person.name, "seat": seat.label, "body": name}
         vacant = said.vacant_on(day, seat.holders_recorded, others.get(a.seat_id, ()))
-        sentence = said.left_seat(a.person.name, seat.label, said.named(body.name, body.code), a.end, vacant=vacant)
+        sentence = said.left_seat(a.person.name, seat.label, said.named(name, body.code), a.end, vacant=vacant)
         changes.append(
             Change("left", day, said.headline("left", **words), sentence, body.code, f"appointment-{a.pk}-end")
         )
@@ -172,12 +177,13 @@ def _seat_changes(scope: Scope, until: datetime.date, limit: int) -> list[Change
     for row in scope.first(created, limit, lambda row: (row["body_id"], timezone.localdate(row["history_date"]))):
         day = timezone.localdate(row["history_date"])
         if day <= until:
+            body = scope.name(row["body_id"], day, row["body__name"])
             changes.append(
                 Change(
                     "seat_created",
                     day,
-                    said.headline("seat_created", seat=row["label"], body=row["body__name"]),
-                    said.seat_added(row["label"], said.named(row["body__name"], row["body__code"]), day),
+                    said.headline("seat_created", seat=row["label"], body=body),
+                    said.seat_added(row["label"], said.named(body, row["body__code"]), day),
                     row["body__code"],
                     f"seat-{row['id']}-created",
                 )
@@ -192,28 +198,31 @@ def _structure_changes(scope: Scope, until: datetime.date, limit: int) -> list[C
     closed = Organisation.objects.filter(ours, closed__lt=until).order_by("-closed", "-pk").only(*fields)
     opened = scope.first(opened, limit, lambda org: (org.pk, org.opened))
     closed = scope.first(closed, limit, lambda org: (org.pk, org.closed))  # where it was on its last day
-    changes = [
-        Change(
-            "opened",
-            org.opened,
-            said.headline("opened", name=org.name, noun=said.noun(org.kind)),
-            said.opened(said.named(org.name, org.code), org.opened, parent=scope.parent_named(org.pk, org.opened)),
-            org.code,
-            f"organisation-{org.pk}-opened",
+    changes = []
+    for org in opened:
+        name = scope.name(org.pk, org.opened, org.name)
+        changes.append(
+            Change(
+                "opened",
+                org.opened,
+                said.headline("opened", name=name, noun=said.noun(org.kind)),
+                said.opened(said.named(name, org.code), org.opened, parent=scope.parent_named(org.pk, org.opened)),
+                org.code,
+                f"organisation-{org.pk}-opened",
+            )
         )
-        for org in opened
-    ]
-    changes += [
-        Change(
-            "closed",
-            day_after(org.closed) or org.closed,
-            said.headline("closed", name=org.name, noun=said.noun(org.kind)),
-            said.closed(said.named(org.name, org.code), org.closed, parent=scope.parent_named(org.pk, org.closed)),
-            org.code,
-            f"organisation-{org.pk}-closed",
+    for org in closed:
+        name = scope.name(org.pk, org.closed, org.name)  # as on its last day
+        changes.append(
+            Change(
+                "closed",
+                day_after(org.closed) or org.closed,
+                said.headline("closed", name=name, noun=said.noun(org.kind)),
+                said.closed(said.named(name, org.code), org.closed, parent=scope.parent_named(org.pk, org.closed)),
+                org.code,
+                f"organisation-{org.pk}-closed",
+            )
         )
-        for org in closed
-    ]
     return changes
 
 

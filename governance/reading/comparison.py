@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from governance.domain.composition import MET, composition
 from governance.models import Organisation
+from governance.reading import as_of
 from governance.reading.paths import cached_graphs
 from governance.reading.voice import summarise
 
@@ -46,10 +47,10 @@ def parse_sort(value: str | None) -> tuple[str, bool]:
     return key, descending
 
 
-def _row(root: dict, summary: dict | None, check: dict | None) -> dict:
+def _row(root: dict, name: str, summary: dict | None, check: dict | None) -> dict:
     row = {
         "code": root["code"],
-        "name": root["name"],
+        "name": name,
         "region": root["region"],
         "governance": summary is not None,
         "median_distance": None,
@@ -101,7 +102,7 @@ def compare_systems(date: datetime.date, sort: str | None = None, *, version: st
     (a column key, ``-`` first for descending). Given the data ``version``, the graphs come from the cache.
 
     Returns ``{"date", "sort", "descending", "columns": [{"key", "label", "aria_sort",
-    "next_sort"}], "rows": [{"code", "name", "region", "governance", "median_distance",
+    "next_sort"}], "rows": [{"code", "name" (of the date), "region", "governance", "median_distance",
     "share_complete", "gp_seats", "vacancies", "unrecorded", "practices", "complete",
     "illustrative", "verified"}]}``; a system without governance has None in every measure.
     ``unrecorded`` counts the seats whose holders are not recorded (never counted as vacant);
@@ -116,11 +117,12 @@ def compare_systems(date: datetime.date, sort: str | None = None, *, version: st
         .order_by("name")
         .values("pk", "code", "name", "region", "top_board_id")
     )
-    graphs = cached_graphs([r["pk"] for r in roots if r["top_board_id"]], date, version)
+    structure = as_of.england(version)
+    graphs = cached_graphs([r["pk"] for r in roots if r["top_board_id"]], date, version, structure=structure)
     rows = []
     for root in roots:
-        graph = graphs.get(root["pk"])
-        rows.append(_row(root, summarise(graph) if graph else None, composition(graph) if graph else None))
+        graph, name = graphs.get(root["pk"]), structure.name_on(root["pk"], date)
+        rows.append(_row(root, name, summarise(graph) if graph else None, composition(graph) if graph else None))
     columns = []
     for column in COLUMNS:
         active = column.key == key

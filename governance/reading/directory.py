@@ -78,13 +78,13 @@ def systems_by_region(date: datetime.date, version: str | None = None) -> list[d
 
     By the structure of ``date`` (``governance.reading.as_of``): a unit counts in the system its
     links reached that day, so on 31 March 2026 Mid Essex counts in NHS Mid and South Essex, on
-    1 April in NHS Essex. One query for the systems, and England's structure (four queries; given
+    1 April in NHS Essex. One query for the systems, and England's structure (five queries; given
     the data ``version``, none once this process has read it, and the counts of a date are
     remembered too).
 
     ``[{"region": "North West", "systems": [{"code", "name", "places", "pcns", "practices",
     "governance": bool, "known": what is known of its governance (``governance_known``)}, …]}, …]``,
-    regions and systems by name.
+    regions and systems by name (the name of ``date``).
     """
     structure = as_of.england(version)
     counts = _counts_by_system(date, version) if version else _count_by_system(structure, date)
@@ -96,7 +96,7 @@ def systems_by_region(date: datetime.date, version: str | None = None) -> list[d
         regions.setdefault(root["region"] or REGION_UNKNOWN, []).append(
             {
                 "code": root["code"],
-                "name": root["name"],
+                "name": structure.name_on(root["pk"], date),
                 "closed": root["closed"],
                 "places": counts[root["pk"], Kind.PLACE],
                 "pcns": counts[root["pk"], Kind.PCN],
@@ -106,7 +106,7 @@ def systems_by_region(date: datetime.date, version: str | None = None) -> list[d
             }
         )
     return [
-        {"region": region, "systems": systems}
+        {"region": region, "systems": sorted(systems, key=lambda system: (system["name"], system["code"]))}
         for region, systems in sorted(regions.items(), key=lambda item: (item[0] == REGION_UNKNOWN, item[0]))
     ]
 

@@ -1,6 +1,7 @@
 """A unit's dated facts, as plain data: its parent link of a day (with how exact its ends are and whose word
 it is), its names of their dates, its registered patients and a practice's moves ("what changed");
-``page_facts`` gives a page all of them in three queries.
+``page_facts`` gives a page all of them: from England's structure (names and links, no query), a practice's
+moves in two.
 
 The parent link is said once (``parent_link_of``), from England's structure (``domain.england``: the link
 that places the unit, by the one rule of links), for API detail, pages and every layer of the path alike.
@@ -15,12 +16,11 @@ import datetime
 import re
 from collections.abc import Iterable
 
-from django.db.models import F, Q
+from django.db.models import Q
 
 from governance.domain.england import Structure
 from governance.domain.links import Span
-from governance.domain.periods import Period
-from governance.models import Kind, Link, Organisation, OrganisationName, RegisteredPatients, Relation
+from governance.models import Kind, Link, Organisation, RegisteredPatients, Relation
 from governance.reading import as_of
 
 # icsmap's own tables (fixtures/ods/README.md): a link read from them is icsmap's inference, not ODS's word.
@@ -48,20 +48,10 @@ def data_date_of(source: str) -> datetime.date | None:
     return datetime.date.fromisoformat(found.group(1)) if found else None
 
 
-def names_of(org: Organisation) -> list[dict]:
-    """Every name ``org`` bore, earliest first, with its dates and source (one name, undated, when never renamed)."""
-    rows = list(OrganisationName.objects.filter(organisation=org).order_by(F("start").asc(nulls_first=True)))
-    if not rows:
-        return [{"name": org.name, "from": None, "to": None, "source": ""}]
-    return [{"name": row.name, "from": row.start, "to": row.end, "source": row.source} for row in rows]
-
-
-def name_on(org: Organisation, day: datetime.date, names: list[dict] | None = None) -> str:
-    """``org``'s name on ``day`` (its stored name when no dated name holds then)."""
-    for name in names if names is not None else names_of(org):
-        if Period(name["from"], name["to"]).holds_on(day):
-            return name["name"]
-    return org.name
+def names_json(structure: Structure, pk: int) -> list[dict]:
+    """Every name unit ``pk`` bore, earliest first, with its dates and source (``Structure.names_of``: one name,
+    undated, when never renamed), as API detail gives them. No query: England's ``structure`` holds them."""
+    return [{"name": n.name, "from": n.start, "to": n.end, "source": n.source} for n in structure.names_of(pk)]
 
 
 def link_json(link: Link | Span, previous: Link | Span | None = None, *, parent: dict | None = None) -> dict:
@@ -103,14 +93,18 @@ def previous_of(link: Link | Span, links: list) -> Link | Span | None:
 def parent_link_of(structure: Structure, pk: int, day: datetime.date) -> dict | None:
     """The link that placed unit ``pk`` under its parent when shown for ``day`` (``Structure.placing_link``: a
     practice's PCN open that day, else its place; a closed unit on its last day), as API detail, pages and
-    every layer of the path give it (``link_json``). None for what its tree parent places (an ICB, a body, a
-    row governance keeps). No query: England's ``structure`` holds the links.
+    every layer of the path give it (``link_json``), its parent named as of that day. None for what its tree
+    parent places (an ICB, a body, a row governance keeps). No query: England's ``structure`` holds the links.
     """
     link = structure.placing_link(pk, day)
     if link is None:
         return None
     parent = structure.units[link.parent]
-    named = {"code": parent.code, "name": parent.name, "kind": parent.kind}
+    named = {
+        "code": parent.code,
+        "name": structure.name_on(parent.pk, structure.day_seen(pk, day)),
+        "kind": parent.kind,
+    }
     return link_json(link, previous_of(link, structure.spans[pk]), parent=named)
 
 
@@ -138,19 +132,24 @@ def patients_json(row: RegisteredPatients | None) -> dict | None:
 
 
 def what_changed(
-    practice: Organisation, links: list[Link] | None = None, *, until: datetime.date | None = None
+    practice: Organisation,
+    links: list[Link] | None = None,
+    *,
+    until: datetime.date | None = None,
+    structure: Structure | None = None,
 ) -> list[dict]:
     """A practice's moves between PCNs, places and systems, latest first: each with its day (exact, or between
     two days), where it went, its source and whether it is ODS's word or icsmap's inference. ``links``: its
     PCN and sub-ICB links, when the caller holds them; ``until``: only the moves made by that day (a page
-    of a past day does not tell what came after it)."""
+    of a past day does not tell what came after it); ``structure``: England's, to name where it went as of
+    the move's first day and where it came from as of its last there (else today's names)."""
     own = links if links is not None else links_of(practice, (Relation.PCN_MEMBER, Relation.PRACTICE_SUB_ICB))
     moves = []
     for link in own:
         previous = previous_of(link, own)
         if previous is None and link.start_exact:
             continue  # its first link: where it began, not a move
-        moves.append(move(link, previous, MOVE_WORDS[link.relation]))
+        moves.append(move(link, previous, MOVE_WORDS[link.relation], structure))
     places = {link.parent_id for link in own if link.relation == Relation.PRACTICE_SUB_ICB}
     systems = list(Link.objects.filter(child_id__in=places, relation=Relation.SUB_ICB_ICB).select_related("parent"))
     for link in systems:
@@ -163,16 +162,23 @@ def what_changed(
             or not any(o.holds_on(eve) for o in there)
         ):
             continue  # its place's first system, or a move of its place while the practice was elsewhere
-        moves.append(move(link, previous, MOVE_WORDS[Relation.SUB_ICB_ICB]))
+        moves.append(move(link, previous, MOVE_WORDS[Relation.SUB_ICB_ICB], structure))
     if until is not None:
         moves = [item for item in moves if item["start"] is None or item["start"] <= until]
     return sorted(moves, key=lambda item: item["start"], reverse=True)
 
 
-def move(link: Link, previous: Link | None, what: str) -> dict:
-    data = link_json(link, previous)
+def move(link: Link, previous: Link | None, what: str, structure: Structure | None = None) -> dict:
+    """One move (``link``, after ``previous``), its ends named as of their days when ``structure`` is given."""
+
+    def named(org: Organisation, day: datetime.date | None) -> str:
+        known = structure is not None and day is not None and org.pk in structure.units
+        return structure.name_on(org.pk, day) if known else org.name
+
+    to = {"code": link.parent.code, "name": named(link.parent, link.start), "kind": link.parent.kind}
+    data = link_json(link, previous, parent=to)
     data["what"] = what
-    data["from"] = {"code": previous.parent.code, "name": previous.parent.name} if previous else None
+    data["from"] = {"code": previous.parent.code, "name": named(previous.parent, previous.end)} if previous else None
     return data
 
 
@@ -181,29 +187,16 @@ def iso_dates(data: dict) -> dict:
     return {key: value.isoformat() if isinstance(value, datetime.date) else value for key, value in data.items()}
 
 
-def page_facts(
-    org: Organisation, day: datetime.date, ancestors: list[dict], *, structure: Structure, changes: bool = True
-) -> dict:
-    """What an organisation's page of ``day`` shows of its dated facts, in three queries whatever the date:
-    ``name`` (of the day), ``names`` (all), ``earlier_names``, ``ancestors`` (named as of the day),
-    ``parent_link`` (``parent_link_of``, from England's ``structure``: no query) and, for a practice with
-    ``changes``, ``changes`` (``what_changed``; else None)."""
-    codes = [org.code, *(item["code"] for item in ancestors)]
-    rows = OrganisationName.objects.filter(organisation__code__in=codes).order_by(F("start").asc(nulls_first=True))
-    by_code: dict[str, list[dict]] = {}
-    for code, name, start, end, source in rows.values_list("organisation__code", "name", "start", "end", "source"):
-        by_code.setdefault(code, []).append({"name": name, "from": start, "to": end, "source": source})
-    own_names = by_code.get(org.code) or [{"name": org.name, "from": None, "to": None, "source": ""}]
-    named = []
-    for item in ancestors:
-        names = by_code.get(item["code"])
-        held = [name["name"] for name in names or () if Period(name["from"], name["to"]).holds_on(day)]
-        named.append({**item, "name": held[0]} if held else item)
+def page_facts(org: Organisation, day: datetime.date, *, structure: Structure, changes: bool = True) -> dict:
+    """What an organisation's page of ``day`` shows of its dated facts, from England's ``structure`` (no query
+    but a practice's moves): ``name`` (of the day, ``Structure.name_on``), ``names`` (all, ``names_json``),
+    ``earlier_names``, ``parent_link`` (``parent_link_of``) and, for a practice with ``changes``, ``changes``
+    (``what_changed``, two queries; else None)."""
+    names = names_json(structure, org.pk)
     return {
-        "name": name_on(org, day, own_names),
-        "names": own_names,
-        "earlier_names": [name for name in own_names if name["to"] is not None and name["to"] < day],
-        "ancestors": named,
+        "name": structure.name_on(org.pk, day),
+        "names": names,
+        "earlier_names": [name for name in names if name["to"] is not None and name["to"] < day],
         "parent_link": parent_link_of(structure, org.pk, day),
-        "changes": what_changed(org, until=day) if changes and org.kind == Kind.PRACTICE else None,
+        "changes": what_changed(org, until=day, structure=structure) if changes and org.kind == Kind.PRACTICE else None,
     }

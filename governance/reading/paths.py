@@ -194,7 +194,7 @@ class SystemGraph:
 
     @classmethod
     def load(cls, system: int, date: datetime.date, *, version: str | None = None) -> "SystemGraph":
-        """Read the system whose ICB has pk ``system`` as it stood on ``date`` (the structure's four queries)."""
+        """Read the system whose ICB has pk ``system`` as it stood on ``date`` (the structure's five queries)."""
         return load_graphs([system], date, version=version)[system]
 
     def on(self, date: datetime.date) -> "SystemGraph":
@@ -382,7 +382,8 @@ def _outside(org: Organisation, date: datetime.date, structure: Structure, syste
     if other is None:
         return f"{org.name} ({org.code}) was in no integrated care system on {date}."
     unit = structure.units[other]
-    existed = f"its system, {unit.name} ({unit.code}), {as_of.when_open(structure, other)}"
+    name = structure.name_on(other, structure.day_seen(other, date))
+    existed = f"its system, {name} ({unit.code}), {as_of.when_open(structure, other)}"
     return f"{org.name} ({org.code}) was in no open integrated care system on {date}: " + (
         f"{then}; {existed}." if then else f"{existed}."
     )
@@ -404,8 +405,8 @@ def system_not_open(system: int, date: datetime.date, *, version: str | None = N
     structure = as_of.england(version)
     if structure.is_open(system, date):
         return None
-    unit = structure.units[system]
-    return f"{unit.name} ({unit.code}) was not open on {date}: the system {as_of.when_open(structure, system)}."
+    unit, name = structure.units[system], structure.name_on(system, structure.day_seen(system, date))
+    return f"{name} ({unit.code}) was not open on {date}: the system {as_of.when_open(structure, system)}."
 
 
 def representation_path(code: str, date: datetime.date | None = None, *, version: str | None = None) -> dict:
@@ -514,19 +515,22 @@ def system_graphs(system: int, structure: Structure) -> tuple[list[datetime.date
     """The graph of ``system`` on each day it changed (``Structure.change_days``), built together.
 
     One sweep finds the members of every day (``Structure.members_by_change``); a day on which
-    no unit moved (only holders changed) keeps the previous day's nodes, hops and distances
-    (``SystemGraph.with_holders``), and a node under the same parent is one object across days.
+    no unit moved or was renamed (only holders changed) keeps the previous day's nodes, hops and
+    distances (``SystemGraph.with_holders``), and a node under the same parent with the same name
+    is one object across days (a unit renamed gets a new one on its renaming day).
     """
     days, graphs = [], []
-    kept: dict[tuple[int, int | None], Node] = {}
+    kept: dict[tuple[int, int | None, str], Node] = {}
     last_members, nodes = None, {}
+    renamings = structure.renaming_days(system)
     for day, members in structure.members_by_change(system):
-        if members is not last_members:
+        if members is not last_members or day in renamings:
             nodes = {}
             for pk, parent in members.items():
-                node = kept.get((pk, parent))
+                name = structure.name_on(pk, day)
+                node = kept.get((pk, parent, name))
                 if node is None:
-                    node = kept[pk, parent] = _node(structure, pk, parent)
+                    node = kept[pk, parent, name] = _node(structure, pk, parent, day)
                 nodes[pk] = node
             last_members = members
             graph = _assemble(structure, system, day, members, nodes)
@@ -537,9 +541,10 @@ def system_graphs(system: int, structure: Structure) -> tuple[list[datetime.date
     return days, graphs
 
 
-def _node(structure: Structure, pk: int, parent: int | None) -> Node:
+def _node(structure: Structure, pk: int, parent: int | None, date: datetime.date) -> Node:
+    """Organisation ``pk`` under ``parent`` on ``date``, by its name of that day (``Structure.name_on``)."""
     unit = structure.units[pk]
-    return Node(pk, unit.code, unit.name, unit.kind, parent)
+    return Node(pk, unit.code, structure.name_on(pk, date), unit.kind, parent)
 
 
 def _assemble(
@@ -551,7 +556,7 @@ def _assemble(
 ) -> SystemGraph:
     """The graph of ``system`` on ``date`` from its ``members`` that day (pk → parent pk) and their ``nodes``."""
     if nodes is None:
-        nodes = {pk: _node(structure, pk, parent) for pk, parent in members.items()}
+        nodes = {pk: _node(structure, pk, parent, date) for pk, parent in members.items()}
     root = structure.units.get(system)
     top = root.top_board if root and system in members else None
     provenance = Provenance(root.illustrative, root.governance_source, root.verified_on) if root else None

@@ -205,8 +205,9 @@ def search_organisations(
     One query (two for a postcode's sector, one more when an organisation found had closed
     by ``date``) beyond England's structure (``as_of``, remembered per data ``version``). Each
     result: ``code name kind kind_label postcode open opened closed parent system rank match
-    successors`` (``match``: how it matched, a value of ``CLOSENESS``; ``parent`` and ``system``
-    (``code``, ``name``): those of ``date``, ``_placed``; ``successors``: a closed organisation's,
+    successors`` (``name``: its name of ``date``, ``Structure.name_on``; ``match``: how it matched, a value of
+    ``CLOSENESS``; ``parent`` and ``system`` (``code``, ``name``): those of ``date``, ``_placed``; ``successors``:
+    a closed organisation's,
     as ``governance.reading.successions`` gives them).
     """
     typed = read(text)
@@ -260,7 +261,7 @@ def search_organisations(
     results = [
         {
             "code": org.code,
-            "name": org.name,
+            "name": structure.name_on(org.pk, date),
             "kind": org.kind,
             "kind_label": org.get_kind_display(),
             "postcode": org.postcode,
@@ -278,15 +279,18 @@ def search_organisations(
 
 
 def _placed(structure: Structure, pk: int, date: datetime.date) -> dict:
-    """Where ``pk`` was on ``date`` (on its last day if closed by then): its parent and its system, if any.
-
-    A system (an ICB) is in none but itself, so its ``system`` is None.
+    """Where ``pk`` was on ``date`` (on its last day if closed by then): its parent and its system, if any,
+    named as of that day. A system (an ICB) is in none but itself, so its ``system`` is None.
     """
     parent, system = structure.placed_on(pk, date)
-    units = structure.units
+    day = structure.day_seen(pk, date)
+
+    def named(other: int) -> dict:
+        return {"code": structure.units[other].code, "name": structure.name_on(other, day)}
+
     return {
-        "parent": {"code": units[parent].code, "name": units[parent].name} if parent is not None else None,
-        "system": {"code": units[system].code, "name": units[system].name} if system not in (None, pk) else None,
+        "parent": named(parent) if parent is not None else None,
+        "system": named(system) if system not in (None, pk) else None,
     }
 
 

@@ -14,7 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from governance.domain import routes
-from governance.domain.england import Structure, Unit
+from governance.domain.england import Structure
 from governance.domain.periods import unknown_on
 from governance.models import (
     BODY_KINDS,
@@ -52,17 +52,20 @@ def children_page(
 ) -> Page:
     """A page of ``org``'s direct children on ``date`` (open ones first, then those closed by then
     whose last parent it was; by kind and name), each with the PCNs and practices open below it
-    that day (``pcns``, ``practices``). The structure of ``date`` (``as_of``); one query: the page's rows.
+    that day (``pcns``, ``practices``), named as of ``date`` (``Structure.name_on``). The structure of
+    ``date`` (``as_of``); one query: the page's rows.
     """
     structure = as_of.england(version)
     units = structure.units
     children = [pk for pk in structure.children_on(org.pk, date, closed=True) if units[pk].kind not in exclude_kinds]
-    children.sort(key=lambda pk: (not units[pk].is_open_on(date), units[pk].kind, units[pk].name, units[pk].code))
+    names = {pk: structure.name_on(pk, date) for pk in children}
+    children.sort(key=lambda pk: (not units[pk].is_open_on(date), units[pk].kind, names[pk], units[pk].code))
     found = Paginator(children, CHILDREN_PER_PAGE).get_page(page)
     rows = Organisation.objects.only("code", "name", "kind", "opened", "closed", "postcode").in_bulk(found.object_list)
     counts: dict = {}
     found.object_list = [rows[pk] for pk in found.object_list if pk in rows]
     for row in found.object_list:
+        row.name = names[row.pk]  # shown, never saved: reading never writes
         below = _below(structure, row.pk, date, counts)
         row.pcns, row.practices = below[Kind.PCN], below[Kind.PRACTICE]
     return found
@@ -100,14 +103,15 @@ def child_counts(
 def ancestors(
     org: Organisation, date: datetime.date, *, version: str | None = None, structure: Structure | None = None
 ) -> list[dict]:
-    """``org``'s parents on ``date``, its system's root first (``code name kind``; no query).
+    """``org``'s parents on ``date``, its system's root first (``code name kind``; no query), named as of the day.
 
     The one list the page's breadcrumb and the API detail's ``ancestors`` show. A closed
-    organisation is placed where it was on its last day, one not yet open on its first
-    (``Structure.day_seen``). ``structure``: England's, when the caller holds it.
+    organisation is placed (and its parents named) where it was on its last day, one not yet open
+    on its first (``Structure.day_seen``). ``structure``: England's, when the caller holds it.
     """
     structure = structure or as_of.england(version)
-    return [_unit_json(structure.units[pk]) for pk in structure.ancestors_on(org.pk, date)]
+    day = structure.day_seen(org.pk, date)
+    return [_unit_json(structure, pk, day) for pk in structure.ancestors_on(org.pk, date)]
 
 
 def own_sub_icb(org: Organisation, date: datetime.date, *, version: str | None = None) -> dict | None:
@@ -126,18 +130,24 @@ def own_sub_icb(org: Organisation, date: datetime.date, *, version: str | None =
     network_place = structure.parent_on(parent, day) if parent is not None else None
     if own is None or own in (parent, network_place):
         return None
-    return _unit_json(structure.units[own])
+    return _unit_json(structure, own, day)
 
 
-def _unit_json(unit: Unit) -> dict:
-    return {"code": unit.code, "name": unit.name, "kind": unit.kind}
+def _unit_json(structure: Structure, pk: int, day: datetime.date) -> dict:
+    """Unit ``pk`` named as of ``day`` (``code name kind``)."""
+    unit = structure.units[pk]
+    return {"code": unit.code, "name": structure.name_on(pk, day), "kind": unit.kind}
 
 
-def _org_json(org: Organisation | None) -> dict | None:
-    return {"code": org.code, "name": org.name, "kind": org.kind} if org else None
+def _org_json(org: Organisation | None, date: datetime.date, structure: Structure | None) -> dict | None:
+    """``org`` named as of ``date`` when England's ``structure`` knows it, else by its stored (today's) name."""
+    if org is None:
+        return None
+    named = structure is not None and org.pk in structure.units
+    return {"code": org.code, "name": structure.name_on(org.pk, date) if named else org.name, "kind": org.kind}
 
 
-def seats_with_holders(seats: QuerySet, date: datetime.date) -> list[dict]:
+def seats_with_holders(seats: QuerySet, date: datetime.date, *, structure: Structure | None = None) -> list[dict]:
     """``seats`` as plain dicts with their holders at ``date`` (two queries), by body then label.
 
     Each: ``label role selection sector portfolio delegate voting max_holders holders_recorded
@@ -146,6 +156,7 @@ def seats_with_holders(seats: QuerySet, date: datetime.date) -> list[dict]:
     ``source``. A seat whose holders are not recorded (at all, or on the date: its next holder is
     known only from a later day a source saw them in post) has none and is not vacant.
     ``also_reported``: other sources' accounts of its holder (``name``, ``seen``, ``source``).
+    ``body`` and ``represents`` are named as of ``date`` given England's ``structure`` (else today's names).
     """
     disputed = Exists(AlsoReported.objects.filter(seat=OuterRef("pk")))
     rows = list(
@@ -205,8 +216,8 @@ def seats_with_holders(seats: QuerySet, date: datetime.date) -> list[dict]:
             "holders_recorded": seat.pk not in unrecorded,
             "holders": [] if seat.pk in unrecorded else holders[seat.pk],
             "vacant": seat.pk not in unrecorded and not holders[seat.pk],
-            "body": _org_json(seat.body),
-            "represents": _org_json(seat.represents),
+            "body": _org_json(seat.body, date, structure),
+            "represents": _org_json(seat.represents, date, structure),
             "mental_health": seat.mental_health,
             "also_reported": reports.get(seat.pk, []),
         }
@@ -217,17 +228,12 @@ def seats_with_holders(seats: QuerySet, date: datetime.date) -> list[dict]:
 def boards_with_seats(org: Organisation, date: datetime.date, *, version: str | None = None) -> list[dict]:
     """The boards, committees and partnerships directly under ``org`` on ``date``, each with its seats (two queries)."""
     structure = as_of.england(version)
-    bodies = sorted(
-        (structure.units[pk] for pk in structure.children_on(org.pk, date) if structure.units[pk].kind in BODY_KINDS),
-        key=lambda unit: (unit.name, unit.code),
-    )
+    bodies = [pk for pk in structure.children_on(org.pk, date) if structure.units[pk].kind in BODY_KINDS]
     if not bodies:
         return []
-    seats = seats_with_holders(Seat.objects.filter(body__in=[body.pk for body in bodies]), date)
-    return [
-        {"organisation": _unit_json(body), "seats": [s for s in seats if s["body"]["code"] == body.code]}
-        for body in bodies
-    ]
+    named = sorted((_unit_json(structure, pk, date) for pk in bodies), key=lambda body: (body["name"], body["code"]))
+    seats = seats_with_holders(Seat.objects.filter(body__in=bodies), date, structure=structure)
+    return [{"organisation": body, "seats": [s for s in seats if s["body"]["code"] == body["code"]]} for body in named]
 
 
 def tally(seats: list[dict]) -> dict:

@@ -20,6 +20,9 @@ included), each change on the day it took effect, in date order:
   bodies (on the day after their last day; ``vacant`` when nobody held the seat that day) or took one.
 
 Each event's ``text`` is its sentence from ``events`` (where the feeds' sentences come from too).
+Everything an event names is named as of the event's day (``Structure.name_on``); a departure (closed,
+left), as of the day before: a sub-ICB location renamed on the day it changed ICB leaves its old system
+under its old name and joins its new one under its new name.
 
 An event belongs to the system its organisation was in on the event's day, as the structure of
 that day says (``as_of``); a departure (closed, left, an appointment ended), to the one it was in
@@ -138,7 +141,7 @@ def timeline(system: str | int, start: datetime.date, end: datetime.date, versio
     events = _Reader(structure, unit.pk).events(start, end, successions)
     events.sort(key=lambda e: (e["date"], _ORDER[e["kind"]], e["organisation"]["code"], e["text"]))
     return {
-        "system": {"code": unit.code, "name": unit.name},
+        "system": {"code": unit.code, "name": structure.name_on(unit.pk, structure.day_seen(unit.pk, end))},
         "from": start.isoformat(),
         "to": end.isoformat(),
         "count": len(events),
@@ -172,26 +175,35 @@ def _after(day: datetime.date | None) -> datetime.date | None:
 
 
 class _Reader:
-    """The events of one system, read from England's structure (no queries)."""
+    """The events of one system, read from England's structure (no queries).
+
+    ``day``: the day whose names the events being told use (``events`` sets it: a departure's last day,
+    else the event's day).
+    """
 
     def __init__(self, structure: Structure, system: int):
         self.structure = structure
         self.units = structure.units
         self.system = system
+        self.day = datetime.date.min
 
     # --- naming ----------------------------------------------------------------------------
+
+    def name(self, pk: int) -> str:
+        """``pk``'s name on the day being told."""
+        return self.structure.name_on(pk, self.day)
 
     def ref(self, pk: int | None) -> dict | None:
         if pk is None:
             return None
         unit = self.units[pk]
-        return {"code": unit.code, "name": unit.name, "kind": unit.kind}
+        return {"code": unit.code, "name": self.name(pk), "kind": unit.kind}
 
     def system_ref(self, pk: int | None) -> dict | None:
-        return None if pk is None else {"code": self.units[pk].code, "name": self.units[pk].name}
+        return None if pk is None else {"code": self.units[pk].code, "name": self.name(pk)}
 
     def named(self, pk: int) -> str:
-        return said.named(self.units[pk].name, self.units[pk].code)
+        return said.named(self.name(pk), self.units[pk].code)
 
     def event(self, day: datetime.date, kind: str, pk: int, text: str, **fields) -> dict:
         return {"date": day.isoformat(), "kind": kind, "text": text, "organisation": self.ref(pk), **fields}
@@ -238,12 +250,15 @@ class _Reader:
         before = self.structure.members_on(self.system, first - ONE_DAY) if first > datetime.date.min else {}
         found = []
         for day in days_in_order:
+            self.day = day
             today = self.structure.members_on(self.system, day)
             told = self.successions(day, by_day.get(day, ()), before, today)
             found += told
             found += self.arrivals(day, before, today)
             succeeded = any(predecessor == self.system for predecessor, _s, _t in by_day.get(day, ()))
+            self.day = day - ONE_DAY  # what left (closed) is named as on its last day there
             found += self.departures(day, before, today, succeeded=succeeded)
+            self.day = day
             found += self.moves(day, before, today)
             found += self.appointments(day, started.get(day, ()), ended.get(day, ()), before, today)
             before = today

@@ -1,9 +1,9 @@
 """The voice of general practice in one system: who speaks for it at each layer, and whose chain is broken.
 
 ``summarise(graph)`` works on a loaded ``SystemGraph`` (no queries of its own);
-``system_summary(code, date)`` loads the graph first (four queries in all). Both return
-plain, JSON-ready data, shared by the system page and the API
-(``systems/<code>/summary/``).
+``system_summary(code, date)`` loads the graph first (seven queries in all: the root, England's
+structure, the PCNs' registered patients). Both return plain, JSON-ready data, shared by the system
+page and the API (``systems/<code>/summary/``).
 
 Definitions:
 

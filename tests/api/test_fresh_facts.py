@@ -51,6 +51,15 @@ def test_detail_gives_the_name_of_the_date_and_lists_earlier_names(client, essex
     ]
 
 
+def test_a_list_names_each_organisation_by_its_name_of_the_date(client, essex):
+    def listed(day):
+        response = client.get("/api/v1/organisations/", {"active_on": day}, HTTP_ACCEPT="application/json")
+        return {row["code"]: row["name"] for row in response.json()["results"]}
+
+    assert listed("2026-03-31")["06Q"] == "NHS Mid and South Essex ICB - 06Q"
+    assert listed("2026-04-01")["06Q"] == "NHS Essex ICB - 06Q"
+
+
 def test_detail_gives_registered_patients_with_their_date_and_source(client, essex):
     assert detail(client, "06Q")["registered_patients"] == {"count": 426464, "date": "2026-08-01", "source": SOURCE}
     assert detail(client, "F81001")["registered_patients"] is None  # practice counts are not published

@@ -53,8 +53,8 @@ def test_an_organisation_without_successions_has_empty_lists(client, essex):
 
 def test_detail_with_successions_stays_within_its_queries(client, essex, django_assert_max_num_queries):
     # the data version, the organisation, both lineages; ancestors and children from England's
-    # structure (four queries, once per data version); an ICB's clusters (one); its names, its
-    # registered patients and its region's (three)
+    # structure (five queries, once per data version, its names among them); an ICB's clusters (one); its
+    # registered patients and its region's (two)
     with django_assert_max_num_queries(11) as counted:
         assert client.get(f"{API}/organisations/D7T5G/").status_code == 200
     assert sum("succession" in q["sql"] for q in counted.captured_queries) == 1

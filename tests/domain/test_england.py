@@ -10,11 +10,22 @@ import datetime
 import pytest
 
 from governance.domain import links, tree
-from governance.domain.england import Structure
+from governance.domain.england import Name, Structure
 from governance.domain.links import Span
 from governance.domain.periods import Period
 from governance.models import Link, Organisation, Relation
-from tests.builders import ICBS_ESTABLISHED, ICBS_LAST_DAY, PCN_MOVE_DAY, SUCCESSIONS_DAY, D, history, link, ods, org
+from tests.builders import (
+    ICBS_ESTABLISHED,
+    ICBS_LAST_DAY,
+    PCN_MOVE_DAY,
+    SUCCESSIONS_DAY,
+    D,
+    history,
+    link,
+    ods,
+    org,
+    rename,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +162,41 @@ def test_the_link_that_places_a_unit_carries_its_exactness_and_source(outlived):
     last_day = structure.placing_link(s["staying"].pk, D(2026, 12, 2))  # closed: on its last day, its PCN closed
     assert (last_day.relation, last_day.parent) == (Relation.PRACTICE_SUB_ICB, s["place"].pk)
     assert structure.placing_link(s["old_board"].pk, D(2026, 12, 2)) is None  # a body: its tree parent places it
+
+
+RENAMED = D(2025, 1, 1)  # a day on which nothing but Mid Essex's name changed
+
+
+@pytest.fixture
+def renamed(s):
+    """``history()`` with Mid Essex (06Q) renamed on 1 January 2025."""
+    rename(s["place"], RENAMED, "NHS Mid Essex CCG - 06Q", "NHS Mid and South Essex ICB - 06Q", source="renames.csv")
+    return s
+
+
+def test_a_unit_is_named_by_its_name_of_the_day(renamed, django_assert_num_queries):
+    with django_assert_num_queries(5):  # organisations, links, seats, appointments, and the dated names
+        structure = Structure.load()
+    place = renamed["place"].pk
+
+    assert structure.name_on(place, RENAMED - DAY) == "NHS Mid Essex CCG - 06Q"
+    assert structure.name_on(place, RENAMED) == "NHS Mid and South Essex ICB - 06Q"
+    assert structure.names_of(place) == [
+        Name("NHS Mid Essex CCG - 06Q", None, RENAMED - DAY, "renames.csv"),
+        Name("NHS Mid and South Essex ICB - 06Q", RENAMED, None, "renames.csv"),
+    ]
+    never_renamed = renamed["north"].pk
+    assert structure.name_on(never_renamed, RENAMED) == "Chelmsford North PCN"  # its stored name, on every day
+    assert structure.names_of(never_renamed) == [Name("Chelmsford North PCN", None, None, "")]
+
+
+def test_a_renaming_is_a_change_day_of_the_systems_the_unit_was_ever_in(renamed):
+    structure = Structure.load()
+    old, new = renamed["old"].pk, renamed["new"].pk
+
+    assert RENAMED in structure.change_days(old) and RENAMED in structure.renaming_days(old)
+    assert structure.change_key(old, RENAMED - DAY) == PCN_MOVE_DAY  # the change before it
+    assert structure.change_key(old, D(2025, 6, 1)) == RENAMED
+    assert structure.renaming_days(new) == {RENAMED}  # its future system: a superset, as its change days
+    members = dict(structure.members_by_change(old))
+    assert members[RENAMED] is members[PCN_MOVE_DAY]  # nobody moved: the same members, only a name changed

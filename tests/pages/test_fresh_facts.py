@@ -72,7 +72,8 @@ def test_the_what_changed_panel_says_when_a_move_is_icsmaps_inference(client, es
 
     page = client.get("/organisations/F81001/").content.decode()
 
-    assert "Place (sub-ICB location): from Mid Essex" in page and "on 1 April 2026" in page
+    # where it came from, by the name that place bore on the practice's last day there
+    assert "Place (sub-ICB location): from NHS Mid and South Essex ICB - 06Q" in page and "on 1 April 2026" in page
     assert "icsmap&#x27;s inference" in page
 
 
@@ -85,8 +86,8 @@ def test_a_page_of_a_day_before_a_move_does_not_tell_the_move(client, essex):
     before = client.get("/organisations/F81001/", {"date": "2026-03-31"}).content.decode()
     after = client.get("/organisations/F81001/", {"date": "2026-04-01"}).content.decode()
 
-    assert "Place (sub-ICB location): from Mid Essex" not in before
-    assert "Place (sub-ICB location): from Mid Essex" in after
+    assert "Place (sub-ICB location): from NHS Mid and South Essex ICB - 06Q" not in before
+    assert "Place (sub-ICB location): from NHS Mid and South Essex ICB - 06Q" in after
 
 
 def test_the_voice_figures_give_the_share_of_registered_patients_whose_route_reaches_the_board(client):

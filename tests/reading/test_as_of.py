@@ -471,12 +471,12 @@ def test_pages_and_api_answers_cost_the_same_queries_at_any_date_and_size(
 ):
     # Each: the data version, the organisation, its seats and holders, its successions, the
     # sources' ages, a page of rows; a unit's LMCs (the API detail's `lmcs`); and England's
-    # structure in four queries, once per data version (so on the first). A page adds its dated facts:
-    # names, its links (and a practice its places' links), registered patients (three at most).
+    # structure in five queries, once per data version (so on the first: its names come with it). A page
+    # adds its dated facts: its links (and a practice its places' links), registered patients (three at most).
     for n in (0, 40):
         grow(s, n)
         caching.reset()  # test writes never commit, so the data version (and the caches' keys) stay put
         queries(client, PAGES, date, django_assert_max_num_queries, 13)
         caching.reset()
-        # The detail adds its names and its parent link (two), and a unit's LMCs (one).
+        # The detail adds a unit's LMCs (one); its names and parent link come from the structure.
         queries(api, [f"{API}{url}" for url in API_READS], date, django_assert_max_num_queries, 10)

@@ -80,9 +80,11 @@ class AsOf:
 
 
 class OrganisationSerializer(AsOf, serializers.ModelSerializer):
-    """An organisation in a list. ``parent`` and ``system`` are codes, as of the date asked (default today)."""
+    """An organisation in a list. ``name`` is its name, ``parent`` and ``system`` codes, as of the date asked (default
+    today)."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:organisation-detail", lookup_field="code")
+    name = serializers.SerializerMethodField(help_text="Its name on the date (names are dated facts).")
     parent = serializers.SerializerMethodField(help_text="Code of the parent on the date (null for an ICB).")
     system = serializers.SerializerMethodField(
         help_text="Code of the system (ICB) it was in on the date; null when in none that day."
@@ -91,6 +93,10 @@ class OrganisationSerializer(AsOf, serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = ["code", "name", "kind", "parent", "system", "opened", "closed", "postcode", "url"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_name(self, obj) -> str:
+        return self.structure(obj).name_on(obj.pk, self.context["date"])
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_parent(self, obj):
@@ -154,7 +160,6 @@ class OrganisationDetailSerializer(OrganisationSerializer):
     clusters = serializers.SerializerMethodField(
         help_text="An ICB's clusters of ICBs on the date, each with its source (empty for anything else)."
     )
-    name = serializers.SerializerMethodField(help_text="Its name on the date (names are dated facts).")
     names = serializers.SerializerMethodField(
         help_text="Every name it bore, earliest first: name, from, to (null: open-ended), source."
     )
@@ -189,15 +194,11 @@ class OrganisationDetailSerializer(OrganisationSerializer):
         ]
 
     def _facts(self, obj) -> dict:
-        """Its names, its ancestors named as of the date and its parent link (``memberships.page_facts``), once."""
+        """Its names and its parent link (``memberships.page_facts``), once."""
         if getattr(self, "_facts_of", (None,))[0] != obj.pk:
             structure, date = self.structure(obj), self.context["date"]
-            found = ancestors(obj, date, structure=structure)
-            self._facts_of = (obj.pk, memberships.page_facts(obj, date, found, structure=structure, changes=False))
+            self._facts_of = (obj.pk, memberships.page_facts(obj, date, structure=structure, changes=False))
         return self._facts_of[1]
-
-    def get_name(self, obj) -> str:
-        return self._facts(obj)["name"]
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_names(self, obj):
@@ -235,7 +236,7 @@ class OrganisationDetailSerializer(OrganisationSerializer):
 
     @extend_schema_field(OrganisationRefSerializer(many=True))
     def get_ancestors(self, obj):
-        return self._facts(obj)["ancestors"]
+        return ancestors(obj, self.context["date"], structure=self.structure(obj))
 
     @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
     def get_child_counts(self, obj):
