@@ -90,6 +90,15 @@ def test_the_practice_page_shows_the_layers_by_their_names_of_the_day(client, s)
     assert NEW in after and OLD not in after
 
 
+@pytest.mark.parametrize("code", ["06Q", "QH8"])
+def test_the_place_and_system_pages_of_a_day_say_its_names_alone(client, code, s):
+    before = client.get(f"/organisations/{code}/", {"date": BEFORE.isoformat()}).content.decode()
+    after = client.get(f"/organisations/{code}/", {"date": AFTER.isoformat()}).content.decode()
+
+    assert OLD in before and NEW not in before
+    assert NEW in after and OLD not in after.replace(f"“{OLD}”", "")  # but among the place's earlier names
+
+
 def test_the_system_diagram_draws_the_place_by_its_name_of_the_day(client, s):
     before = client.get("/organisations/QH8/diagram.svg", {"date": BEFORE.isoformat()}).content.decode()
     after = client.get("/organisations/QH8/diagram.svg", {"date": AFTER.isoformat()}).content.decode()
