@@ -199,8 +199,9 @@ class Structure:
         return name_of_day(names, date, self.units[pk].name) if names else self.units[pk].name
 
     def names_of(self, pk: int) -> list[Name]:
-        """Every name ``pk`` bore, earliest first, with its dates and source (one, undated, when never renamed)."""
-        return self.names.get(pk) or [Name(self.units[pk].name, None, None, "")]
+        """``pk``'s dated names, earliest first, with their dates and sources (none: never renamed, its stored
+        name holds on every day)."""
+        return self.names.get(pk, [])
 
     def _parent_open(self, parent: int, day: datetime.date) -> bool:
         return self.units[parent].is_open_on(day)

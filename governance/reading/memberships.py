@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from governance.domain.england import Structure
+from governance.domain.england import Name, Structure, name_of_day
 from governance.domain.links import Span
 from governance.models import Kind, Link, Organisation, RegisteredPatients, Relation
 from governance.reading import as_of
@@ -48,10 +48,17 @@ def data_date_of(source: str) -> datetime.date | None:
     return datetime.date.fromisoformat(found.group(1)) if found else None
 
 
-def names_json(structure: Structure, pk: int) -> list[dict]:
-    """Every name unit ``pk`` bore, earliest first, with its dates and source (``Structure.names_of``: one name,
+def name_of(structure: Structure, org: Organisation, day: datetime.date) -> str:
+    """``org``'s name on ``day``: its dated name of that day in England's ``structure`` (``name_of_day``, the one
+    rule), else its stored name as read with ``org`` (fresh, even before a write's new data version)."""
+    return name_of_day(structure.names_of(org.pk), day, org.name)
+
+
+def names_json(structure: Structure, org: Organisation) -> list[dict]:
+    """Every name ``org`` bore, earliest first, with its dates and source (``Structure.names_of``; its stored name,
     undated, when never renamed), as API detail gives them. No query: England's ``structure`` holds them."""
-    return [{"name": n.name, "from": n.start, "to": n.end, "source": n.source} for n in structure.names_of(pk)]
+    names = structure.names_of(org.pk) or [Name(org.name, None, None, "")]
+    return [{"name": n.name, "from": n.start, "to": n.end, "source": n.source} for n in names]
 
 
 def link_json(link: Link | Span, previous: Link | Span | None = None, *, parent: dict | None = None) -> dict:
@@ -189,12 +196,12 @@ def iso_dates(data: dict) -> dict:
 
 def page_facts(org: Organisation, day: datetime.date, *, structure: Structure, changes: bool = True) -> dict:
     """What an organisation's page of ``day`` shows of its dated facts, from England's ``structure`` (no query
-    but a practice's moves): ``name`` (of the day, ``Structure.name_on``), ``names`` (all, ``names_json``),
+    but a practice's moves): ``name`` (of the day, ``name_of``), ``names`` (all, ``names_json``),
     ``earlier_names``, ``parent_link`` (``parent_link_of``) and, for a practice with ``changes``, ``changes``
     (``what_changed``, two queries; else None)."""
-    names = names_json(structure, org.pk)
+    names = names_json(structure, org)
     return {
-        "name": structure.name_on(org.pk, day),
+        "name": name_of(structure, org, day),
         "names": names,
         "earlier_names": [name for name in names if name["to"] is not None and name["to"] < day],
         "parent_link": parent_link_of(structure, org.pk, day),

@@ -96,7 +96,7 @@ class OrganisationSerializer(AsOf, serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField())
     def get_name(self, obj) -> str:
-        return self.structure(obj).name_on(obj.pk, self.context["date"])
+        return memberships.name_of(self.structure(obj), obj, self.context["date"])
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_parent(self, obj):
