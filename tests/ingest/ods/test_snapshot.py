@@ -8,7 +8,7 @@ import pytest
 
 from governance.ingest.ods.importer import SHIPPED, OdsFiles, import_ods
 from governance.models import Dataset, Link, Organisation, OrganisationName, RegisteredPatients
-from governance.reading import memberships
+from governance.reading import as_of, memberships
 from tests.builders import ODS_SLICES, SET_SUCCESSIONS
 
 pytestmark = pytest.mark.django_db
@@ -142,8 +142,9 @@ def test_a_renamed_place_bears_each_name_on_its_own_side_of_the_renaming(tmp_pat
 
     place = Organisation.objects.get(code="06Q")
     assert place.name == "NHS ESSEX ICB - 06Q"  # today's
-    assert memberships.name_on(place, D(2026, 3, 31)) == "NHS Mid and South Essex ICB - 06Q"  # the lookup's spelling
-    assert memberships.name_on(place, D(2026, 4, 1)) == "NHS ESSEX ICB - 06Q"
+    england = as_of.england()
+    assert memberships.name_of(england, place, D(2026, 3, 31)) == "NHS Mid and South Essex ICB - 06Q"  # the lookup's
+    assert memberships.name_of(england, place, D(2026, 4, 1)) == "NHS ESSEX ICB - 06Q"
     assert list(OrganisationName.objects.filter(organisation=place).values_list("start", "end")) == [
         (None, D(2026, 3, 31)),
         (D(2026, 4, 1), None),
@@ -183,7 +184,7 @@ def test_the_shipped_import_gives_august_2026s_pcn_for_a_practice_that_moved(shi
     assert practice.parent.code == "U92223"  # Carlisle Healthcare PCN, as the map of 1 August 2026 has it
     link = memberships.parent_link(practice, D(2026, 12, 2))
     assert (link["start"], link["start_exact"]) == (SNAPSHOT_DAY, False)
-    assert memberships.name_on(Organisation.objects.get(code="06Q"), D(2026, 3, 31)) == (
+    assert memberships.name_of(as_of.england(), Organisation.objects.get(code="06Q"), D(2026, 3, 31)) == (
         "NHS Mid and South Essex ICB - 06Q"
     )
     assert RegisteredPatients.objects.get(code="06Q").count == 426464
