@@ -77,7 +77,7 @@ def test_a_seat_refilled_the_next_day_is_not_vacant(demo):
     appoint(member, "Illustrative Second", D(2025, 1, 1))
 
     kinds = [(c.kind, c.date) for c in recent_changes(board.parent_id, until=D(2026, 1, 1))]
-    assert ("left", D(2025, 1, 1)) in kinds and ("appointed", D(2025, 1, 1)) in kinds
+    assert ("appointment_ended", D(2025, 1, 1)) in kinds and ("appointment_started", D(2025, 1, 1)) in kinds
     assert "vacant" not in [kind for kind, _ in kinds]
 
 
@@ -89,7 +89,7 @@ def test_structure_changes_and_new_seats_are_listed(demo):
     kinds = {(c.kind, c.date, c.organisation) for c in recent_changes(icb.pk)}
     assert ("opened", D(2023, 4, 1), "P1") in kinds
     assert ("closed", D(2025, 7, 1), "P1") in kinds  # the first day without it
-    assert "seat_created" in {kind for kind, _, _ in kinds}
+    assert "seat_added" in {kind for kind, _, _ in kinds}
 
 
 def test_feed_queries_are_bounded(client, demo, django_assert_max_num_queries):
@@ -131,7 +131,7 @@ def test_the_set_up_scaffold_writes_no_entries():
     scaffold_governance(["QAA"])
 
     kinds = [(c.kind, c.date) for c in recent_changes(icb.pk)]
-    assert "seat_created" not in {kind for kind, _ in kinds}  # the statutory seats are as old as the board
+    assert "seat_added" not in {kind for kind, _ in kinds}  # the statutory seats are as old as the board
     assert all(day <= D(2022, 7, 1) for kind, day in kinds), kinds  # only the board and ICP opening, on their day
 
 
@@ -140,7 +140,7 @@ def test_a_new_seat_on_a_scaffolded_board_is_news():
     scaffold_governance(["QAA"])
     seat(Organisation.objects.get(code="qaa-board"), "Associate member (carers)")
 
-    created = [c for c in recent_changes(icb.pk) if c.kind == "seat_created"]
+    created = [c for c in recent_changes(icb.pk) if c.kind == "seat_added"]
     assert [c.title for c in created] == ["New seat: Associate member (carers), NHS System A ICB ICB Board"]
 
 
