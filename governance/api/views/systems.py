@@ -141,7 +141,8 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
         "(`governance.reading.timeline`; the page `/systems/<code>/timeline/` shows the same): practices and "
         "other organisations `opened` and `closed`, units that `joined` or `left` the system (what moved with "
         "them counted in `includes`), `moved` within it, a practice's `pcn_move` (and `pcn_joined`, `pcn_left`), "
-        "the ICB's `succession`s, and appointments on its bodies (`appointment_started`, `appointment_ended`, and "
+        "the ICB's `succession`s, `seat_added` to its bodies, and appointments on them (`appointment_started`, "
+        "`appointment_ended`, and "
         "`appointment_seen`: a holder a source shows in post that day without saying since when). "
         "A change belongs to the system its organisation was in that day (a departure: the day before). "
         "Not the database's history: for what was written when, see `changes/?since=`.",
