@@ -34,8 +34,9 @@ kept in ``sub_icb`` even when its PCN is run from another sub-ICB (or ICB).
 
 An import is an update, in stages: read and check every file (``read``: ``files``,
 ``tables``, ``workbook``), join them into what the files want (``join.read_snapshot``, with
-``timeline``), then, inside the tree lock, compare that with the database (``plan``) and
-write the difference in bulk (``write.apply``); ``summary`` counts what each stage did.
+``timeline``, ``units``, ``division``, ``seen``, ``datasets``), then, inside the tree lock,
+compare that with the database (``plan``) and write the difference in bulk (``write.apply``);
+``summary`` counts what each stage did.
 Nothing is written until every file has been read and checked, and the writes share one
 transaction, so a failure leaves the database as it was.
 Organisations, links, successions and the ``Dataset`` rows (one per role: file, data date,
