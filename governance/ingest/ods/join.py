@@ -18,7 +18,7 @@ from governance.domain.links import Span, check_links, tree_parent
 from governance.domain.periods import Period
 from governance.ingest.ods import OdsImportError, seen, timeline
 from governance.ingest.ods.datasets import wanted_datasets
-from governance.ingest.ods.division import check_official_division, check_unit_division
+from governance.ingest.ods.division import check_official_division, check_unit_division, report_unused
 from governance.ingest.ods.files import CLOSED, OdsFileError, where
 from governance.ingest.ods.read import ReadFiles
 from governance.ingest.ods.summary import Summary
@@ -27,9 +27,9 @@ from governance.ingest.ods.units import (
     Unit,
     check_codes,
     icb_units,
+    not_imported_reason,
     pcn_units,
     place_units,
-    practice_skip_reason,
     sort_practices,
 )
 from governance.models import Kind, Organisation, Relation, code_problem
@@ -174,18 +174,11 @@ def read_snapshot(read: ReadFiles, summary: Summary, today: datetime.date) -> Sn
     }
     check_codes(practices)
     records = {record.code: record for record in epraccur.practices}
-
-    def not_imported(code: str) -> str:
-        record = records.get(code)
-        if record is None:
-            return "not in epraccur"
-        return practice_skip_reason(record) or "sub-ICB not in the lookup"
-
     memberships = timeline.resolve_memberships(
         epcn,
         {code: (unit.opened, unit.closed) for code, unit in practices.items()},
         {code: (unit.opened, unit.closed) for code, unit in pcns.items()},
-        not_imported,
+        lambda code: not_imported_reason(records.get(code)),
         summary,
     )
     epcn_source = timeline.source_of(epcn.path, epcn.data_date)
@@ -204,7 +197,7 @@ def read_snapshot(read: ReadFiles, summary: Summary, today: datetime.date) -> Sn
     if read.division is not None:
         check_official_division(read, reorg, places, kept, summary)
     if read.unit_division is not None:
-        check_unit_division(read, summary)
+        check_unit_division(read, reorg)
     epraccur_source = timeline.source_of(epraccur.path, epraccur.data_date)
     pcn_segments = {code: segments[code, Relation.PCN_SUB_ICB] for code in pcns}
     for code, record in kept.items():
@@ -216,6 +209,7 @@ def read_snapshot(read: ReadFiles, summary: Summary, today: datetime.date) -> Sn
         segments[code, Relation.PRACTICE_SUB_ICB] = reorg.practice_segments(
             record, epraccur_source, pcn_on, pcn_segments, summary
         )
+    report_unused(read, reorg, places, kept, pcns, summary)
 
     links = [
         WantedLink(
@@ -240,7 +234,7 @@ def read_snapshot(read: ReadFiles, summary: Summary, today: datetime.date) -> Sn
         raise OdsImportError(f"the import would write overlapping links: {error}") from None
 
     lookup_names = {code: unit.name for code, unit in places.items()}
-    names = seen.dated_names(read.renames, read.practice_map, lookup_names)
+    names = seen.dated_names(read.renames, read.practice_map, lookup_names, summary)
     named: dict[str, list] = defaultdict(list)
     for name in names:
         named[name.code].append(name)
@@ -290,7 +284,7 @@ def read_snapshot(read: ReadFiles, summary: Summary, today: datetime.date) -> Sn
         data_dates={Kind.PRACTICE: epraccur.data_date or today, Kind.PCN: epcn.data_date or today},
         left_alone=unplaced,
         names=names,
-        patients=seen.patient_rows(read.patients, read.practice_map.region_names if read.practice_map else {}),
+        patients=seen.patient_rows(read.patients, read.practice_map.region_names if read.practice_map else {}, summary),
     )
 
 

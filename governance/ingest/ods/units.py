@@ -19,6 +19,7 @@ from governance.ingest.ods.files import (
     PCN_SHEET,
     Epraccur,
     OdsFileError,
+    PcnRecord,
     PracticeRecord,
     where,
 )
@@ -78,13 +79,32 @@ def practice_skip_reason(record: PracticeRecord) -> str | None:
     return None
 
 
+def not_imported_reason(record: PracticeRecord | None) -> str:
+    """Why an epraccur row (None: no row) is not a practice the import keeps."""
+    if record is None:
+        return "not in epraccur"
+    return practice_skip_reason(record) or "sub-ICB not in the lookup"
+
+
+def pcn_skip_reason(pcn: PcnRecord, places: dict[str, Unit]) -> str | None:
+    """Why a PCN of the ePCN file is not kept (None: it is, and an open one must be placed)."""
+    if pcn.closed is None:
+        return None
+    # Closed PCNs may name CCGs that no longer exist: they are kept only if they can be placed.
+    if pcn.closed < ICBS_ESTABLISHED:
+        return "closed before July 2022"
+    if pcn.sub_icb not in places:
+        return "closed, sub-ICB not in the lookup"
+    return None
+
+
 def sort_practices(
     epraccur: Epraccur, places: dict[str, Unit], summary: Summary, close_dates: dict
 ) -> tuple[dict[str, PracticeRecord], set[str]]:
     """(the English GP practices kept, by code; the active ones whose sub-ICB is unknown).
 
     Kept: active ones, and closed ones open on or after 1 July 2022, whose sub-ICB location
-    is known. The other rows are counted as skipped, and their close dates go into ``close_dates``.
+    is known. The other rows are skipped with their reason, and their close dates go into ``close_dates``.
     """
     kept, unplaced = {}, set()
     for record in epraccur.practices:
@@ -92,16 +112,22 @@ def sort_practices(
         if reason is None and record.sub_icb not in places:
             if record.status == ACTIVE:
                 summary.anomaly("practice_sub_icb_unknown", f"{record.code} ({record.sub_icb or 'none'})")
+                summary.skip(Kind.PRACTICE, "active, sub-ICB not in the lookup", row_of(record, epraccur))
                 unplaced.add(record.code)
                 continue
             reason = "closed, sub-ICB not in the lookup"
         if reason is None:
             kept[record.code] = record
         else:
-            summary.skipped[(Kind.PRACTICE, reason)] += 1
+            summary.skip(Kind.PRACTICE, reason, row_of(record, epraccur))
             if record.closed is not None:
                 close_dates[record.code] = record.closed
     return kept, unplaced
+
+
+def row_of(record: PracticeRecord, epraccur: Epraccur) -> str:
+    """An epraccur row as the report names it: "W91002 (epraccur.csv, row 7)"."""
+    return f"{record.code} ({where(epraccur.path, row=record.row)})"
 
 
 def icb_name(name: str) -> str:
@@ -195,18 +221,12 @@ def pcn_units(
     pcns: dict[str, Unit] = {}
     for pcn in epcn.pcns.values():
         place = where(epcn.path, sheet=PCN_SHEET, row=pcn.row)
-        if pcn.closed is not None:
-            # Closed PCNs may name CCGs that no longer exist: they are kept only if they can be placed.
-            reason = None
-            if pcn.closed < ICBS_ESTABLISHED:
-                reason = "closed before July 2022"
-            elif pcn.sub_icb not in places:
-                reason = "closed, sub-ICB not in the lookup"
-            if reason:
-                summary.skipped[(Kind.PCN, reason)] += 1
-                close_dates[pcn.code] = pcn.closed
-                continue
-        elif pcn.sub_icb not in places:
+        reason = pcn_skip_reason(pcn, places)
+        if reason:
+            summary.skip(Kind.PCN, reason, f"{pcn.code} ({place})")
+            close_dates[pcn.code] = pcn.closed
+            continue
+        if pcn.closed is None and pcn.sub_icb not in places:
             raise OdsFileError(
                 f"{place}: PCN {pcn.code} is run from sub-ICB {pcn.sub_icb}, which is not in {lookup.path.name}"
             )
