@@ -24,6 +24,7 @@ every unit at once:
 """
 
 import bisect
+import copy
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
@@ -100,15 +101,6 @@ class Structure:
     ):
         self.units = units
         self.spans = spans
-        self.seats = seats or {}  # body pk → its seats (dicts of SeatView's fields), by label
-        self.appointments = appointments or {}  # seat pk → its Holdings, by start, name
-        self._appointment_days: dict[int, set] = defaultdict(set)  # body pk → days its holders changed
-        for body, body_seats in self.seats.items():
-            for seat in body_seats:
-                for holding in self.appointments.get(seat["pk"], ()):
-                    self._appointment_days[body].add(holding.start)
-                    if holding.end is not None:
-                        self._appointment_days[body].add(day_after(holding.end))
         self.children_ever: dict[int, set[int]] = defaultdict(set)
         for unit in units.values():
             if unit.tree_parent is not None:
@@ -117,7 +109,31 @@ class Structure:
             for span in child_spans:
                 self.children_ever[span.parent].add(child)
         self._candidates: dict[int, frozenset[int]] = {}
+        self._seated(seats or {}, appointments or {})
+
+    def _seated(self, seats: dict[int, list[dict]], appointments: dict[int, list[Holding]]) -> None:
+        """Take ``seats`` and ``appointments`` as this structure's (and forget the change days they move)."""
+        self.seats = seats  # body pk → its seats (dicts of SeatView's fields), by label
+        self.appointments = appointments  # seat pk → its Holdings, by start, name
+        self._appointment_days: dict[int, set] = defaultdict(set)  # body pk → days its holders changed
+        for body, body_seats in seats.items():
+            for seat in body_seats:
+                for holding in appointments.get(seat["pk"], ()):
+                    self._appointment_days[body].add(holding.start)
+                    if holding.end is not None:
+                        self._appointment_days[body].add(day_after(holding.end))
         self._days: dict[int, list[datetime.date]] = {}
+
+    def with_governance(self, seats: dict[int, list[dict]], appointments: dict[int, list[Holding]]) -> "Structure":
+        """This structure's organisations and links, and what is worked out from them alone (shared, never
+        changed), with ``seats`` and ``appointments`` (``read_governance``) in place of its own.
+
+        A seat or holder edit changes no organisation: a reader keeps the organisations (two queries and
+        most of the time of ``load``) and reads the seats and holders alone again.
+        """
+        other = copy.copy(self)
+        other._seated(seats, appointments)
+        return other
 
     @classmethod
     def load(cls, *, governance: bool = True) -> "Structure":
@@ -151,8 +167,11 @@ class Structure:
         ).values_list("child_id", "relation", "parent_id", "start", "end", "start_exact", "end_exact", "source"):
             source = sources.setdefault(source, source)
             spans[child].append(Span(child, relation, parent, start, end, start_exact, end_exact, source))
-        if not governance:
-            return cls(units, dict(spans))
+        return cls(units, dict(spans), *cls.read_governance()) if governance else cls(units, dict(spans))
+
+    @staticmethod
+    def read_governance() -> tuple[dict[int, list[dict]], dict[int, list[Holding]]]:
+        """Every seat by body, and every appointment by seat (two queries): ``with_governance``'s arguments."""
         seats: dict[int, list[dict]] = defaultdict(list)
         for row in Seat.objects.order_by("label", "pk").values(*SEAT_FIELDS):
             seats[row["body_id"]].append(row)
@@ -161,7 +180,7 @@ class Structure:
             "seat_id", "person_id", "person__name", "start", "end", "source", "start_known", "end_known", "seen"
         ):
             appointments[seat].append(Holding(*holder))
-        return cls(units, dict(spans), dict(seats), dict(appointments))
+        return dict(seats), dict(appointments)
 
     # --- one organisation -------------------------------------------------------------
 

@@ -138,10 +138,12 @@ def test_a_seat_renamed_in_one_system_is_seen_at_once_and_leaves_the_other_syste
     gm["bolton_seat"].save()
     newer = committed()
 
-    assert bolton_seat_label(paths.representation_path("P00001", ON, version=newer)) == "Bolton member"
-    with django_assert_num_queries(0):  # England read again just above; Kent's lookup and graphs kept
+    with django_assert_num_queries(2):  # England's seats and holders; its organisations and the lookup kept
+        assert bolton_seat_label(paths.representation_path("P00001", ON, version=newer)) == "Bolton member"
+    with django_assert_num_queries(0):  # Kent's lookup and graphs kept
         assert paths.representation_path("G82001", ON, version=newer) == kent_path
     assert builds() == [gm["icb"].pk, kent["icb"].pk, gm["icb"].pk]
+    assert as_of.england(newer).units is as_of.england(version).units
 
 
 def test_a_new_holder_in_one_system_is_seen_at_once_and_rebuilds_that_system_alone(two_systems, builds):
@@ -161,7 +163,9 @@ def test_a_new_holder_in_one_system_is_seen_at_once_and_rebuilds_that_system_alo
     assert builds() == [gm["icb"].pk, kent["icb"].pk, kent["icb"].pk]
 
 
-def test_an_organisation_renamed_is_seen_at_once_and_every_systems_graphs_are_built_again(two_systems, builds):
+def test_an_organisation_renamed_is_seen_at_once_and_every_systems_graphs_are_built_again(
+    two_systems, builds, django_assert_num_queries
+):
     gm, kent = two_systems["gm"], two_systems["kent"]
     version = committed()
     paths.representation_path("P00001", ON, version=version)
@@ -171,7 +175,8 @@ def test_an_organisation_renamed_is_seen_at_once_and_every_systems_graphs_are_bu
     kent["practice"].save()
     newer = committed()
 
-    assert paths.representation_path("G82001", ON, version=newer)["organisation"]["name"] == "Medway Health Centre"
+    with django_assert_num_queries(5):  # the lookup, and all of England again
+        assert paths.representation_path("G82001", ON, version=newer)["organisation"]["name"] == "Medway Health Centre"
     paths.representation_path("P00001", ON, version=newer)
     assert sorted(builds()) == sorted([gm["icb"].pk, kent["icb"].pk] * 2)
 
