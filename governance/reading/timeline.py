@@ -40,6 +40,10 @@ class BadPeriod(ValueError):
         super().__init__(message)
 
 
+class Backwards(BadPeriod):
+    """A ``from`` after ``to``: two good dates that make no period."""
+
+
 def year_before(day: datetime.date) -> datetime.date:
     """The first day of the twelve months that end on ``day`` (2026-03-31 → 2025-04-01)."""
     if day.year == datetime.MINYEAR:
@@ -55,12 +59,13 @@ def period(start_text: str | None, end_text: str | None, today: datetime.date | 
     """``?from=`` and ``?to=`` as (start, end): by default the twelve months to today.
 
     A missing ``to`` is today; a missing ``from``, twelve months before ``to``. Raises BadPeriod
-    for a date that is not YYYY-MM-DD (``governance.domain.dates``) or a ``from`` after ``to``.
+    for a date that is not YYYY-MM-DD or outside the domain's range (``governance.domain.dates``), or a ``from``
+    after ``to`` (``Backwards``).
     """
     end = _date("to", end_text) or today or timezone.localdate()
     start = _date("from", start_text) or year_before(end)
     if start > end:
-        raise BadPeriod("from", BACKWARDS % {"start": start, "end": end})
+        raise Backwards("from", BACKWARDS % {"start": start, "end": end})
     return start, end
 
 
@@ -69,8 +74,8 @@ def _date(parameter: str, text: str | None) -> datetime.date | None:
     if not text:
         return None
     try:
-        return dates.parse_date(text)
-    except dates.BadDate as error:
+        return dates.believed(dates.parse_date(text))
+    except dates.BadDate as error:  # a DateOutOfRange too
         raise BadPeriod(parameter, str(error)) from None
 
 

@@ -307,7 +307,10 @@ def test_the_period_defaults_to_the_twelve_months_to_today():
     assert period("", " 2026-03-31 ", today) == (D(2025, 4, 1), D(2026, 3, 31))
     assert period("2024-02-29", None, today) == (D(2024, 2, 29), today)
     assert period(None, "2024-02-29", today) == (D(2023, 3, 1), D(2024, 2, 29))
-    assert period(None, "0001-06-01", today) == (D(1, 1, 1), D(1, 6, 1))  # no year before the first
+    assert period(None, "1949-06-01", today) == (D(1948, 6, 2), D(1949, 6, 1))  # twelve months, whatever the range
+    for far in ("0001-06-01", "1948-07-04", "2101-01-01"):  # the dates the domain believes, as every as-of date
+        with pytest.raises(BadPeriod, match="outside the dates icsmap holds"):
+            period(far, None, today)
     with pytest.raises(BadPeriod) as backwards:
         period("2026-05-01", "2026-04-01", today)
     assert backwards.value.parameter == "from"
