@@ -55,6 +55,7 @@ TARGETS = [
 STORM_WRITERS = 6
 STORM_PAUSE_S = 1.0
 STORM_READS = 200
+RENAMED = " (renamed)"  # what a storm's writer adds to a seat's label, and takes off again
 # All of England's paths are asked at this date: within the ICBs' time (from 1 July 2022), in the
 # past, so that the structure of a date other than today's is what is read.
 ENGLAND_DATE = datetime.date(2024, 7, 1)
@@ -256,7 +257,10 @@ def timed_get(url: str, headers: dict | None = None) -> float:
 def _rename_seats(port: int, token: str, seat: dict, stop: threading.Event, written: list) -> None:
     """One writer: rename ``seat`` back and forth through the API until ``stop``, pausing between writes."""
     url = f"http://127.0.0.1:{port}/api/v1/seats/{seat['pk']}/"
-    labels, turn = (seat["label"], seat["label"] + " (renamed)"), 0
+    label = seat["label"]
+    while label.endswith(RENAMED):  # a storm stops on either label: the next would otherwise grow it to refusal
+        label = label.removesuffix(RENAMED)
+    labels, turn = (label, label + RENAMED), 0
     while not stop.is_set():
         turn += 1
         body = json.dumps({"label": labels[turn % 2]}).encode()
@@ -375,6 +379,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.storm_only:
         main_db = database_urls(args)[0]
+        stage("migrate", main_db)
         codes_file = Path(tempfile.mkdtemp(prefix="icsmap-bench-")) / "codes.txt"
         stage("codes", main_db, str(codes_file), str(codes_file.with_name("dated.txt")))
         with Gunicorn(main_db, threads=args.threads) as server:
@@ -387,6 +392,7 @@ def main() -> int:
     r: dict = {}
 
     if args.http_only:
+        stage("migrate", main_db)
         kept = json.loads(RESULTS.read_text()).items()
         remeasured = {"http", "http_rounds", "england", "first_answer", "first_answer_ms", "storm"}
         r = {k: v for k, v in kept if k not in remeasured}

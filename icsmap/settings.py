@@ -191,9 +191,12 @@ SPECTACULAR_SETTINGS = {
         "TimelineKindEnum": "governance.reading.timeline.KINDS",
         "SuccessionTypeEnum": "governance.models.SuccessionType",
     },
+    # Writes take JSON: a form (the browsable API's) is read too, but cannot say null, so it is no part of the contract.
+    "PARSER_WHITELIST": ["governance.api.parsers.JSONParser"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "governance.api.errors.document_common_errors",
+        "governance.api.schema.blank_is_absent",
     ],
 }
 

@@ -121,6 +121,36 @@ def ods(code: str, kind: str, parent: Organisation | None = None, **fields) -> O
     return org(code, kind, parent, source=Source.ODS, **fields)
 
 
+def linked_place(code: str, icb: Organisation, name: str, **dates) -> Organisation:
+    """A sub-ICB location the import keeps, in ``icb`` (the link's ``start``/``end`` from ``dates``)."""
+    unit = ods(code, "place", icb, name=name)
+    link(unit, icb, Relation.SUB_ICB_ICB, **dates)
+    return unit
+
+
+def linked_pcn(code: str, parent: Organisation, name: str) -> Organisation:
+    """A PCN the import keeps, run from sub-ICB location ``parent``."""
+    unit = ods(code, "pcn", parent, name=name)
+    link(unit, parent, Relation.PCN_SUB_ICB)
+    return unit
+
+
+def linked_practice(code: str, network: Organisation, name: str, **fields) -> Organisation:
+    """A practice the import keeps, a member of ``network`` from its opening (or before the records)."""
+    unit = ods(code, "practice", network, name=name, **fields)
+    link(unit, network, Relation.PCN_MEMBER, start=fields.get("opened"), end=fields.get("closed"))
+    link(unit, network.parent, Relation.PRACTICE_SUB_ICB)
+    return unit
+
+
+def move_pcn(unit: Organisation, old: Organisation, new: Organisation, day: datetime.date) -> None:
+    """``unit`` leaves PCN ``old`` on the day before ``day`` and is a member of ``new`` from ``day``."""
+    old_link = unit.links_up.get(relation=Relation.PCN_MEMBER, parent=old)
+    old_link.end = day - datetime.timedelta(days=1)
+    old_link.save()
+    link(unit, new, Relation.PCN_MEMBER, start=day)
+
+
 def seat(body: Organisation, label: str, *, role="representative", selection="elected", **fields) -> Seat:
     return Seat.objects.create(body=body, label=label, role=role, selection=selection, **fields)
 

@@ -176,10 +176,6 @@ def test_no_import_runs_back_up_between_the_packages():
     assert offenders == {}, "an import back up: move what both need down to the lower floor"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="api/serializers.py, api/views.py and ingest/ods/join.py are over 600 lines; being split by others",
-)
 def test_no_module_passes_600_lines():
     long = {
         str(path.relative_to(ROOT)): lines

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.renderers import JSONRenderer
 
 from governance.api import answer_cache
@@ -58,6 +59,11 @@ class ApiView:
 
     def initial(self, request, *args, **kwargs):
         self.data_version = None
+        # A method the view does not serve is a 405 with Allow, whatever else the request says: DRF
+        # would negotiate first, and answer TRACE …?format=csv with the 404 of an unknown format.
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)  # negotiation, authentication, permissions, throttles
         fmt = getattr(request.accepted_renderer, "format", None)
         if request.method in READS and fmt in CACHEABLE_FORMATS:

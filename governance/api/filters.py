@@ -12,20 +12,33 @@ import datetime
 
 from django.db.models import Q
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
-from governance.api.params import IdFilter, IsoDateFilter
+from governance.api import schema
+from governance.api.errors import NAMES_NOTHING
+from governance.api.params import CodeFilter, IdFilter, IsoDateFilter
 from governance.caching.pages import data_version
 from governance.domain.england import Structure
 from governance.models import Appointment, Kind, Organisation, Person, Seat, Sector
 from governance.reading import as_of, directory, search
+
+# A search's bound in words (``reading/directory.py``: words as str.split() finds them), as the schema says it;
+# its bound in characters is maxLength. No NUL, as in any text.
+_WORD, _SPACE = rf"[^{schema.SPACES}\x00]", f"[{schema.SPACES}]"
+SEARCH_WORDS_PATTERN = rf"^{_SPACE}*(?:{_WORD}+{_SPACE}+){{0,{directory.SEARCH_MAX_WORDS - 1}}}{_WORD}*{_SPACE}*$"
+
+
+@extend_schema_field({**schema.TEXT, "maxLength": directory.SEARCH_MAX_CHARS})
+class PartOfName(filters.CharFilter):
+    """A search in people's names: at most ``SEARCH_MAX_CHARS`` characters (longer is a 400 naming ``q``)."""
 
 
 def organisation_by_code(parameter: str, code: str, **conditions) -> Organisation:
     org = Organisation.objects.filter(code=code, **conditions).only("pk", "tree_id").first()
     if org is None:
         what = "system (ICB)" if "parent__isnull" in conditions else "organisation"
-        raise ValidationError({parameter: [f"No {what} has the code '{code}'."]})
+        raise ValidationError({parameter: [f"No {what} has the code '{code}'."]}, code=NAMES_NOTHING)
     return org
 
 
@@ -59,11 +72,11 @@ class OrganisationFilter(filters.FilterSet):
     """Filters of ``/organisations/`` (and of an organisation's ``children/``)."""
 
     kind = filters.ChoiceFilter(choices=Kind.choices, help_text="Only organisations of this kind.")
-    system = filters.CharFilter(
+    system = CodeFilter(
         method="filter_system",
         help_text="ICB code: everything in that system's tree; with active_on, what was in the system that day.",
     )
-    parent = filters.CharFilter(
+    parent = CodeFilter(
         method="filter_parent",
         help_text="Code of the parent: its direct children; with active_on, those under it that day.",
     )
@@ -94,6 +107,7 @@ class OrganisationFilter(filters.FilterSet):
     def filter_parent(self, queryset, name, value: str):
         return queryset.filter(children_of(organisation_by_code(name, value), self._on(), structure_of(self.request)))
 
+    @extend_schema_field({"type": "string", "maxLength": directory.SEARCH_MAX_CHARS, "pattern": SEARCH_WORDS_PATTERN})
     def filter_q(self, queryset, name, value: str):
         try:
             value = directory.search_terms(value)
@@ -108,8 +122,8 @@ class OrganisationFilter(filters.FilterSet):
 class SeatFilter(filters.FilterSet):
     """Filters of ``/seats/``."""
 
-    body = filters.CharFilter(method="filter_body", help_text="Code of the board or committee the seat is on.")
-    represents = filters.CharFilter(method="filter_represents", help_text="Code of the organisation it represents.")
+    body = CodeFilter(method="filter_body", help_text="Code of the board or committee the seat is on.")
+    represents = CodeFilter(method="filter_represents", help_text="Code of the organisation it represents.")
     sector = filters.ChoiceFilter(choices=Sector.choices, help_text="The sector it stands for.")
     vacant_on = IsoDateFilter(
         method="filter_vacant_on",
@@ -133,7 +147,7 @@ class SeatFilter(filters.FilterSet):
 class PersonFilter(filters.FilterSet):
     """Filters of ``/people/``."""
 
-    q = filters.CharFilter(
+    q = PartOfName(
         field_name="name", lookup_expr="icontains", max_length=directory.SEARCH_MAX_CHARS, help_text="Part of the name."
     )
 

@@ -28,6 +28,10 @@ class Pagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.whole = getattr(request.accepted_renderer, "format", None) == "csv"
         if self.whole:
+            # Every row, whatever page was asked for; but a malformed page or page size is refused
+            # as in JSON: the schema allows the same parameters in both.
+            self.check_page(request)
+            self.get_page_size(request)
             return list(queryset)
         return super().paginate_queryset(queryset, request, view)
 
@@ -35,15 +39,20 @@ class Pagination(PageNumberPagination):
         return Response(data) if self.whole else super().get_paginated_response(data)
 
     def get_page_number(self, request, paginator):
-        # DRF answers ?page=abc with 404 "Invalid page."; a 400 naming the
-        # parameter tells the client what to fix. Past-the-end stays a 404.
-        number = super().get_page_number(request, paginator)
+        self.check_page(request)
+        return super().get_page_number(request, paginator)
+
+    def check_page(self, request) -> None:
+        """A 400 naming ``page`` unless it is a whole number from 1, or ``last`` (blank: the first page).
+
+        DRF answers ?page=abc with 404 "Invalid page."; a 400 naming the parameter tells the
+        client what to fix. Past-the-end stays a 404.
+        """
+        number = request.query_params.get(self.page_query_param) or "1"
         if number in self.last_page_strings:
-            return number
-        number = str(number)
+            return
         if not (number.isascii() and number.isdigit()) or int(number) < 1:
             raise ValidationError({self.page_query_param: [f"'{number}' is not a page number (1, 2, … or 'last')."]})
-        return number
 
     def get_page_size(self, request):
         # DRF quietly falls back to the default for ?page_size=0 or abc and clamps 1000 to the

@@ -1,17 +1,22 @@
-"""What icsmap keeps between requests, all of it keyed by the data version (``versioning``).
+"""What icsmap keeps between requests, all of it keyed by the data version (``versioning``) or by
+the part of it that organisations and links move.
 
-- ``versioning``: the data version, read at most twice a second per process;
+- ``versioning``: the data version, read at most twice a second per process, and inside its key
+  the organisations' version (which a seat, person or holder edit leaves as it was);
 - ``pages``: rendered pages and API answers for anonymous readers;
-- ``memo``: ``per_data_version``, the one memo decorator (it registers itself for ``reset()``);
-- England's structure of every date (``governance.reading.as_of``), system graphs by their
-  last change (``governance.reading.paths``'s ``cached_graph``) and organisations looked up
-  by code (``cached_organisation``): memos in each process; and the sources' ages
+- ``memo``: ``per_data_version`` and ``LatestPerName``, the memos (each registers itself for ``reset()``);
+- England's structure of every date (``governance.reading.as_of``: its organisations and links per
+  organisations' version, its seats and holders per data version), system graphs by their last change
+  and by what they are built from (``governance.reading.paths``'s ``cached_graph``: a system's graphs
+  outlive a write to another system's seats) and organisations looked up by code
+  (``cached_organisation``, per organisations' version): memos in each process; and the sources' ages
   (``governance.reading.sources.cached_source_ages``) and the home page's counts of a date
   (``governance.reading.directory``), each a ``memo.per_data_version``.
 
-Nothing here is invalidated by hand: a committed write bumps the version, and every key
-moves with it. ``reset()`` is for when the database changed behind the version's back;
-``warm()`` fills the memos of a server's worker as it starts (``gunicorn.conf.py``).
+Nothing here is invalidated by hand: a committed write bumps the version (and the organisations'
+one when it changed an organisation), and every key moves with it. ``reset()`` is for when the
+database changed behind the version's back; ``warm()`` fills the memos of a server's worker as it
+starts (``gunicorn.conf.py``).
 """
 
 import logging

@@ -10,6 +10,14 @@ from the app's ``ready()``). Writes that bypass signals (``bulk_create``,
 ``bulk_update``, ``QuerySet.update``) call ``DataVersion.objects.bump()`` themselves (it lives
 beside the row, in ``governance.models.data``): ``tree_check.rebuild`` and the ODS importer's write step.
 
+Beside it, in the same row, the organisations' version: it moves only when an organisation or
+a link changed (``Organisation`` saves, the ODS import, the tree's repair), not when a seat, a
+person or a holder did. England's structure in memory keeps its organisations and links by it,
+and the system graphs by it and by their own system's seats and holders (``reading.as_of``,
+``reading.paths``), so a governance edit costs readers a re-read of seats and holders and the
+graphs of the system it changed, not all of England. The data version's ``key`` carries it
+(``organisations_key()`` takes it out), so that whatever holds a key holds both.
+
 The bump runs once per transaction, after it commits (``transaction.on_commit``): the
 row is then never locked for the length of a write transaction (a lock taken on every
 write's first change would queue all writers behind each other, and could deadlock with
@@ -48,25 +56,52 @@ ROW = DataVersion.objects.ROW  # the primary key of the single row
 # How long a process trusts the version it last read: the bound on how stale a reader
 # can be about another process's write.
 MAX_AGE = 0.5
-_CURRENT_SQL = f"SELECT counter, changed_at FROM {DataVersion._meta.db_table} WHERE id = %s"  # noqa: S608 - our table
+_CURRENT_SQL = (
+    "SELECT counter, changed_at, organisations_counter, organisations_changed_at"  # noqa: S608 - our table
+    f" FROM {DataVersion._meta.db_table} WHERE id = %s"
+)
 # Suggestion: a system page counts those waiting for review.
 VERSIONED_MODELS = (Organisation, Seat, Person, Appointment, Dataset, AlsoReported, Cluster, Suggestion)
+# Those whose writes move the organisations' version too (links and dated names are written by the ODS
+# import alone, in bulk, and it bumps them itself).
+ORGANISATION_MODELS = (Organisation,)
+# Between the data version's own part of a key and the organisations' part.
+_PARTS = "/"
 
 
 class Version(NamedTuple):
     counter: int
     changed_at: datetime.datetime | None  # None until the first bump on a database without the row
+    organisations_counter: int = 0  # the counter when an organisation or a link last changed
+    organisations_changed_at: datetime.datetime | None = None
 
     @property
     def key(self) -> str:
-        """What caches key answers by: the counter and the moment it moved.
+        """What caches key answers by: the counter and the moment it moved, then the organisations'.
 
         The counter alone starts again when the row is recreated (a flushed or restored
         database); answers kept in a shared cache (Redis) or by a long-lived process
         must never be served for the new life of an old number.
         """
-        moved = f"{self.changed_at.timestamp():.6f}" if self.changed_at else "-"
-        return f"{self.counter}@{moved}"
+        return (
+            _stamp(self.counter, self.changed_at)
+            + _PARTS
+            + _stamp(self.organisations_counter, self.organisations_changed_at)
+        )
+
+
+def _stamp(counter: int, moved: datetime.datetime | None) -> str:
+    return f"{counter}@{moved.timestamp():.6f}" if moved else f"{counter}@-"
+
+
+def organisations_key(key: str | int) -> str | int:
+    """The part of a data version's ``key`` that moves only when an organisation or a link changes.
+
+    What England's organisations and links in memory, and lookups of organisations, are kept by. A
+    key without that part (made by hand: tests and the bench pass a counter) is returned whole:
+    everything moves with it.
+    """
+    return str(key).partition(_PARTS)[2] or key
 
 
 def last_modified(version: Version) -> datetime.datetime:
@@ -87,12 +122,16 @@ def current() -> Version:
         row = cursor.fetchone()
     if not row:
         return Version(0, None)
-    counter, changed_at = row
-    if isinstance(changed_at, str):  # SQLite hands back text for a raw query
-        changed_at = datetime.datetime.fromisoformat(changed_at)
-    if changed_at is not None and timezone.is_naive(changed_at):
-        changed_at = timezone.make_aware(changed_at, datetime.UTC)
-    return Version(counter, changed_at)
+    counter, changed_at, organisations_counter, organisations_changed_at = row
+    return Version(counter, _moment(changed_at), organisations_counter, _moment(organisations_changed_at))
+
+
+def _moment(value) -> datetime.datetime | None:
+    if isinstance(value, str):  # SQLite hands back text for a raw query
+        value = datetime.datetime.fromisoformat(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
 
 
 # (version, when read, how long trusted): the version this process read last; and the one before it.
@@ -149,7 +188,7 @@ def clear() -> None:
 
 
 def _on_change(sender, **kwargs) -> None:
-    DataVersion.objects.bump()
+    DataVersion.objects.bump(organisations=sender in ORGANISATION_MODELS)
 
 
 def connect() -> None:

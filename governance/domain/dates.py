@@ -27,6 +27,17 @@ LATEST = datetime.date(2100, 12, 31)
 RANGE_RULE = f"give a date from {EARLIEST.isoformat()} (the NHS's founding) to {LATEST.isoformat()}"
 ONE_DAY = datetime.timedelta(days=1)
 
+# The same range as a regular expression (ECMA 262 and Python alike), for the OpenAPI schema: exactly the
+# days from EARLIEST to LATEST written YYYY-MM-DD, leap days included (tests/domain/test_dates.py checks it
+# against the calendar), so that a client, or a request generated from the schema, knows which days are taken.
+_ANY_YEAR = r"(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)"
+_LEAP_YEARS = r"(?:19(?:5[26]|[68][048]|7[26]|9[26])|20(?:[02468][048]|[13579][26]))"  # 1952 to 2096
+RANGE_DAYS = (
+    r"(?:(?:19(?:49|[5-9][0-9])|20[0-9][0-9]|2100)-" + _ANY_YEAR + "|" + _LEAP_YEARS + "-02-29"
+    r"|1948-(?:07-(?:0[5-9]|[12][0-9]|3[01])|(?:0[89]|1[0-2])-(?:0[1-9]|[12][0-9]|30)|(?:08|10|12)-31))"
+)
+RANGE_PATTERN = f"^{RANGE_DAYS}$"
+
 
 class BadDate(ValueError):
     """Text that is not a date in the form YYYY-MM-DD. ``str()`` is the sentence; ``text`` what was given."""

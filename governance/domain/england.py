@@ -26,6 +26,7 @@ every unit at once:
 """
 
 import bisect
+import copy
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
@@ -121,15 +122,6 @@ class Structure:
         self.units = units
         self.spans = spans
         self.names = names or {}  # pk → its dated names, earliest first (only units ever renamed have any)
-        self.seats = seats or {}  # body pk → its seats (dicts of SeatView's fields), by label
-        self.appointments = appointments or {}  # seat pk → its Holdings, by start, name
-        self._appointment_days: dict[int, set] = defaultdict(set)  # body pk → days its holders changed
-        for body, body_seats in self.seats.items():
-            for seat in body_seats:
-                for holding in self.appointments.get(seat["pk"], ()):
-                    self._appointment_days[body].add(holding.start)
-                    if holding.end is not None:
-                        self._appointment_days[body].add(day_after(holding.end))
         self.children_ever: dict[int, set[int]] = defaultdict(set)
         for unit in units.values():
             if unit.tree_parent is not None:
@@ -138,12 +130,36 @@ class Structure:
             for span in child_spans:
                 self.children_ever[span.parent].add(child)
         self._candidates: dict[int, frozenset[int]] = {}
+        self._seated(seats or {}, appointments or {})
+
+    def _seated(self, seats: dict[int, list[dict]], appointments: dict[int, list[Holding]]) -> None:
+        """Take ``seats`` and ``appointments`` as this structure's (and forget the change days they move)."""
+        self.seats = seats  # body pk → its seats (dicts of SeatView's fields), by label
+        self.appointments = appointments  # seat pk → its Holdings, by start, name
+        self._appointment_days: dict[int, set] = defaultdict(set)  # body pk → days its holders changed
+        for body, body_seats in seats.items():
+            for seat in body_seats:
+                for holding in appointments.get(seat["pk"], ()):
+                    self._appointment_days[body].add(holding.start)
+                    if holding.end is not None:
+                        self._appointment_days[body].add(day_after(holding.end))
         self._days: dict[int, list[datetime.date]] = {}
+
+    def with_governance(self, seats: dict[int, list[dict]], appointments: dict[int, list[Holding]]) -> "Structure":
+        """This structure's organisations and links, and what is worked out from them alone (shared, never
+        changed), with ``seats`` and ``appointments`` (``read_governance``) in place of its own.
+
+        A seat or holder edit changes no organisation: a reader keeps the organisations (three queries and
+        most of the time of ``load``) and reads the seats and holders alone again.
+        """
+        other = copy.copy(self)
+        other._seated(seats, appointments)
+        return other
 
     @classmethod
     def load(cls, *, governance: bool = True) -> "Structure":
-        """Read every organisation, link, seat, appointment and dated name (five queries); without ``governance``,
-        the organisations and links alone (two: enough to place units, not to show their seats or name them)."""
+        """Read every organisation, link, dated name, seat and appointment (five queries); without ``governance``,
+        the organisations, links and names alone (three: enough to place and name units, not to show their seats)."""
         units = {
             row[0]: Unit(
                 pk=row[0],
@@ -172,8 +188,16 @@ class Structure:
         ).values_list("child_id", "relation", "parent_id", "start", "end", "start_exact", "end_exact", "source"):
             source = sources.setdefault(source, source)
             spans[child].append(Span(child, relation, parent, start, end, start_exact, end_exact, source))
-        if not governance:
-            return cls(units, dict(spans))
+        names: dict[int, list[Name]] = defaultdict(list)
+        rows = OrganisationName.objects.order_by("organisation_id", F("start").asc(nulls_first=True))
+        for pk, *name in rows.values_list("organisation_id", "name", "start", "end", "source"):
+            names[pk].append(Name(*name))
+        seated = cls.read_governance() if governance else ()
+        return cls(units, dict(spans), *seated, names=dict(names))
+
+    @staticmethod
+    def read_governance() -> tuple[dict[int, list[dict]], dict[int, list[Holding]]]:
+        """Every seat by body, and every appointment by seat (two queries): ``with_governance``'s arguments."""
         seats: dict[int, list[dict]] = defaultdict(list)
         for row in Seat.objects.order_by("label", "pk").values(*SEAT_FIELDS):
             seats[row["body_id"]].append(row)
@@ -182,11 +206,7 @@ class Structure:
             "seat_id", "person_id", "person__name", "start", "end", "source", "start_known", "end_known", "seen"
         ):
             appointments[seat].append(Holding(*holder))
-        names: dict[int, list[Name]] = defaultdict(list)
-        rows = OrganisationName.objects.order_by("organisation_id", F("start").asc(nulls_first=True))
-        for pk, *name in rows.values_list("organisation_id", "name", "start", "end", "source"):
-            names[pk].append(Name(*name))
-        return cls(units, dict(spans), dict(seats), dict(appointments), dict(names))
+        return dict(seats), dict(appointments)
 
     # --- one organisation -------------------------------------------------------------
 

@@ -139,7 +139,7 @@ def tree_parent(kind: str, spans: Sequence[Span], period: Period, today: datetim
 
 def due_moves(today: datetime.date) -> list[tuple[Organisation, Organisation]]:
     """(unit, parent today) for every unit the import keeps whose tree parent is not its link parent today,
-    by code: England's structure (``domain.england``, its units and links) says where each sits."""
+    by code: England's structure (``domain.england``, its units and links, without seats) says where each sits."""
     from governance.domain.england import Structure  # here, not at the top: it builds on this module's rule
 
     structure = Structure.load(governance=False)

@@ -235,7 +235,7 @@ class Apply:
                 self._bump("appointments", "unchanged")
         if added:
             seating.add_appointments(added)
-            DataVersion.objects.bump()  # bulk writes send no signals
+            DataVersion.objects.bump(organisations=False)  # bulk writes send no signals; holders only
         unlisted = [a for a in current.values() if a.pk not in listed]
         for a in unlisted:
             line = f"{a.person.name} in {seat_name} from {a.start}" + (f" to {a.end}" if a.end else "")

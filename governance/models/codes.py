@@ -40,9 +40,9 @@ NAME_RULE = (
     "a name is text without markup or control characters: no < or >, no tabs, line breaks or other "
     "characters that are not printed"
 )
-_NOT_IN_NAMES = re.compile(
-    r"[<>\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]"
-)
+# The characters refused, as the contents of a regex class (the OpenAPI schema's pattern for names uses it too).
+NAME_BAD_CHARACTERS = r"<>\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb"
+_NOT_IN_NAMES = re.compile(f"[{NAME_BAD_CHARACTERS}]")
 
 
 def name_problem(name: str) -> str | None:

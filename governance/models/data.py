@@ -13,56 +13,76 @@ bumped = Signal()
 
 
 class _Bump:
-    """The bump a transaction will make on commit; ``done`` once made."""
+    """The bump a transaction will make on commit; ``done`` once made. ``organisations``: whether
+    any of its writes changed an organisation or a link (then their own version moves too)."""
 
-    def __init__(self, manager: "DataVersionManager"):
-        self.manager, self.done = manager, False
+    def __init__(self, manager: "DataVersionManager", organisations: bool):
+        self.manager, self.done, self.organisations = manager, False, organisations
 
     def __call__(self):
         self.done = True
-        self.manager.bump_now()
+        self.manager.bump_now(organisations=self.organisations)
 
 
 class DataVersionManager(models.Manager):
     ROW = 1  # the primary key of the single row
 
-    def bump(self) -> None:
+    def bump(self, *, organisations: bool = True) -> None:
         """Say that the data changed: the version goes up when the current transaction commits.
 
         Outside a transaction, at once. Inside one, at most once however many writes it
         makes; if it (or the savepoint that asked) rolls back, not at all. Signals bump it
         for ordinary saves; bulk writes (which send none) call this themselves.
+        ``organisations=False`` says that no organisation or link changed (seats, people,
+        appointments…): readers then keep England's organisations and the graphs of the other
+        systems (``governance.caching.versioning``). Left out, they are taken to have changed.
         """
         connection = transaction.get_connection()
         # A bump still pending in this transaction will cover this write too. (Django drops a
         # rolled-back savepoint's callbacks from run_on_commit, so a pending one is still due.)
-        pending = (isinstance(entry[1], _Bump) and not entry[1].done for entry in connection.run_on_commit)
-        if connection.in_atomic_block and any(pending):
-            return
+        if connection.in_atomic_block:
+            for _savepoints, pending, *_ in connection.run_on_commit:
+                if isinstance(pending, _Bump) and not pending.done:
+                    pending.organisations |= organisations
+                    return
         # robust: the data is committed whatever happens here; a failed bump is logged, not raised.
-        transaction.on_commit(_Bump(self), robust=True)
+        transaction.on_commit(_Bump(self, organisations), robust=True)
 
-    def bump_now(self) -> None:
-        """Move the version on now (one UPDATE; the row is recreated if it is gone)."""
+    def bump_now(self, *, organisations: bool = True) -> None:
+        """Move the version on now (one UPDATE; the row is recreated if it is gone); with
+        ``organisations``, the organisations' version too (to the same counter and moment)."""
         now = timezone.now()
-        if not self.filter(pk=self.ROW).update(counter=F("counter") + 1, changed_at=now):
-            try:  # the row is gone (e.g. a flushed test database): recreate it
+        moved = {"counter": F("counter") + 1, "changed_at": now}
+        if organisations:  # SET's right-hand sides read the row as it was: the counter's new value
+            moved |= {"organisations_counter": F("counter") + 1, "organisations_changed_at": now}
+        if not self.filter(pk=self.ROW).update(**moved):
+            try:  # the row is gone (e.g. a flushed test database): recreate it, everything new
                 with transaction.atomic():
-                    self.create(pk=self.ROW, counter=1, changed_at=now)
+                    self.create(
+                        pk=self.ROW, counter=1, changed_at=now, organisations_counter=1, organisations_changed_at=now
+                    )
             except IntegrityError:  # another process recreated it meanwhile
-                self.filter(pk=self.ROW).update(counter=F("counter") + 1, changed_at=now)
+                self.filter(pk=self.ROW).update(**moved)
         bumped.send(sender=self.model)
 
 
 class DataVersion(models.Model):
     """The version of all the data the API serves: one row, bumped by every write.
 
-    ETags and Last-Modified come from it, so a revalidation costs one query. See
-    ``governance.caching.versioning``.
+    ETags and Last-Modified come from it, so a revalidation costs one query. Beside it, the
+    version of the organisations and their links alone (what the ODS import and organisation
+    edits change, not seat or holder edits), which England's structure in memory is kept by.
+    See ``governance.caching.versioning``.
     """
 
     counter = models.PositiveBigIntegerField(default=0, help_text="Goes up by one with each committed write.")
     changed_at = models.DateTimeField(help_text="When the counter last went up.")
+    organisations_counter = models.PositiveBigIntegerField(
+        default=0, help_text="The counter's value when an organisation or a link last changed."
+    )
+    organisations_changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an organisation or a link last changed."
+    )
 
     objects = DataVersionManager()
 

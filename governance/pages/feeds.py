@@ -3,10 +3,11 @@
 A feed's id and each entry's are ``tag:`` URIs (RFC 4151) that do not depend on the host that
 serves them (``TAG``); the feed names its author (RFC 4287 requires one, for the feed or each entry).
 Served through the page cache, so a reader's revalidation is a 304 while the data is unchanged.
-Each entry is one ``governance.reading.changes.Change``; its ``updated`` and ``published``
-are the day the change took effect (midnight UTC), its link the page showing it on that day,
-its title and summary the words of ``governance.reading.events`` (the summary is the sentence
-the system's timeline tells the same change in).
+Each entry is one ``governance.reading.changes.Change``, an event the system's timeline lists too
+(``governance.reading.happened``); its ``updated`` and ``published`` are the day the change took
+effect (midnight UTC), its link the page showing it on that day, its title and summary the words of
+``governance.reading.events`` (the summary is the sentence the timeline tells the same change in),
+its category the kind of change.
 """
 
 import datetime
@@ -48,7 +49,10 @@ class ChangesFeed(Feed):
 
     feed_type = Atom1Feed
     title = "icsmap: what changed in every system"
-    subtitle = "Appointments started and ended, seats added or fallen vacant, organisations opened and closed."
+    subtitle = (
+        "Organisations opened and closed, successions, units joining and leaving a system, PCN moves, "
+        "seats added or fallen vacant, appointments started and ended."
+    )
     author_name = "icsmap"
 
     def feed_guid(self, obj) -> str:

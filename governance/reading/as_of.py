@@ -2,11 +2,14 @@
 
 The structure itself (every unit and dated link, asked about any date: parents, systems, members,
 children, change days) is the domain's (``governance.domain.england.Structure``); ``england()``
-reads it (five queries) once per data version per process, so pages, the API and the commands
-answer for any date in memory. Here too is how it is said: a holder as the path JSON gives one,
-since when a holder is in post, when a system existed.
+reads it once per data version per process, so pages, the API and the commands answer for any date
+in memory: its organisations, links and dated names (three queries, most of the time) only when they
+changed (the organisations' version, ``versioning.organisations_key``), its seats and holders (two)
+each time. Here too is how it is said: a holder as the path JSON gives one, since when a holder is in
+post, when a system existed.
 """
 
+from governance.caching import versioning
 from governance.caching.memo import per_data_version
 from governance.domain.dates import in_words
 from governance.domain.england import Holding, Structure
@@ -19,7 +22,13 @@ def england(version: str | None = None) -> Structure:
 
 @per_data_version(maxsize=2)
 def _england(version: str) -> Structure:
-    return Structure.load()
+    return _organisations(versioning.organisations_key(version)).with_governance(*Structure.read_governance())
+
+
+@per_data_version(maxsize=2)
+def _organisations(organisations_version: str) -> Structure:
+    """England's organisations, links and dated names, once per organisations' version: no seat or holder in it."""
+    return Structure.load(governance=False)
 
 
 def holder_json(holding: Holding) -> dict:

@@ -1,16 +1,12 @@
 """What happened, said once: the kinds of change, the sentence of each, its dates in words.
 
-Two readers find changes, each its own way, and tell them here:
-
-- ``timeline``: one system's account of a period, from the structure of each day (units opened,
-  closed, joining, leaving, PCN moves, successions, appointments);
-- ``changes``: the newest few changes, for the Atom feeds (``governance.pages.feeds``).
-
-So the same happening reads the same in both: a person taking a seat, an organisation opening
-or closing is one sentence with one date in words (``governance.domain.dates.in_words``:
-"7 December 2026"), whether a feed reader or a system's timeline shows it. Whether a seat fell
-vacant is decided here too (``vacant_on``), and which kinds there are (``TIMELINE_KINDS``, the
-timeline's, and ``FEED_KINDS``, the feeds' Atom categories). Plain strings in, a sentence out: no query.
+One reader finds the changes (``happened``: the events of a system, or of England, over a period
+or newest first); the timeline lists a period of them and the Atom feeds the newest few
+(``changes``), and both tell them here. So the same happening reads the same on both: one
+sentence with one date in words (``governance.domain.dates.in_words``: "7 December 2026"),
+whether a feed reader or a system's timeline shows it. Whether a seat fell vacant is decided
+here too (``vacant_on``), and which kinds there are (``KINDS``: the timeline's labels, the
+feeds' Atom categories). Plain strings in, a sentence out: no query.
 """
 
 import datetime
@@ -20,9 +16,10 @@ from governance.domain.dates import in_words
 from governance.domain.periods import Period
 from governance.models import KIND_NOUNS, SuccessionType, kind_count
 
-# The timeline's kinds of event (``timeline``), in the order they are told on one day: the
-# system's own news first, a seat's old holder leaving before the new one starts.
-TIMELINE_KINDS = {
+# Every kind of event (``happened``) and its label, in the order they are told on one day: the
+# system's own news first, a new seat before its first holder, a seat's old holder leaving before
+# the new one starts. A feed entry's category is its kind (a seat fallen vacant adds ``vacant``).
+KINDS = {
     "opened": "Opened",
     "succession": "Succession",
     "closed": "Closed",
@@ -32,12 +29,13 @@ TIMELINE_KINDS = {
     "pcn_move": "Changed PCN",
     "pcn_joined": "Joined a PCN",
     "pcn_left": "Left a PCN",
+    "seat_added": "Seat added",
     "appointment_ended": "Left a seat",
     "appointment_started": "Took a seat",
     "appointment_seen": "In post (seen)",
 }
-# The feeds' kinds of change (``changes``; an Atom entry's category), in the order told on one day.
-FEED_KINDS = ("appointed", "in_post", "left", "vacant", "seat_created", "opened", "closed")
+# A feed's second entry for a departure after which nobody held the seat (its category).
+VACANT = "vacant"
 
 
 def named(name: str, code: str) -> str:
@@ -112,6 +110,11 @@ def pcn_left(practice: str, pcn: str, place: str) -> str:
     return f"{practice} left {pcn}; it sits in {place} directly."
 
 
+def succession_type(type_: str) -> str:
+    """A succession's type as a headline names it: "Merger", "Split", "Acquisition"."""
+    return SuccessionType(type_).label if type_ in SuccessionType.values else str(type_)
+
+
 def succession(old: str, new: str, day: datetime.date, type_: str, *, closed: bool) -> str:
     """ODS's succession of ``old`` by ``new`` on ``day`` ("… closed; merged into … on 1 April 2026.")."""
     closing = "closed; " if closed else ""
@@ -153,13 +156,20 @@ def seat_added(seat: str, body: str, day: datetime.date) -> str:
 # --- the feeds' headlines (an entry's title; its summary is the sentence above) ----------------------
 
 HEADLINES = {
-    "appointed": "{person} appointed: {seat}, {body}",
-    "in_post": "{person} in post: {seat}, {body}",
-    "left": "{person} left: {seat}, {body}",
-    "vacant": "Seat vacant: {seat}, {body}",
-    "seat_created": "New seat: {seat}, {body}",
     "opened": "Opened: {name} ({noun})",
+    "succession": "{type}: {predecessor} to {successor}",
     "closed": "Closed: {name} ({noun})",
+    "joined": "Joined {system}: {name} ({noun})",
+    "left": "Left {system}: {name} ({noun})",
+    "moved": "Moved: {name} ({noun}) to {to}",
+    "pcn_move": "Changed PCN: {name} to {to}",
+    "pcn_joined": "Joined a PCN: {name} to {to}",
+    "pcn_left": "Left a PCN: {name} from {from}",
+    "seat_added": "New seat: {seat}, {body}",
+    "appointment_ended": "{person} left: {seat}, {body}",
+    "appointment_started": "{person} appointed: {seat}, {body}",
+    "appointment_seen": "{person} in post: {seat}, {body}",
+    VACANT: "Seat vacant: {seat}, {body}",
 }
 
 

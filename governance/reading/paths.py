@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from governance.caching.memo import per_data_version
+from governance.caching import versioning
+from governance.caching.memo import LatestPerName, per_data_version
 from governance.domain import routes
 from governance.domain.dates import in_words
 from governance.domain.england import Structure
@@ -345,9 +346,13 @@ def _read_organisation(code: str) -> Organisation | None:
 def find_organisation(code: str, date: datetime.date, *, version: str | None = None) -> Organisation:
     """The organisation with ``code``, which must be open on ``date``.
 
-    Given the data ``version``, the lookup is remembered until the version changes.
+    Given the data ``version``, the lookup is remembered until an organisation changes.
     """
-    org = _read_organisation(code) if version is None else cached_organisation(code, version)
+    org = (
+        _read_organisation(code)
+        if version is None
+        else cached_organisation(code, versioning.organisations_key(version))
+    )
     if org is None:
         raise UnknownOrganisation(f"No organisation has the code {code!r}.")
     if not org.is_active_on(date):
@@ -427,20 +432,19 @@ def representation_path(code: str, date: datetime.date | None = None, *, version
 
 
 def cached_graph(system: int, date: datetime.date, version: str) -> "SystemGraph":
-    """``SystemGraph.load(system, date)``, reused for every date with the same change key while ``version`` holds.
+    """``SystemGraph.load(system, date)``, reused for every date with the same change key while what
+    the system's graphs are built from holds (``built_from``: under data ``version``).
 
     The structure changes on few days: the graph built on the last change on or before ``date``
     serves every day up to the next change. Only its date is the one asked. The first graph asked
     of a system builds all of them (``system_graphs``): under requests at random dates, a graph
-    built one change at a time kept a request in a hundred waiting behind a build.
+    built one change at a time kept a request in a hundred waiting behind a build. A write that
+    leaves a system's inputs as they were (a seat renamed in another system) leaves its graphs kept.
     """
     structure = as_of.england(version)
     if structure.change_key(system, date) == datetime.date.min:  # nothing in the system had begun: nothing to keep
         return SystemGraph.load(system, date, version=version)
-    kept = _graphs_of_version(version)
-    if system not in kept:
-        kept[system] = system_graphs(system, structure)
-    days, graphs = kept[system]
+    days, graphs = _graphs.get(system, built_from(system, version), lambda: system_graphs(system, structure))
     return graphs[bisect.bisect_right(days, date) - 1].on(date)
 
 
@@ -459,20 +463,33 @@ def graph_for(pk: int, date: datetime.date, version: str) -> "SystemGraph":
     return cached_graph(as_of.england(version).system_or_root(pk, date), date, version)
 
 
-# A compiled graph depends only on its system, the system's last change on or before the date
-# and the data version (which every write bumps), and so does an organisation's lookup by code:
-# a process keeps them (version-keyed memos) and skips the queries and the graph building.
-# The graphs: every system's at every change, for the last two versions (as England's structure);
-# the organisations of an England. ``governance.caching.reset()`` empties both.
-@per_data_version(maxsize=2)
-def _graphs_of_version(version: str) -> dict[int, tuple[list[datetime.date], list["SystemGraph"]]]:
-    """The graphs built so far under data ``version``, by system: its change days and a graph for each."""
-    return {}
+# A compiled graph depends only on its system, the system's last change on or before the date,
+# England's organisations and links, and the seats of the system's bodies with their holders; an
+# organisation's lookup by code on the organisations alone. A process keeps them (memos keyed by
+# those) and skips the queries and the graph building. The graphs: every system's at every change,
+# for the two latest sets of inputs of each system; the organisations of an England.
+# ``governance.caching.reset()`` empties them.
+_graphs = LatestPerName(depth=2)
+
+
+@per_data_version(maxsize=1024)  # two versions of ten Englands
+def built_from(system: int, version: str) -> tuple:
+    """What the graphs of ``system`` are built from under data ``version``: England's organisations and
+    links (their version, ``versioning.organisations_key``) and every seat of a body that is, was or
+    will be in the system, with its holders (the rows themselves). Equal for two versions: equal graphs."""
+    structure = as_of.england(version)
+    seats = tuple(
+        (tuple(seat.values()), tuple(structure.appointments.get(seat["pk"], ())))
+        for pk in sorted(structure.ever_under(system))
+        for seat in structure.seats.get(pk, ())
+    )
+    return versioning.organisations_key(version), seats
 
 
 @per_data_version(maxsize=16384)
 def cached_organisation(code: str, version: str) -> Organisation | None:
-    """The organisation with ``code`` (or None), looked up once per data ``version``."""
+    """The organisation with ``code`` (or None), looked up once per organisations' version
+    (``versioning.organisations_key``): a seat or holder edit leaves it as it was."""
     return _read_organisation(code)
 
 
@@ -515,9 +532,8 @@ def system_graphs(system: int, structure: Structure) -> tuple[list[datetime.date
     """The graph of ``system`` on each day it changed (``Structure.change_days``), built together.
 
     One sweep finds the members of every day (``Structure.members_by_change``); a day on which
-    no unit moved or was renamed (only holders changed) keeps the previous day's nodes, hops and
-    distances (``SystemGraph.with_holders``), and a node under the same parent with the same name
-    is one object across days (a unit renamed gets a new one on its renaming day).
+    no unit moved or was renamed (only holders changed) keeps the previous day's nodes, hops and distances
+    (``SystemGraph.with_holders``); a node under the same parent and name is one object across days.
     """
     days, graphs = [], []
     kept: dict[tuple[int, int | None, str], Node] = {}
@@ -542,7 +558,6 @@ def system_graphs(system: int, structure: Structure) -> tuple[list[datetime.date
 
 
 def _node(structure: Structure, pk: int, parent: int | None, date: datetime.date) -> Node:
-    """Organisation ``pk`` under ``parent`` on ``date``, by its name of that day (``Structure.name_on``)."""
     unit = structure.units[pk]
     return Node(pk, unit.code, structure.name_on(pk, date), unit.kind, parent)
 

@@ -5,7 +5,8 @@ import re
 import pytest
 
 from governance import caching
-from governance.models import Appointment, Seat
+from governance.domain import dates
+from governance.models import CODE_PATTERN, Appointment, Seat
 from governance.reading.paths import representation_path
 from tests import builders
 from tests.builders import API, BAD_DATES, ON, D, codes, org
@@ -306,16 +307,17 @@ def test_bulk_paths_load_each_system_once(client, gm, django_assert_max_num_quer
 @pytest.mark.parametrize(
     ("params", "parameter", "fragment"),
     [
-        ({"codes": ""}, "codes", "Give at least one organisation code"),
+        ({"codes": ""}, "codes", "Give codes= or system="),  # a blank parameter is one left out
         ({"codes": " , "}, "codes", "Give at least one organisation code"),
-        ({}, "codes", "Give at least one organisation code"),
+        ({"codes": "P00001,,P 2"}, "codes", "'P 2' is not an organisation code"),
+        ({}, "codes", "Give codes= or system="),
         ({"codes": "P00001,NOPE,ZZZ"}, "codes", "No organisation has the code 'NOPE'."),
         ({"codes": "P00009", "date": "2025-06-01"}, "codes", "P00009 was not open on 2025-06-01."),
         ({"codes": "P00001", "date": "2023-02-30"}, "date", "'2023-02-30' is not a date"),
         ({"codes": "P00001", "system": "QOP"}, "codes", "not both"),
         ({"codes": "P00001", "kind": "practice"}, "kind", "goes with system"),
         ({"system": "NOPE"}, "system", "No system (ICB) has the code 'NOPE'."),
-        ({"system": ""}, "system", "Give the code of an ICB"),
+        ({"system": ""}, "codes", "Give codes= or system="),
         ({"system": "QOP", "kind": "planet"}, "kind", "'planet' is not a kind"),
         ({"system": "QOP", "page": "abc"}, "page", "not a page number"),
     ],
@@ -509,6 +511,60 @@ def test_schema_lists_the_errors_any_read_may_give(client):
     assert seats["404"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorDetail"}
     path = schema["paths"]["/api/v1/organisations/{code}/path/"]["get"]["responses"]
     assert "closed" in path["404"]["description"]  # a read's own description is kept
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("/organisations/", {"kind": "", "system": "", "active_on": "", "ordering": "", "page": ""}),
+        ("/organisations/QOP/children/", {"kind": "", "parent": "", "q": "", "page_size": ""}),
+        ("/organisations/P00001/path/", {"date": ""}),
+        ("/paths/", {"codes": "P00001", "system": "", "kind": "", "date": ""}),
+        ("/seats/", {"body": "", "represents": "", "sector": "", "vacant_on": ""}),
+        ("/appointments/", {"person": "", "seat": "", "current_on": "", "term_ends_before": ""}),
+        ("/systems/QOP/timeline/", {"from": "", "to": ""}),
+        ("/changes/", {"since": "2026-01-01", "system": "", "limit": ""}),
+    ],
+)
+def test_a_blank_query_parameter_is_one_left_out(client, gm, url, query):
+    # Browsable API forms send every field; the schema says so (allowEmptyValue on every optional parameter).
+    blank = client.get(f"{API}{url}", query)
+    left_out = client.get(f"{API}{url}", {name: value for name, value in query.items() if value})
+
+    assert blank.status_code == left_out.status_code == 200
+    assert blank.json() == left_out.json()
+
+
+def test_the_schema_says_a_blank_optional_query_parameter_is_taken(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    parameters = [
+        parameter
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "query"
+    ]
+
+    assert {p["name"] for p in parameters if p.get("allowEmptyValue")} >= {"date", "page", "format", "kind", "system"}
+    assert all(p.get("allowEmptyValue") is (None if p.get("required") else True) for p in parameters)
+
+
+def test_the_schema_bounds_query_parameters_as_the_api_does(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    parameters = {
+        (path, parameter["name"]): parameter["schema"]
+        for path, operations in schema["paths"].items()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+    }
+    dated = [found for found in parameters.values() if found.get("format") == "date"]
+
+    assert len(dated) > 10 and all(found["pattern"] == dates.RANGE_PATTERN for found in dated)
+    assert parameters["/api/v1/systems/{code}/timeline/", "from"]["pattern"] == dates.RANGE_PATTERN
+    assert parameters["/api/v1/changes/", "limit"] == {"type": "integer", "minimum": 1, "maximum": 5000, "default": 500}
+    assert parameters["/api/v1/appointments/", "seat"] == {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+    assert parameters["/api/v1/organisations/", "system"]["pattern"] == CODE_PATTERN
+    assert parameters["/api/v1/seats/", "body"]["pattern"] == CODE_PATTERN
 
 
 def test_docs_render_swagger_ui_from_local_static_files(client):

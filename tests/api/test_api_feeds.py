@@ -1,12 +1,14 @@
 """The API's feeds: a system's voice-of-general-practice summary, and the changes since a moment."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from governance.api import params
 from governance.caching import versioning
 from governance.domain import composition, history, tree
 from governance.models import Organisation, Seat
@@ -314,9 +316,10 @@ def test_since_takes_iso_8601_times(client, gm, since, expected):
         ({"since": "20260101"}, "since"),
         ({"since": "2026-07-01T25:00"}, "since"),
         ({"since": "0001-01-01T00:00+05:00"}, "since"),  # before the first instant UTC can hold
+        ({"since": "1948-07-04"}, "since"),  # before the dates the domain believes
+        ({"since": "2101-01-01T00:00Z"}, "since"),
         ({"since": "2026-07-01", "system": "NOPE"}, "system"),
         ({"since": "2026-07-01", "system": "00T"}, "system"),  # a place, not a system
-        ({"since": "2026-07-01", "system": ""}, "system"),
         ({"since": "2026-07-01", "system": "Q\x00"}, "system"),
         ({"since": "2026-07-01", "limit": "0"}, "limit"),
         ({"since": "2026-07-01", "limit": "5001"}, "limit"),
@@ -330,6 +333,21 @@ def test_bad_parameters_are_400s_naming_them(client, gm, query, parameter):
 
     assert response.status_code == 400
     assert list(response.json()) == [parameter]
+
+
+TAKEN = ["2026-07-01", "2026-07-01T09:30", "2026-07-01 09:30:15.5Z", "2026-07-01T09:30:00+01", "2026-07-01T09:30-0130",
+         "1948-07-05T00:00+14:00", "2100-12-31T23:59:59.999999-23:59", "2024-02-29T00:00Z"]  # fmt: skip
+REFUSED = ["1948-07-04", "2101-01-01T00:00", "2026-07-01T24:00", "2026-07-01T09:60", "2026-02-29", "2026-07-01T9:30",
+           "2026-07-01T09:30+24:00", "2026-07-01T09:30:00.1234567", "2026-07-01T09:30z", "2026-07-01T09"]  # fmt: skip
+
+
+@pytest.mark.parametrize("since", TAKEN + REFUSED)
+def test_since_is_taken_exactly_when_the_schema_says_so(client, gm, since):
+    # The OpenAPI schema gives `since` as a pattern (params.MOMENT_PATTERN); the parser must agree with it.
+    response = changes(client, since=since)
+
+    assert bool(re.fullmatch(params.MOMENT_PATTERN, since)) == (since in TAKEN)
+    assert response.status_code == (200 if since in TAKEN else 400)
 
 
 @pytest.mark.parametrize("system", [None, "QOP"])

@@ -471,6 +471,36 @@ def test_csv_errors_are_json(client, gm):
     assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
 
 
+@pytest.mark.parametrize(
+    ("query", "parameter"), [("page=0", "page"), ("page=two", "page"), ("page_size=201", "page_size")]
+)
+def test_a_csv_list_refuses_the_paging_the_json_list_refuses(client, gm, query, parameter):
+    # A CSV list is never paged, but the schema offers it the same parameters: malformed ones are a 400 alike.
+    response = get(client, f"/organisations/?format=csv&{query}")
+
+    assert response.status_code == 400 and list(response.json()) == [parameter]
+    assert get(client, "/organisations/?format=csv&page=2&page_size=1").status_code == 200  # every row still
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("put", "/organisations/?format=csv"),
+        ("trace", "/seats/?format=csv"),
+        ("delete", "/organisations/QOP/path/?format=csv"),
+        ("post", "/people/?format=yaml"),
+    ],
+)
+def test_a_method_the_api_does_not_serve_is_a_405_naming_those_it_does(client, gm, method, url):
+    # Before: the format was negotiated first, so that a format the view has no renderer for made a 404.
+    response = client.generic(method.upper(), f"{API}{url}")
+
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert "GET" in response["Allow"] and method.upper() not in response["Allow"]
+    assert method.upper() in response.json()["detail"]
+
+
 def test_csv_is_for_lists_and_paths_only(client, gm):
     assert get(client, "/organisations/P00001/?format=csv").status_code == 404
     assert get(client, "/systems/QOP/popolo/?format=csv").status_code == 404

@@ -2,6 +2,7 @@
 
 import functools
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -11,8 +12,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from governance.caching import versioning
-from governance.domain import tree_check
-from governance.models import Appointment, Organisation, Person, Seat
+from governance.domain import dates, tree_check
+from governance.models import CODE_PATTERN, Appointment, Organisation, Person, Seat
 from tests import builders
 from tests.builders import API, D, appoint, commit_now, org
 from tests.concurrent import in_threads, raised
@@ -182,6 +183,10 @@ def test_create_an_appointment_by_person_id_reuses_the_person(gm, alice):
         ({"person_name": ""}, "person_name", "blank"),
         ({"seat": 99999999}, "seat", "does not exist"),
         ({"colour": "red"}, "colour", "Unknown field."),
+        # A JSON value of another type than the schema gives (DRF alone would take them).
+        ({"source": 0}, "source", "Not a valid string."),
+        ({"seat": True}, "seat", "Incorrect type"),
+        ({"person_name": ["A", "B"]}, "person_name", "Not a valid string."),
     ],
 )
 def test_refused_appointments_are_400s_naming_the_field(gm, alice, fields, key, fragment):
@@ -189,6 +194,25 @@ def test_refused_appointments_are_400s_naming_the_field(gm, alice, fields, key, 
 
     assert response.status_code == 400, response.json()
     assert fragment in " ".join(response.json()[key])
+
+
+def test_the_schema_of_each_write_says_what_it_refuses(client):
+    components = client.get("/api/schema/", {"format": "json"}).json()["components"]["schemas"]
+    writes = [
+        "AppointmentCreate",
+        "PatchedAppointmentUpdate",
+        "EndAppointment",
+        "SeatCreate",
+        "PatchedSeatUpdate",
+        "Move",
+    ]
+
+    assert all(components[name]["additionalProperties"] is False for name in writes)  # "Unknown field."
+    assert components["AppointmentCreate"]["oneOf"] == [{"required": ["person"]}, {"required": ["person_name"]}]
+    assert components["SeatCreate"]["properties"]["body"]["pattern"] == CODE_PATTERN
+    assert re.fullmatch(components["SeatCreate"]["properties"]["label"]["pattern"], "Bolton representative")
+    assert not re.fullmatch(components["SeatCreate"]["properties"]["label"]["pattern"], "  ")
+    assert components["AppointmentCreate"]["properties"]["from"]["pattern"] == dates.RANGE_PATTERN
 
 
 def test_a_person_is_given_by_id_or_by_name_not_both(gm, alice):
@@ -320,6 +344,10 @@ def test_create_a_seat(gm, alice):
         ({"label": "x" * 201}, "label", "no more than 200"),
         ({"label": "a\x00b"}, "label", "Null characters"),
         ({"id": 5}, "id", "Unknown field."),
+        ({"label": "   "}, "label", "blank"),
+        ({"voting": "true"}, "voting", "Must be a valid boolean."),
+        ({"max_holders": "2"}, "max_holders", "A valid integer is required."),
+        ({"max_holders": 2.0}, "max_holders", "A valid integer is required."),
     ],
 )
 def test_refused_seats_are_400s_naming_the_field(gm, alice, fields, key, fragment):

@@ -263,3 +263,19 @@ def test_a_page_size_within_the_bounds_is_kept(web, system, value, size):
     assert response.status_code == 200
     assert len(response.json()["results"]) == min(size, Organisation.objects.count())
     assert response.json()["count"] == Organisation.objects.count()
+
+
+# The schema's own refusals ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["?format=xml", "?format=csv"])
+def test_a_refused_schema_request_is_json_not_a_schema(web, query):
+    response = web.get(f"/api/schema/{query}")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+
+
+def test_the_schema_is_still_served_in_yaml_and_json(web):
+    assert web.get("/api/schema/")["Content-Type"].startswith("application/vnd.oai.openapi")
+    assert web.get("/api/schema/?format=json").json()["openapi"].startswith("3.")

@@ -1,9 +1,10 @@
 """The data version as readers see it: ``versioning.latest()`` (governance/caching/versioning.py).
 
 ``latest()`` is the same memo (``MAX_AGE``) on SQLite as on PostgreSQL, so every test here
-runs, and can fail, on both. The counter's bumps themselves (once per transaction, on
-commit, by imports and repairs) are pinned in tests/api/test_api_http.py, with the ETags they
-drive.
+runs, and can fail, on both. So do those of the organisations' version, which moves only with
+an organisation's write (what readers keep England's organisations, links and graphs by). The
+counter's bumps themselves (once per transaction, on commit, by imports and repairs) are pinned
+in tests/api/test_api_http.py, with the ETags they drive.
 """
 
 import time
@@ -13,7 +14,7 @@ from django.db.models import F
 
 from governance.caching import versioning
 from governance.models import DataVersion, Person
-from tests.builders import commit_now
+from tests.builders import appoint, commit_now, org, seat
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,67 @@ def test_when_the_writes_stop_the_storm_ends(storms):
     Person.objects.create(name="Someone")
     commit_now()
     assert versioning.latest() == versioning.current()
+
+
+# --- the organisations' version: what England's organisations and links in memory are kept by --------
+
+
+def test_a_seat_person_or_holder_write_leaves_the_organisations_version_as_it_was():
+    board = org("qaa-board", "board", org("QAA", "icb"))
+    commit_now()
+    before = versioning.current()
+
+    held = seat(board, "Chair", role="chair")
+    commit_now()
+    appoint(held, "Someone")
+    commit_now()
+    after = versioning.current()
+
+    assert after.counter == before.counter + 2
+    assert versioning.organisations_key(after.key) == versioning.organisations_key(before.key)
+    assert after.key != before.key
+
+
+def test_an_organisation_write_moves_the_organisations_version_with_the_data_version():
+    system = org("QAA", "icb")
+    commit_now()
+    before = versioning.current()
+
+    system.name = "System A"
+    system.save()
+    commit_now()
+    after = versioning.current()
+
+    assert after.organisations_counter == after.counter == before.counter + 1
+    assert versioning.organisations_key(after.key) != versioning.organisations_key(before.key)
+
+
+def test_one_transaction_writing_a_seat_then_an_organisation_moves_both_once():
+    board = org("qaa-board", "board", org("QAA", "icb"))
+    commit_now()
+    before = versioning.current()
+
+    seat(board, "Chair", role="chair")  # its pending bump leaves the organisations as they were…
+    board.name = "System A board"
+    board.save()  # …until an organisation changes in the same transaction
+    commit_now()
+    after = versioning.current()
+
+    assert after.counter == before.counter + 1
+    assert after.organisations_counter == after.counter
+
+
+def test_a_bulk_writer_that_does_not_say_moves_the_organisations_version():
+    # Anything that bumps by hand without saying what it wrote is taken to have changed organisations.
+    commit_now()
+    before = versioning.current()
+
+    DataVersion.objects.bump()
+    commit_now()
+
+    assert versioning.current().organisations_counter == before.counter + 1
+
+
+def test_a_key_made_by_hand_is_its_own_organisations_key():
+    assert versioning.organisations_key("v1") == "v1"
+    assert versioning.organisations_key(7) == 7

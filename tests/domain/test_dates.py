@@ -1,6 +1,9 @@
 """Date rules: the one as-of date parser, and the queryset methods that say what was open or current on a day."""
 
+import contextlib
 import datetime
+import itertools
+import re
 
 import pytest
 from django.utils import timezone
@@ -109,6 +112,22 @@ def test_an_as_of_date_outside_the_range_is_a_bad_date(text):
         as_of(text)
 
     assert isinstance(raised.value, dates.DateOutOfRange) and raised.value.text == text
+
+
+def test_the_range_as_a_pattern_takes_exactly_the_days_the_domain_believes():
+    # The OpenAPI schema's pattern for dates, tried on every YYYY-MM-DD from 1947 to 2101, real days and not.
+    pattern = re.compile(dates.RANGE_PATTERN)
+    taken, believed = set(), set()
+    for year, month, day in itertools.product(range(1947, 2102), range(1, 13), range(1, 32)):
+        text = f"{year}-{month:02}-{day:02}"
+        if pattern.fullmatch(text):
+            taken.add(text)
+        with contextlib.suppress(ValueError):  # 2023-02-29, 2024-04-31
+            if dates.range_problem(datetime.date(year, month, day)) is None:
+                believed.add(text)
+
+    assert taken == believed
+    assert min(taken) == "1948-07-05" and max(taken) == "2100-12-31" and "2000-02-29" in taken
 
 
 def test_the_day_after_and_before_never_overflow():

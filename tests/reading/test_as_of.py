@@ -412,7 +412,7 @@ def test_a_change_belongs_to_the_system_the_organisation_was_in_that_day(s):
 
     assert ("closed", "F81003") in old and ("closed", "F81003") not in new  # today's tree has it under D7T5G
     assert ("opened", "F81004") in new and ("opened", "F81004") not in old
-    assert ("appointed", "qh8-board") in old and ("appointed", "qh8-board") not in new
+    assert ("appointment_started", "qh8-board") in old and ("appointment_started", "qh8-board") not in new
 
 
 def test_an_lmcs_footprint_is_of_the_date(s):

@@ -1,7 +1,7 @@
 """One source of events' words (governance.reading.events): a feed entry and the timeline say the same sentence.
 
-The feeds (``reading.changes``) and a system's timeline (``reading.timeline``) find their changes
-each their own way; what they say of the same happening, and its date in words, is one sentence.
+The feeds (``reading.changes``) and a system's timeline (``reading.timeline``) read the same events
+(``reading.happened``); what they say of the same happening, and its date in words, is one sentence.
 """
 
 import pytest
@@ -48,9 +48,9 @@ CLOSED = "New Surgery (P84003) closed (in North PCN (U1)): its last day was 30 S
 def test_an_appointment_reads_the_same_in_the_feed_and_on_the_timeline(alpha):
     in_feed, on_timeline = feed(alpha), told(alpha)
 
-    assert in_feed["appointed"] == on_timeline["appointment_started"] == TOOK
-    # The feed's "left" and "vacant" entries are the timeline's one event, said alike.
-    assert in_feed["left"] == in_feed["vacant"] == on_timeline["appointment_ended"] == LEFT
+    assert in_feed["appointment_started"] == on_timeline["appointment_started"] == TOOK
+    # The feed's departure and "vacant" entries are the timeline's one event, said alike.
+    assert in_feed["appointment_ended"] == in_feed["vacant"] == on_timeline["appointment_ended"] == LEFT
 
 
 def test_an_opening_and_a_closing_read_the_same_in_the_feed_and_on_the_timeline(alpha):

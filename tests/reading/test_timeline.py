@@ -14,42 +14,28 @@ from governance.models import KIND_NOUNS, Kind, Relation
 from governance.reading import timeline as timelines
 from governance.reading.timeline import BadPeriod, UnknownSystem, period, timeline
 from tests import builders
-from tests.builders import API, BAD_DATES, D, appoint, commit_now, link, ods, org, seat, succession
+from tests.builders import (
+    API,
+    BAD_DATES,
+    D,
+    appoint,
+    commit_now,
+    link,
+    linked_pcn,
+    linked_place,
+    linked_practice,
+    move_pcn,
+    ods,
+    org,
+    seat,
+    succession,
+)
 
 pytestmark = pytest.mark.django_db
 
 api_client = builders.api_client  # a DRF client, as the API tests use it
 MERGED = D(2026, 4, 1)  # the day NHS Mid and South Essex merged into NHS Essex
 EVER = (D(2020, 1, 1), D(2027, 12, 31))
-
-
-def place(code: str, icb, name: str, **dates):
-    """A sub-ICB location the import keeps, in ``icb`` (the link's ``start``/``end`` from ``dates``)."""
-    unit = ods(code, "place", icb, name=name)
-    link(unit, icb, Relation.SUB_ICB_ICB, **dates)
-    return unit
-
-
-def pcn(code: str, parent, name: str):
-    unit = ods(code, "pcn", parent, name=name)
-    link(unit, parent, Relation.PCN_SUB_ICB)
-    return unit
-
-
-def practice(code: str, network, name: str, **fields):
-    """A practice the import keeps, a member of ``network`` from its opening (or before the records)."""
-    unit = ods(code, "practice", network, name=name, **fields)
-    link(unit, network, Relation.PCN_MEMBER, start=fields.get("opened"), end=fields.get("closed"))
-    link(unit, network.parent, Relation.PRACTICE_SUB_ICB)
-    return unit
-
-
-def move_pcn(unit, old, new, day):
-    """``unit`` leaves PCN ``old`` on the day before ``day`` and is a member of ``new`` from ``day``."""
-    old_link = unit.links_up.get(relation=Relation.PCN_MEMBER, parent=old)
-    old_link.end = day - timelines.ONE_DAY
-    old_link.save()
-    link(unit, new, Relation.PCN_MEMBER, start=day)
 
 
 @pytest.fixture
@@ -66,13 +52,13 @@ def england():
     """
     s = {}
     s["QAA"] = ods("QAA", "icb", name="NHS Alpha ICB", opened=D(2022, 7, 1))
-    s["00A"] = place("00A", s["QAA"], "Alpha place")
-    s["U1"] = pcn("U1", s["00A"], "North PCN")
-    s["U2"] = pcn("U2", s["00A"], "South PCN")
-    s["P84001"] = practice("P84001", s["U1"], "Moving Surgery")
+    s["00A"] = linked_place("00A", s["QAA"], "Alpha place")
+    s["U1"] = linked_pcn("U1", s["00A"], "North PCN")
+    s["U2"] = linked_pcn("U2", s["00A"], "South PCN")
+    s["P84001"] = linked_practice("P84001", s["U1"], "Moving Surgery")
     move_pcn(s["P84001"], s["U1"], s["U2"], D(2025, 4, 1))
-    s["P84002"] = practice("P84002", s["U1"], "Old Surgery", closed=D(2025, 9, 30))
-    s["P84003"] = practice("P84003", s["U2"], "New Surgery", opened=D(2025, 6, 2))
+    s["P84002"] = linked_practice("P84002", s["U1"], "Old Surgery", closed=D(2025, 9, 30))
+    s["P84003"] = linked_practice("P84003", s["U2"], "New Surgery", opened=D(2025, 6, 2))
     board = org("qaa-board", "board", s["QAA"], name="Alpha board")
     s["chair"] = seat(board, "Chair", role="chair", selection="appointed")
     appoint(s["chair"], "Holder One", D(2023, 4, 1), D(2025, 5, 31))
@@ -80,10 +66,10 @@ def england():
 
     s["QH8"] = ods("QH8", "icb", name="NHS Mid and South Essex ICB", opened=D(2022, 7, 1), closed=D(2026, 3, 31))
     s["D7T5G"] = ods("D7T5G", "icb", name="NHS Essex ICB", opened=MERGED)
-    s["99E"] = place("99E", s["D7T5G"], "South Essex place", start=MERGED)
+    s["99E"] = linked_place("99E", s["D7T5G"], "South Essex place", start=MERGED)
     link(s["99E"], s["QH8"], Relation.SUB_ICB_ICB, end=MERGED - timelines.ONE_DAY)
-    s["U3"] = pcn("U3", s["99E"], "Essex PCN")
-    s["F81001"] = practice("F81001", s["U3"], "Basildon Surgery")
+    s["U3"] = linked_pcn("U3", s["99E"], "Essex PCN")
+    s["F81001"] = linked_practice("F81001", s["U3"], "Basildon Surgery")
     succession(s["QH8"], s["D7T5G"], MERGED, "merger")
     # Each ICB's board opens and closes with it (as scaffold_governance dates them).
     org("qh8-board", "board", s["QH8"], name="QH8 board", opened=D(2022, 7, 1), closed=D(2026, 3, 31))
@@ -184,16 +170,16 @@ def test_a_divided_icb_s_pcn_joins_a_new_place_of_its_successor(england):
     """Frimley's way: its sub-ICB location closes, a new one opens in the acquiring ICB, the PCN moves there."""
     frimley = ods("QNQ", "icb", name="NHS Frimley ICB", opened=D(2022, 7, 1), closed=D(2026, 3, 31))
     hiow = ods("QRL", "icb", name="NHS Hampshire and Isle of Wight ICB", opened=D(2022, 7, 1))
-    old_place = place("D4U1Y", frimley, "Frimley place")
+    old_place = linked_place("D4U1Y", frimley, "Frimley place")
     old_place.closed = D(2026, 3, 31)
     old_place.save()
-    new_place = place("D9Y0V", hiow, "North East Hampshire", start=MERGED)
+    new_place = linked_place("D9Y0V", hiow, "North East Hampshire", start=MERGED)
     new_place.opened = MERGED
     new_place.save()
-    network = pcn("U5", old_place, "Farnborough PCN")
+    network = linked_pcn("U5", old_place, "Farnborough PCN")
     network.links_up.update(end=MERGED - timelines.ONE_DAY)
     link(network, new_place, Relation.PCN_SUB_ICB, start=MERGED)
-    practice("H81001", network, "Farnborough Surgery")
+    linked_practice("H81001", network, "Farnborough Surgery")
     succession(frimley, hiow, MERGED, "acquisition")
 
     arrived = events("QRL", date=MERGED.isoformat())
@@ -253,10 +239,10 @@ def test_a_seat_taken_over_the_next_day_is_not_vacant_and_the_leaver_comes_first
 
 
 def test_a_practice_leaves_its_pcn_when_the_pcn_closes(england):
-    closing = pcn("U9", england["00A"], "Closing PCN")
+    closing = linked_pcn("U9", england["00A"], "Closing PCN")
     closing.closed = D(2025, 12, 31)
     closing.save()
-    member = practice("P84009", closing, "Orphan Surgery")
+    member = linked_practice("P84009", closing, "Orphan Surgery")
 
     day = events("QAA", date="2026-01-01")
     assert [(e["kind"], e["organisation"]["code"]) for e in day] == [("closed", "U9"), ("pcn_left", "P84009")]
@@ -266,8 +252,8 @@ def test_a_practice_leaves_its_pcn_when_the_pcn_closes(england):
 
 
 def test_a_pcn_closing_with_its_last_practice_is_one_event(england):
-    closing = pcn("U8", england["00A"], "Last PCN")
-    practice("P84008", closing, "Last Surgery", closed=D(2025, 12, 31))
+    closing = linked_pcn("U8", england["00A"], "Last PCN")
+    linked_practice("P84008", closing, "Last Surgery", closed=D(2025, 12, 31))
     closing.closed = D(2025, 12, 31)
     closing.save()
 
@@ -279,7 +265,7 @@ def test_a_pcn_closing_with_its_last_practice_is_one_event(england):
 
 
 def test_a_pcn_moving_place_within_the_system(england):
-    beta = place("00B", england["QAA"], "Beta place")
+    beta = linked_place("00B", england["QAA"], "Beta place")
     network = england["U2"]
     network.links_up.filter(relation=Relation.PCN_SUB_ICB).update(end=D(2025, 12, 31))
     link(network, beta, Relation.PCN_SUB_ICB, start=D(2026, 1, 1))
@@ -321,7 +307,10 @@ def test_the_period_defaults_to_the_twelve_months_to_today():
     assert period("", " 2026-03-31 ", today) == (D(2025, 4, 1), D(2026, 3, 31))
     assert period("2024-02-29", None, today) == (D(2024, 2, 29), today)
     assert period(None, "2024-02-29", today) == (D(2023, 3, 1), D(2024, 2, 29))
-    assert period(None, "0001-06-01", today) == (D(1, 1, 1), D(1, 6, 1))  # no year before the first
+    assert period(None, "1949-06-01", today) == (D(1948, 6, 2), D(1949, 6, 1))  # twelve months, whatever the range
+    for far in ("0001-06-01", "1948-07-04", "2101-01-01"):  # the dates the domain believes, as every as-of date
+        with pytest.raises(BadPeriod, match="outside the dates icsmap holds"):
+            period(far, None, today)
     with pytest.raises(BadPeriod) as backwards:
         period("2026-05-01", "2026-04-01", today)
     assert backwards.value.parameter == "from"
@@ -428,13 +417,13 @@ def test_the_schema_documents_the_timeline(api_client):
 
 def grow(system, networks: int, practices: int) -> None:
     """``networks`` more PCNs in a new place of ``system``, each practice moving PCN in 2025 and one seat per PCN."""
-    area = place(f"{system.code}X", system, "Grown place")
+    area = linked_place(f"{system.code}X", system, "Grown place")
     board = org(f"{system.code.lower()}-grown-board", "board", system)
-    made = [pcn(f"U{system.code}{n}", area, f"Grown PCN {n}") for n in range(networks)]
+    made = [linked_pcn(f"U{system.code}{n}", area, f"Grown PCN {n}") for n in range(networks)]
     for n, network in enumerate(made):
         appoint(seat(board, f"PCN {n} member", represents=network), f"Holder {n}", D(2025, 2, 1), D(2025, 8, 31))
         for k in range(practices):
-            unit = practice(f"P{system.code}{n}{k}", network, f"Grown Surgery {n}-{k}")
+            unit = linked_practice(f"P{system.code}{n}{k}", network, f"Grown Surgery {n}-{k}")
             move_pcn(unit, network, made[(n + 1) % networks], D(2025, 3, 1 + k))
 
 
@@ -443,10 +432,11 @@ def test_the_queries_are_as_few_whatever_the_size(api_client, england, django_as
     grow(england["QAA"], *size)
     commit_now()
 
-    # The data version, England's structure (organisations, links, seats, appointments, names), the successions.
-    with django_assert_max_num_queries(7):
+    # The data version, England's structure (organisations, links, names, seats, appointments), the
+    # successions and the seats added.
+    with django_assert_max_num_queries(8):
         answered = api_client.get(f"{API}/systems/QAA/timeline/", {"from": "2025-01-01", "to": "2025-12-31"})
     assert answered.json()["counts"]["pcn_move"] == 1 + size[0] * size[1]
-    # The structure is kept for this data version: the version (reread at most twice a second) and the successions.
-    with django_assert_max_num_queries(2):
+    # The structure, successions and seats are kept for this data version: the version (reread at most twice a second).
+    with django_assert_max_num_queries(1):
         assert api_client.get(f"{API}/systems/QAA/timeline/", {"from": "2024-01-01"}).status_code == 200

@@ -28,7 +28,15 @@ from governance.api.serializers.exports import (
     PopoloPostSerializer,
     PopoloSerializer,
 )
-from governance.api.serializers.fields import IGNORED_KEYS, CodeField, FromTo, IsoDateField, OnlyKnownFields
+from governance.api.serializers.fields import (
+    IGNORED_KEYS,
+    CodeField,
+    FromTo,
+    IsoDateField,
+    NameField,
+    OnlyKnownFields,
+    TextField,
+)
 from governance.api.serializers.organisations import (
     AsOf,
     ClusterSerializer,
@@ -105,6 +113,7 @@ __all__ = [
     "LayerSerializer",
     "LmcRefSerializer",
     "MoveSerializer",
+    "NameField",
     "OnlyKnownFields",
     "OrganisationDetailSerializer",
     "OrganisationRefSerializer",
@@ -135,6 +144,7 @@ __all__ = [
     "SummarySeatSerializer",
     "SummarySerializer",
     "SystemRefSerializer",
+    "TextField",
     "TimelineEventSerializer",
     "TimelinePersonSerializer",
     "TimelineSeatSerializer",

@@ -5,15 +5,19 @@ do), which Python cannot name as attributes; ``FromTo`` renames the fields.
 
 Writes: each request has its own serializer (``seating``, ``organisations``): what may be sent, checked field by
 field (400 naming the field); the governance rules run in ``governance.domain.seating`` under the write's locks.
-Their dates, codes and refusal of unknown keys are here.
+Their dates, codes, names and refusal of unknown keys are here, each with what the OpenAPI schema says of it.
 """
 
+from django.http import QueryDict
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from governance.api import schema
 from governance.domain import dates
 from governance.domain.dates import BadDate, parse_date
 from governance.domain.lookups import can_match
-from governance.models import Organisation, code_problem
+from governance.models import Organisation, code_problem, validate_name
 
 
 class FromTo:
@@ -25,6 +29,7 @@ class FromTo:
         return {self.RENAMES.get(name, name): field for name, field in super().get_fields().items()}
 
 
+@extend_schema_field(schema.DATE)
 class IsoDateField(serializers.DateField):
     """A date written exactly YYYY-MM-DD (as query parameters and governance files write them), in the range.
 
@@ -51,6 +56,7 @@ class IsoDateField(serializers.DateField):
 IGNORED_KEYS = {"csrfmiddlewaretoken"}
 
 
+@extend_schema_field(schema.CODE)
 class CodeField(serializers.SlugRelatedField):
     """An organisation given by its code, with the messages the query parameters use."""
 
@@ -71,10 +77,55 @@ class CodeField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(schema.TEXT)
+class TextField(serializers.CharField):
+    """Text: anything but NUL (DRF refuses it, as the schema says)."""
+
+
+@extend_schema_field(schema.NAME)
+class NameField(serializers.CharField):
+    """A name or a seat's label: the name rule (``models/codes.py``), its ends trimmed, never blank."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validators=[validate_name], **kwargs)
+
+
+# A JSON body's values have the JSON types the schema gives their fields: DRF alone would take 0 for a string,
+# "true" for a boolean and "2" for a number. Each refusal is said in the field's own words. (Choices, dates and
+# codes refuse any other type themselves; a form, which has strings only, is read as DRF reads it.)
+JSON_TYPES = [
+    (serializers.BooleanField, bool, "invalid"),
+    (serializers.IntegerField, int, "invalid"),
+    (serializers.PrimaryKeyRelatedField, int, "incorrect_type"),
+    (serializers.CharField, str, "invalid"),
+]
+
+
+def json_type_problem(field: serializers.Field, value) -> str | None:
+    """Why ``value``, read from JSON, is not of the JSON type of ``field``; None when it is (null is the field's)."""
+    if value is None:
+        return None
+    for kind, json_type, error in JSON_TYPES:
+        if isinstance(field, kind):
+            if isinstance(value, json_type) and (json_type is bool or not isinstance(value, bool)):
+                return None
+            return field.error_messages[error].format(data_type=type(value).__name__)
+    return None
+
+
 class OnlyKnownFields:
-    """Refuse keys the request may not set, rather than ignore them silently."""
+    """Refuse keys the request may not set, rather than ignore them silently; values of another JSON type than
+    their field's; and keys sent together that exclude each other (``exactly_one_of``: one of them, never both
+    nor neither)."""
 
     fixed: dict[str, str] = {}  # key -> why it cannot be sent
+    exactly_one_of: tuple[str, ...] = ()
+    exactly_one_of_message = ""  # said under the first of them
+
+    def validate(self, attrs):
+        if self.exactly_one_of and sum(name in attrs for name in self.exactly_one_of) != 1:
+            raise serializers.ValidationError({self.exactly_one_of[0]: [self.exactly_one_of_message]})
+        return super().validate(attrs)
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -86,4 +137,25 @@ class OnlyKnownFields:
             }
             if unknown:
                 raise serializers.ValidationError(unknown)
+        if isinstance(data, dict) and not isinstance(data, QueryDict):  # JSON, not a form
+            fields = self.fields
+            typed = {key: json_type_problem(fields[key], value) for key, value in data.items() if key in fields}
+            wrong = {key: [problem] for key, problem in typed.items() if problem}
+            if wrong:
+                raise serializers.ValidationError(wrong)
         return super().to_internal_value(data)
+
+
+class OnlyKnownFieldsSchema(OpenApiSerializerExtension):
+    """The schema of a write says what ``OnlyKnownFields`` refuses: no key beyond its fields
+    (``additionalProperties: false``), and one of ``exactly_one_of`` (``oneOf``)."""
+
+    target_class = OnlyKnownFields
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        mapped = auto_schema._map_basic_serializer(self.target, direction)
+        mapped["additionalProperties"] = False
+        if self.target.exactly_one_of:
+            mapped["oneOf"] = [{"required": [name]} for name in self.target.exactly_one_of]
+        return mapped

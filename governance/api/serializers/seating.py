@@ -4,9 +4,12 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from governance.api.serializers.fields import CodeField, FromTo, IsoDateField, OnlyKnownFields
-from governance.models import Appointment, Person, Seat, validate_name
+from governance.api.serializers.fields import CodeField, FromTo, IsoDateField, NameField, OnlyKnownFields, TextField
+from governance.models import Appointment, Person, Seat
 from governance.reading.people import current_interlocks
+
+LABEL_LENGTH = Seat._meta.get_field("label").max_length
+LABEL_HELP = Seat._meta.get_field("label").help_text
 
 # A seat's own fields: what a client reads beside its id and body, and what it may change.
 SEAT_FIELDS = [
@@ -92,7 +95,7 @@ class AppointmentUpdateSerializer(OnlyKnownFields, FromTo, serializers.Serialize
     term_ends = IsoDateField(
         required=False, allow_null=True, help_text="The day the term is due to end (not the day it ended), or null."
     )
-    source = serializers.CharField(
+    source = TextField(
         required=False, allow_blank=True, max_length=500, help_text="Where this is published: a link or a citation."
     )
 
@@ -106,18 +109,15 @@ class AppointmentCreateSerializer(AppointmentUpdateSerializer):
     person = serializers.PrimaryKeyRelatedField(
         queryset=Person.objects.all(), required=False, help_text="The person's id; or give person_name."
     )
-    person_name = serializers.CharField(
+    person_name = NameField(
         required=False,
         max_length=200,
-        validators=[validate_name],
         help_text="The person's name: matched as the governance file matches people, created if new.",
     )
     start = IsoDateField(source="start", help_text="First day in the seat.")
 
-    def validate(self, attrs):
-        if ("person" in attrs) == ("person_name" in attrs):
-            raise serializers.ValidationError({"person": ["Give either person (an id) or person_name."]})
-        return attrs
+    exactly_one_of = ("person", "person_name")
+    exactly_one_of_message = "Give either person (an id) or person_name."
 
 
 class EndAppointmentSerializer(OnlyKnownFields, serializers.Serializer):
@@ -137,13 +137,12 @@ class SeatUpdateSerializer(OnlyKnownFields, serializers.ModelSerializer):
         help_text="Code of the one organisation it speaks for (in the body's system), or null.",
     )
     max_holders = serializers.IntegerField(min_value=1, max_value=32767, required=False)
+    label = NameField(required=False, max_length=LABEL_LENGTH, help_text=LABEL_HELP)
 
     class Meta:
         model = Seat
         fields = SEAT_FIELDS
-        extra_kwargs = {name: {"required": False} for name in fields} | {
-            "label": {"required": False, "validators": [validate_name]}
-        }
+        extra_kwargs = {name: {"required": False} for name in fields}
         validators = []  # label per body is checked by seating.update_seat, naming the body
 
 
@@ -153,9 +152,8 @@ class SeatCreateSerializer(SeatUpdateSerializer):
     fixed = {}
 
     body = CodeField(help_text="Code of the board, committee or ICP.")
+    label = NameField(max_length=LABEL_LENGTH, help_text=LABEL_HELP)
 
     class Meta(SeatUpdateSerializer.Meta):
         fields = ["body", *SeatUpdateSerializer.Meta.fields]
-        extra_kwargs = {name: {"required": name in {"label", "role", "selection"}} for name in fields} | {
-            "label": {"required": True, "validators": [validate_name]}
-        }
+        extra_kwargs = {name: {"required": name in {"role", "selection"}} for name in fields}

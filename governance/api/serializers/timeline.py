@@ -91,7 +91,9 @@ class TimelineEventSerializer(FromTo, serializers.Serializer):
     predecessor = OrganisationRefSerializer(required=False, help_text="succession: the one that closed or gave way.")
     successor = OrganisationRefSerializer(required=False, help_text="succession: the one that took over.")
     type = serializers.ChoiceField(choices=SuccessionType.choices, required=False, help_text="succession")
-    seat = TimelineSeatSerializer(required=False, help_text="appointment_started, appointment_seen, appointment_ended")
+    seat = TimelineSeatSerializer(
+        required=False, help_text="seat_added, appointment_started, appointment_seen, appointment_ended"
+    )
     person = TimelinePersonSerializer(
         required=False, help_text="appointment_started, appointment_seen, appointment_ended"
     )

@@ -10,12 +10,14 @@ HTTP caching in ``caching``.
 | ``seating`` | seats, people and appointments, read and written |
 | ``systems`` | a whole system: Popolo, governance file, summary, composition, timeline |
 | ``changes`` | what was written since a moment |
+| ``schema`` | the OpenAPI schema, its errors in JSON |
 
 Every view is imported from ``governance.api.views``, whatever module holds it.
 """
 
 from governance.api.views.changes import ChangesView
 from governance.api.views.organisations import OrganisationViewSet, PathListView
+from governance.api.views.schema import SchemaView
 from governance.api.views.seating import AppointmentViewSet, PersonViewSet, SeatViewSet
 from governance.api.views.systems import SystemViewSet
 
@@ -25,6 +27,7 @@ __all__ = [
     "OrganisationViewSet",
     "PathListView",
     "PersonViewSet",
+    "SchemaView",
     "SeatViewSet",
     "SystemViewSet",
 ]

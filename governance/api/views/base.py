@@ -1,23 +1,23 @@
 """What the views share: the as-of date parameters, CSV for lists, and reading a write's body."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param
 
+from governance.api import schema
 from governance.api.caching import ApiView
 from governance.api.errors import FORBIDDEN, UNAUTHENTICATED, UNSUPPORTED_BODY
 from governance.api.renderers import CSVRenderer, flat_table
 from governance.domain.dates import BadDate
 
 DATE_PARAMETER = OpenApiParameter(
-    "date", OpenApiTypes.DATE, description="As-of date, YYYY-MM-DD (default: today).", required=False
+    "date", schema.DATE, description="As-of date, YYYY-MM-DD (default: today).", required=False
 )
 BAD_DATE = ("date", str(BadDate("2023-02-30")))
 AS_IT_STOOD = OpenApiParameter(
-    "date", OpenApiTypes.DATE, description="The system as it stood on this day, YYYY-MM-DD (default: all of it).",
+    "date", schema.DATE, description="The system as it stood on this day, YYYY-MM-DD (default: all of it).",
     required=False,
 )  # fmt: skip
 WITH_CSV = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]

@@ -2,18 +2,18 @@
 
 import datetime
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 
-from governance.api import access, params, serializers
+from governance.api import access, params, schema, serializers
 from governance.api.caching import ApiView
 from governance.api.errors import bad_parameters
 from governance.domain import history
 from governance.models import Organisation
 
 MAX_CHANGES = 5000
+DEFAULT_CHANGES = 500
 
 
 class ChangesView(ApiView, generics.GenericAPIView):
@@ -42,13 +42,17 @@ class ChangesView(ApiView, generics.GenericAPIView):
         parameters=[
             OpenApiParameter(
                 "since",
-                OpenApiTypes.DATETIME,
+                {"type": "string", "pattern": params.MOMENT_PATTERN},
                 required=True,
-                description="ISO 8601: YYYY-MM-DD (its midnight) or YYYY-MM-DDThh:mm[:ss[.ffffff]][Z|±hh:mm]; "
-                "without an offset, in the site's time zone (Europe/London).",
+                description="ISO 8601: YYYY-MM-DD (its midnight) or YYYY-MM-DDThh:mm[:ss[.ffffff]][Z|±hh[[:]mm]], "
+                "on a day from 1948-07-05 to 2100-12-31; without an offset, in the site's time zone (Europe/London).",
             ),
-            OpenApiParameter("system", str, description="ICB code: only that system's changes."),
-            OpenApiParameter("limit", int, description=f"At most this many (default 500, at most {MAX_CHANGES})."),
+            OpenApiParameter("system", schema.CODE, description="ICB code: only that system's changes."),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": MAX_CHANGES, "default": DEFAULT_CHANGES},
+                description=f"At most this many (default {DEFAULT_CHANGES}, at most {MAX_CHANGES}).",
+            ),
         ],
         responses={
             200: serializers.ChangesSerializer,
@@ -62,7 +66,7 @@ class ChangesView(ApiView, generics.GenericAPIView):
     def get(self, request):
         since = params.moment(request, "since")
         root = params.system_root(request, "system")
-        limit = params.bounded_int(request, "limit", default=500, maximum=MAX_CHANGES)
+        limit = params.bounded_int(request, "limit", default=DEFAULT_CHANGES, maximum=MAX_CHANGES)
         # In UTC: PostgreSQL refuses offsets past ±15:59, which Python (and ISO 8601) allow.
         changes = history.changes_since(since.astimezone(datetime.UTC), root, limit=limit + 1)
         truncated = len(changes) > limit

@@ -8,9 +8,17 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from governance.api import access, filters, params, serializers
+from governance.api import access, filters, params, schema, serializers
 from governance.api.caching import ApiView
-from governance.api.errors import NOT_FOUND, NOT_FOUND_ID, bad_parameters, refused
+from governance.api.errors import (
+    CONTRADICTS,
+    NAMES_NOTHING,
+    NOT_FOUND,
+    NOT_FOUND_ID,
+    NOT_OPEN,
+    bad_parameters,
+    refused,
+)
 from governance.api.pagination import Pagination
 from governance.api.renderers import path_table
 from governance.api.views.base import BAD_DATE, DATE_PARAMETER, EVERY_ROW, WITH_CSV, WRITE_ERRORS, CsvListsMixin
@@ -168,12 +176,17 @@ class PathListView(ApiView, generics.GenericAPIView):
 
     @extend_schema(
         summary="Many representation paths at once (each system's graph loaded once)",
-        description="Give either `codes` or `system`. Results come in the order of `codes`, or by code for a system. "
+        description="Give either `codes` or `system` (not both, not neither: a 400), and `kind` only with `system`. "
+        "Results come in the order of `codes`, or by code for a system. "
         "`?format=csv` gives one row per layer of every path (never paginated).",
         parameters=[
-            OpenApiParameter("codes", str, description="Comma-separated organisation codes (at most 500)."),
             OpenApiParameter(
-                "system", str, description="ICB code: every organisation of that system open at the date."
+                "codes",
+                {"type": "string", "pattern": params.CODE_LIST_PATTERN},
+                description="Comma-separated organisation codes (at most 500), each open at the date.",
+            ),
+            OpenApiParameter(
+                "system", schema.CODE, description="ICB code: every organisation of that system open at the date."
             ),
             OpenApiParameter("kind", str, enum=Kind.values, description="With system: only this kind."),
             DATE_PARAMETER,
@@ -193,13 +206,19 @@ class PathListView(ApiView, generics.GenericAPIView):
     )
     def get(self, request):
         date = params.as_of(request)
-        query = request.query_params
-        if "codes" in query and "system" in query:
-            raise ValidationError({"codes": ["Give codes= or system=, not both."]})
-        if "system" in query:
-            return self._system(query.get("kind", "").strip(), date)
-        if query.get("kind"):
-            raise ValidationError({"kind": ["kind= goes with system=; with codes= give the codes you want."]})
+        given = {name for name, value in request.query_params.items() if value.strip()}  # blank: left out
+        if {"codes", "system"} <= given:
+            raise ValidationError({"codes": ["Give codes= or system=, not both."]}, code=CONTRADICTS)
+        if "system" in given:
+            return self._system(request.query_params.get("kind", "").strip(), date)
+        if "kind" in given:
+            raise ValidationError(
+                {"kind": ["kind= goes with system=; with codes= give the codes you want."]}, code=CONTRADICTS
+            )
+        if "codes" not in given:
+            raise ValidationError(
+                {"codes": ["Give codes= or system=, e.g. codes=P84001,P84002 or system=QOP."]}, code=CONTRADICTS
+            )
         return self._codes(params.code_list(request), date)
 
     def _system(self, kind, date):
@@ -208,7 +227,7 @@ class PathListView(ApiView, generics.GenericAPIView):
         root = params.system_root(self.request, required=True)
         closed = system_not_open(root.pk, date, version=self._version())
         if closed:
-            raise ValidationError({"system": [closed]})
+            raise ValidationError({"system": [closed]}, code=NOT_OPEN)
         graph = cached_graph(root.pk, date, self._version())  # it holds exactly the organisations of that date
         nodes = sorted((n for n in graph.nodes.values() if not kind or n.kind == kind), key=lambda n: n.code)
         page = self.paginate_queryset(nodes)
@@ -223,12 +242,14 @@ class PathListView(ApiView, generics.GenericAPIView):
         }
         unknown = [code for code in codes if code not in found]
         if unknown:
-            raise ValidationError({"codes": [f"No organisation has the code '{code}'." for code in unknown]})
+            raise ValidationError(
+                {"codes": [f"No organisation has the code '{code}'." for code in unknown]}, code=NAMES_NOTHING
+            )
         not_open = [found[code] for code in codes if not found[code].is_active_on(date)]
         if not_open:
-            raise ValidationError({"codes": [f"{org.code} was not open on {date}." for org in not_open]})
+            raise ValidationError({"codes": [f"{org.code} was not open on {date}." for org in not_open]}, code=NOT_OPEN)
         outside = outside_systems([found[code] for code in codes], date, version=self._version())
         if outside:
-            raise ValidationError({"codes": outside})
+            raise ValidationError({"codes": outside}, code=NOT_OPEN)
         page = self.paginate_queryset([found[code] for code in codes])
         return self.get_paginated_response(representation_paths(page, date, version=self._version()))

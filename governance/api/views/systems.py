@@ -3,7 +3,6 @@ timeline."""
 
 import datetime
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, viewsets
 from rest_framework.decorators import action
@@ -11,9 +10,9 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from governance.api import access, params, serializers
+from governance.api import access, params, schema, serializers
 from governance.api.caching import ApiView
-from governance.api.errors import NOT_FOUND_ID, bad_parameters
+from governance.api.errors import CONTRADICTS, NOT_FOUND_ID, bad_parameters
 from governance.api.renderers import YAMLRenderer
 from governance.api.views.base import AS_IT_STOOD, BAD_DATE, DATE_PARAMETER
 from governance.domain import composition
@@ -141,15 +140,18 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
         "(`governance.reading.timeline`; the page `/systems/<code>/timeline/` shows the same): practices and "
         "other organisations `opened` and `closed`, units that `joined` or `left` the system (what moved with "
         "them counted in `includes`), `moved` within it, a practice's `pcn_move` (and `pcn_joined`, `pcn_left`), "
-        "the ICB's `succession`s, and appointments on its bodies (`appointment_started`, `appointment_ended`, and "
+        "the ICB's `succession`s, `seat_added` to its bodies, and appointments on them (`appointment_started`, "
+        "`appointment_ended`, and "
         "`appointment_seen`: a holder a source shows in post that day without saying since when). "
         "A change belongs to the system its organisation was in that day (a departure: the day before). "
         "Not the database's history: for what was written when, see `changes/?since=`.",
         parameters=[
             OpenApiParameter(
-                "from", OpenApiTypes.DATE, description="First day, YYYY-MM-DD (default: twelve months before `to`)."
+                "from",
+                schema.DATE,
+                description="First day, YYYY-MM-DD (default: twelve months before `to`); on or before `to`.",
             ),
-            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, YYYY-MM-DD (default: today)."),
+            OpenApiParameter("to", schema.DATE, description="Last day, YYYY-MM-DD (default: today)."),
         ],
         responses={
             200: serializers.TimelineSerializer,
@@ -165,7 +167,8 @@ class SystemViewSet(ApiView, viewsets.GenericViewSet):
         try:
             start, end = timelines.period(request.query_params.get("from"), request.query_params.get("to"))
         except timelines.BadPeriod as error:
-            raise ValidationError({error.parameter: [str(error)]}) from None
+            code = CONTRADICTS if isinstance(error, timelines.Backwards) else None
+            raise ValidationError({error.parameter: [str(error)]}, code=code) from None
         if not can_match(code):
             raise NotFound("No system has that code.")
         try:

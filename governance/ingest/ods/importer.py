@@ -34,8 +34,9 @@ kept in ``sub_icb`` even when its PCN is run from another sub-ICB (or ICB).
 
 An import is an update, in stages: read and check every file (``read``: ``files``,
 ``tables``, ``workbook``), join them into what the files want (``join.read_snapshot``, with
-``timeline``), then, inside the tree lock, compare that with the database (``plan``) and
-write the difference in bulk (``write.apply``); ``summary`` counts what each stage did.
+``timeline``, ``units``, ``division``, ``seen``, ``datasets``), then, inside the tree lock,
+compare that with the database (``plan``) and write the difference in bulk (``write.apply``);
+``summary`` counts what each stage did.
 Nothing is written until every file has been read and checked, and the writes share one
 transaction, so a failure leaves the database as it was.
 Organisations, links, successions and the ``Dataset`` rows (one per role: file, data date,
@@ -52,7 +53,14 @@ changes of the fields it writes on its rows (``rules.check_ods_kept``); setting 
 source to governance takes it over instead.
 
 Codes and placement. Every code the files give keeps the code rule (``models.CODE_RULE``)
-and every row its place in ``rules.PARENT_KINDS``, or the import stops naming the row.
+and every row its place in ``rules.PARENT_KINDS``, or the import stops naming the row. A
+division row naming a code the import does not know (an ICB, a sub-ICB location, a PCN or
+a practice: ``timeline``, ``division``) stops it too; one about a unit the files have but the
+import does not keep, or that made no link, is skipped with why.
+
+Rows not used. Every row of every file that the import does not use is counted in the
+summary with its reason and place (``Summary.skip``), a few of each in the report, every one
+with ``report(every=True)``.
 
 Closing. Nothing is deleted. A practice or PCN the import owns that the files no longer
 list gets ``closed`` = the close date the file gives it, or, when it gives none (a dormant

@@ -1,91 +1,41 @@
 """Join the files into the organisations, dated links, successions and datasets they describe (the join stage).
 
 ``read_snapshot`` takes the files as read (``read.ReadFiles``) and, with ``timeline`` (what
-happened when), gives the ``Snapshot``: every unit kept, placed as of today, its dated
-links checked against each other, the successions and one ``Dataset`` row per role. Bad
-codes, placements and lengths are refused naming their place in the files; data
-anomalies are noted in the ``Summary``. Must not read the database nor write anything.
+happened when), ``units`` (the units the files name), ``division`` (the division tables
+checked against them), ``seen`` (what a snapshot adds) and ``datasets``, gives the
+``Snapshot``: every unit kept, placed as of today, its dated links checked against each
+other, the successions and one ``Dataset`` row per role. Bad codes, placements and lengths
+are refused naming their place in the files; data anomalies are noted in the ``Summary``.
+Must not read the database nor write anything.
 """
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from governance.domain import rules
 from governance.domain.links import Span, check_links, tree_parent
 from governance.domain.periods import Period
 from governance.ingest.ods import OdsImportError, seen, timeline
-from governance.ingest.ods.files import (
-    ACTIVE,
-    CLOSED,
-    ICBS_ESTABLISHED,
-    PCN_SHEET,
-    Epraccur,
-    OdsFileError,
-    PracticeRecord,
-    where,
-)
+from governance.ingest.ods.datasets import wanted_datasets
+from governance.ingest.ods.division import check_official_division, check_unit_division, report_unused
+from governance.ingest.ods.files import CLOSED, OdsFileError, where
 from governance.ingest.ods.read import ReadFiles
 from governance.ingest.ods.summary import Summary
-from governance.ingest.ods.timeline import ONE_DAY, Segment
-from governance.models import Dataset, DatasetRole, Kind, Organisation, Relation, code_problem
+from governance.ingest.ods.timeline import Segment
+from governance.ingest.ods.units import (
+    Unit,
+    check_codes,
+    icb_units,
+    not_imported_reason,
+    pcn_units,
+    place_units,
+    sort_practices,
+)
+from governance.models import Kind, Organisation, Relation, code_problem
 
 FIELD_LIMITS = {name: Organisation._meta.get_field(name).max_length for name in ("code", "name", "postcode", "region")}
 FILES_APART = datetime.timedelta(days=365)
-ICB_NAME_ENDING = " Integrated Care Board"  # as the lookup names them: "NHS Frimley Integrated Care Board"
-
-# Where the shipped files came from, for the Dataset rows (fixtures/ods/README.md says more).
-SHIPPED_DATASETS = {
-    "epraccur_2026-02.csv.gz": (
-        "February 2026",
-        "NHS England ODS epraccur (Data Search & Export layout), re-hosted by "
-        "benstanbury/antibiotic-prescribing-analysis, data/raw/epraccur.csv, commit 8757853 "
-        "(Open Government Licence v3.0)",
-    ),
-    "ePCN_2025-01.xlsx": (
-        "January 2025",
-        "NHS England ODS ePCN workbook, re-hosted by efejiroe/r-tutorials, data/ePCN.xlsx, commit ad9f875 "
-        "(Open Government Licence v3.0)",
-    ),
-    # A snapshot and dated events: their data dates say how old they are ("as at 1 July 2022").
-    "LOC22_ICB22_NHSER22_EN_LU.csv": (
-        "",
-        "ONS Sub-ICB Locations to ICBs to NHS England Regions (July 2022), re-hosted by "
-        "craig-shenton/cqc-icb-lookup, commit 2415e27 (Open Government Licence v3.0)",
-    ),
-    "icb_successions_2026-04.csv": (
-        "",
-        "ODS succession records of the ICBs of 1 April 2026, transcribed for icsmap (../shared/data/ods/SOURCES.md)",
-    ),
-    "sub_icb_division_2026-04.csv": (
-        "",
-        "icsmap's division of the closed ICBs by sub-ICB location and of Frimley by place, each row with its "
-        "basis (fixtures/ods/README.md)",
-    ),
-    "gp-reg-pat-prac-map_2026-08.zip": (
-        "August 2026",
-        "NHS England Digital, Patients Registered at a GP Practice, mapping file (extract 1 August 2026), "
-        "re-hosted by robg-test/icb-map, data/nhs/gp-reg-pat-prac-map.zip, commit 3677cdc "
-        "(Open Government Licence v3.0)",
-    ),
-    "gp_registered_patients_2026-08.csv": (
-        "August 2026",
-        "NHS England Digital, Patients Registered at a GP Practice, totals of gp-reg-pat-prac-sing-age-regions.zip "
-        "(extract 1 August 2026), re-hosted by robg-test/icb-map, commit 3677cdc (Open Government Licence v3.0)",
-    ),
-    "sub_icb_renames_2026-04.csv": (
-        "November 2025",
-        "NHS England ODS, ICB Mergers Phase 1 April 2026 Change Summary v1, sheet SICBL Changes, re-hosted by "
-        "Will-Suvera/Tech-growth-map, commit 0449113 (Open Government Licence v3.0)",
-    ),
-    "ods_gp_practice_moves_2026-04.csv": (
-        "November 2025",
-        "NHS England ODS, ICB Mergers Phase 1 April 2026 Change Summary v1, sheet GP Practice Moves, re-hosted by "
-        "Will-Suvera/Tech-growth-map, commit 0449113 (Open Government Licence v3.0)",
-    ),
-}
-DATASET_FIELDS = ("file", "data_date", "published", "source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,240 +95,6 @@ class Snapshot:
     patients: dict[str, dict] = field(default_factory=dict)  # code → RegisteredPatients fields
 
 
-@dataclass
-class Unit:
-    """A unit the files name, before its parent of today is known."""
-
-    kind: str
-    code: str
-    name: str
-    place: str  # where the files give it, for messages
-    opened: datetime.date | None = None
-    closed: datetime.date | None = None
-    postcode: str = ""
-    region: str = ""
-
-    @property
-    def period(self) -> Period:
-        return Period(self.opened, self.closed)
-
-    def open_on(self, day: datetime.date) -> bool:
-        return self.period.holds_on(day)
-
-    def day_of(self, today: datetime.date) -> datetime.date:
-        """The day whose links make its tree parent: today, else its last day (closed) or first (not yet open)."""
-        return self.period.clamp(today)
-
-
-def check_codes(units: dict[str, "Unit"]) -> None:
-    """Refuse, naming its place in the files, a code the code rule refuses (before anything uses it)."""
-    for unit in units.values():
-        problem = code_problem(unit.code)
-        if problem:
-            raise OdsFileError(f"{unit.place}: {problem}")
-
-
-def practice_skip_reason(record: PracticeRecord) -> str | None:
-    """Why an epraccur row is not a practice of our trees (None: it is, if its sub-ICB is known)."""
-    if record.in_wales:
-        return "in Wales"
-    if not record.gp_practice:
-        return "other prescribing setting"
-    if record.status == CLOSED:
-        if record.closed is not None and record.closed >= ICBS_ESTABLISHED:
-            return None
-        return "closed before July 2022"
-    if record.status != ACTIVE:
-        return record.status  # dormant or proposed
-    return None
-
-
-def sort_practices(
-    epraccur: Epraccur, places: dict[str, Unit], summary: Summary, close_dates: dict
-) -> tuple[dict[str, PracticeRecord], set[str]]:
-    """(the English GP practices kept, by code; the active ones whose sub-ICB is unknown).
-
-    Kept: active ones, and closed ones open on or after 1 July 2022, whose sub-ICB location
-    is known. The other rows are counted as skipped, and their close dates go into ``close_dates``.
-    """
-    kept, unplaced = {}, set()
-    for record in epraccur.practices:
-        reason = practice_skip_reason(record)
-        if reason is None and record.sub_icb not in places:
-            if record.status == ACTIVE:
-                summary.anomaly("practice_sub_icb_unknown", f"{record.code} ({record.sub_icb or 'none'})")
-                unplaced.add(record.code)
-                continue
-            reason = "closed, sub-ICB not in the lookup"
-        if reason is None:
-            kept[record.code] = record
-        else:
-            summary.skipped[(Kind.PRACTICE, reason)] += 1
-            if record.closed is not None:
-                close_dates[record.code] = record.closed
-    return kept, unplaced
-
-
-def icb_name(name: str) -> str:
-    """An ICB's name as the lookup gives them: "NHS Essex" → "NHS Essex Integrated Care Board"."""
-    return name if name.endswith(ICB_NAME_ENDING) else f"{name}{ICB_NAME_ENDING}"
-
-
-def icb_units(read: ReadFiles, reorg: timeline.Reorganisation, summary: Summary) -> dict[str, Unit]:
-    """The lookup's ICBs, and those of its successions the lookup does not name, with their dates."""
-    icbs: dict[str, Unit] = {}
-    for location in read.lookup.locations.values():
-        if location.icb_code not in icbs:
-            icbs[location.icb_code] = Unit(
-                Kind.ICB,
-                location.icb_code,
-                location.icb_name,
-                where(read.lookup.path, row=location.row),
-                opened=reorg.icb_opened(location.icb_code),
-                closed=reorg.closing.get(location.icb_code),
-                region=location.region,
-            )
-    regions: dict[str, list[str]] = defaultdict(list)
-    for succession in reorg.successions:
-        if succession.predecessor in icbs:
-            regions[succession.successor].append(icbs[succession.predecessor].region)
-    for succession in reorg.successions:
-        code = succession.successor
-        if code in icbs:
-            continue
-        found = list(dict.fromkeys(regions[code]))
-        if len(found) > 1:
-            summary.anomaly("successor_regions", f"{code} ({', '.join(found)})")
-        icbs[code] = Unit(
-            Kind.ICB,
-            code,
-            icb_name(succession.successor_name),
-            where(read.successions.path, row=succession.row),
-            opened=reorg.icb_opened(code),
-            closed=reorg.closing.get(code),
-            region=found[0] if found else "",
-        )
-    for succession in reorg.successions:
-        code = succession.predecessor
-        if code not in icbs:  # a lookup of after the succession: the closed ICB is not in it
-            icbs[code] = Unit(
-                Kind.ICB,
-                code,
-                icb_name(succession.predecessor_name),
-                where(read.successions.path, row=succession.row),
-                opened=ICBS_ESTABLISHED,
-                closed=reorg.closing[code],
-                region=icbs[succession.successor].region,
-            )
-    return icbs
-
-
-def place_units(read: ReadFiles, reorg: timeline.Reorganisation) -> dict[str, Unit]:
-    """The lookup's sub-ICB locations, and those the division closes or opens that it does not name."""
-    places: dict[str, Unit] = {}
-    for location in read.lookup.locations.values():
-        places[location.code] = Unit(
-            Kind.PLACE, location.code, location.name, where(read.lookup.path, row=location.row)
-        )
-    division = read.sub_icb_division.path
-    for code, shares in reorg.shares.items():
-        if code not in places:
-            places[code] = Unit(Kind.PLACE, code, shares[0].sub_icb_name or code, where(division, row=shares[0].row))
-    for code, share in [*reorg.new_places.items(), *reorg.receiving.items()]:
-        if code not in places:
-            name = share.successor_sub_icb_name or code
-            places[code] = Unit(Kind.PLACE, code, name, where(division, row=share.row))
-    for code, place in places.items():
-        if code in reorg.new_places:
-            place.opened = reorg.share_date(reorg.new_places[code])
-        if code in reorg.divided:
-            place.closed = reorg.divided[code] - ONE_DAY
-    return places
-
-
-def pcn_units(
-    read: ReadFiles,
-    reorg: timeline.Reorganisation,
-    places: dict[str, Unit],
-    segments: dict,
-    close_dates: dict,
-    summary: Summary,
-) -> dict[str, Unit]:
-    """The PCNs kept (open ones; closed ones closed since 1 July 2022 whose sub-ICB is known), with their links."""
-    epcn, lookup = read.epcn, read.lookup
-    source = timeline.source_of(epcn.path, epcn.data_date)
-    pcns: dict[str, Unit] = {}
-    for pcn in epcn.pcns.values():
-        place = where(epcn.path, sheet=PCN_SHEET, row=pcn.row)
-        if pcn.closed is not None:
-            # Closed PCNs may name CCGs that no longer exist: they are kept only if they can be placed.
-            reason = None
-            if pcn.closed < ICBS_ESTABLISHED:
-                reason = "closed before July 2022"
-            elif pcn.sub_icb not in places:
-                reason = "closed, sub-ICB not in the lookup"
-            if reason:
-                summary.skipped[(Kind.PCN, reason)] += 1
-                close_dates[pcn.code] = pcn.closed
-                continue
-        elif pcn.sub_icb not in places:
-            raise OdsFileError(
-                f"{place}: PCN {pcn.code} is run from sub-ICB {pcn.sub_icb}, which is not in {lookup.path.name}"
-            )
-        pcns[pcn.code] = Unit(Kind.PCN, pcn.code, pcn.name, place, opened=pcn.opened, closed=pcn.closed)
-        segments[pcn.code, Relation.PCN_SUB_ICB] = reorg.pcn_segments(pcn, source, summary)
-    return pcns
-
-
-def check_unit_division(read: ReadFiles, summary: Summary) -> None:
-    """Each row of the unit division that names no PCN of the ePCN file or practice of epraccur, in the report.
-
-    Such a row is not used: the files may be part of England (a slice), so it is not refused, but
-    it is never ignored without a word (the report lists it with its line).
-    """
-    division = read.unit_division
-    known = {"pcn": (read.epcn.pcns, read.epcn.path.name), "practice": (practice_codes(read), read.epraccur.path.name)}
-    for share in [*division.pcns.values(), *division.practices.values()]:
-        codes, file_name = known[share.unit]
-        if share.code not in codes:
-            place = where(division.path, row=share.row)
-            summary.anomaly("division_unit_unknown", f"{place}: {share.unit} {share.code} (not in {file_name})")
-
-
-def practice_codes(read: ReadFiles) -> set[str]:
-    """The codes of every row of epraccur."""
-    return {record.code for record in read.epraccur.practices}
-
-
-def check_official_division(
-    read: ReadFiles,
-    reorg: timeline.Reorganisation,
-    places: dict[str, Unit],
-    kept: dict[str, PracticeRecord],
-    summary: Summary,
-) -> None:
-    """Each row of the official per-practice table names a known sub-ICB location its practice's went to."""
-    division = read.division
-    for move in division.practices.values():
-        place = where(division.path, row=move.row)
-        if move.sub_icb not in places:
-            raise OdsFileError(f"{place}: sub-ICB location {move.sub_icb} is in neither the lookup nor the division")
-        record = kept.get(move.practice)
-        if record is None:
-            summary.skipped[("division", "practice not imported")] += 1
-            continue
-        if record.sub_icb not in reorg.divided:
-            if move.sub_icb != record.sub_icb:
-                summary.anomaly("division_not_applied", f"{move.practice} ({record.sub_icb})")
-            continue
-        went = reorg.successors_of(record.sub_icb)
-        if move.sub_icb not in went:
-            raise OdsFileError(
-                f"{place}: {move.practice} is in {record.sub_icb}, which went to {', '.join(sorted(went))}, "
-                f"not to {move.sub_icb}"
-            )
-
-
 def parent_today(unit: Unit, spans: list[Span], units: dict[str, Unit], today: datetime.date) -> str | None:
     """The code of a unit's tree parent today, by the one rule (``domain.links.tree_parent``)."""
     return tree_parent(unit.kind, spans, unit.period, today, lambda code, day: units[code].open_on(day))
@@ -422,45 +138,6 @@ def note_today(
             summary.anomaly("pcn_no_practice", code)
 
 
-def wanted_datasets(read: ReadFiles) -> dict[str, dict]:
-    """One Dataset row per role: the file, its data date, when it was published (in words), its source.
-
-    Only the shipped files' publication and source are known (``SHIPPED_DATASETS``); for any
-    other file they stay empty and the pages date it by its data date (``reading.sources``).
-    """
-
-    def row(path: Path, data_date) -> dict:
-        published, source = SHIPPED_DATASETS.get(Path(path).name, ("", ""))
-        return {"file": Path(path).name, "data_date": data_date, "published": published, "source": source}
-
-    datasets = {
-        DatasetRole.PRACTICES: row(read.epraccur.path, read.epraccur.data_date),
-        DatasetRole.PCNS: row(read.epcn.path, read.epcn.data_date),
-        DatasetRole.LOOKUP: row(read.lookup.path, read.lookup.as_at),
-        DatasetRole.SUCCESSIONS: row(read.successions.path, read.successions.data_date),
-    }
-    division = row(read.sub_icb_division.path, read.successions.data_date)
-    tables = [read.sub_icb_division, read.unit_division, read.division]
-    division["file"] = " + ".join(Path(table.path).name for table in tables if table is not None)
-    if read.division is not None:
-        division["source"] = (
-            f"{division['source']}; the official ODS table {Path(read.division.path).name} for the practices it lists"
-        ).lstrip("; ")
-    datasets[DatasetRole.DIVISION] = division
-    if read.practice_map is not None:
-        datasets[DatasetRole.SNAPSHOT] = row(read.practice_map.path, read.practice_map.day)
-    if read.patients is not None:
-        datasets[DatasetRole.PATIENTS] = row(read.patients.path, read.patients.day)
-    if read.renames is not None:
-        days = [rename.day for rename in read.renames.renames.values()]
-        datasets[DatasetRole.NAMES] = row(read.renames.path, max(days, default=None))
-    limits = {name: Dataset._meta.get_field(name).max_length for name in ("file", "published", "source")}
-    return {
-        role: {name: value[: limits[name]] if name in limits else value for name, value in fields.items()}
-        for role, fields in datasets.items()
-    }
-
-
 def read_snapshot(read: ReadFiles, summary: Summary, today: datetime.date) -> Snapshot:
     """Join the files into the organisations, dated links and successions they describe, placed as of ``today``.
 
@@ -497,18 +174,11 @@ def read_snapshot(read: ReadFiles, summary: Summary, today: datetime.date) -> Sn
     }
     check_codes(practices)
     records = {record.code: record for record in epraccur.practices}
-
-    def not_imported(code: str) -> str:
-        record = records.get(code)
-        if record is None:
-            return "not in epraccur"
-        return practice_skip_reason(record) or "sub-ICB not in the lookup"
-
     memberships = timeline.resolve_memberships(
         epcn,
         {code: (unit.opened, unit.closed) for code, unit in practices.items()},
         {code: (unit.opened, unit.closed) for code, unit in pcns.items()},
-        not_imported,
+        lambda code: not_imported_reason(records.get(code)),
         summary,
     )
     epcn_source = timeline.source_of(epcn.path, epcn.data_date)
@@ -527,7 +197,7 @@ def read_snapshot(read: ReadFiles, summary: Summary, today: datetime.date) -> Sn
     if read.division is not None:
         check_official_division(read, reorg, places, kept, summary)
     if read.unit_division is not None:
-        check_unit_division(read, summary)
+        check_unit_division(read, reorg)
     epraccur_source = timeline.source_of(epraccur.path, epraccur.data_date)
     pcn_segments = {code: segments[code, Relation.PCN_SUB_ICB] for code in pcns}
     for code, record in kept.items():
@@ -539,6 +209,7 @@ def read_snapshot(read: ReadFiles, summary: Summary, today: datetime.date) -> Sn
         segments[code, Relation.PRACTICE_SUB_ICB] = reorg.practice_segments(
             record, epraccur_source, pcn_on, pcn_segments, summary
         )
+    report_unused(read, reorg, places, kept, pcns, summary)
 
     links = [
         WantedLink(
@@ -563,7 +234,7 @@ def read_snapshot(read: ReadFiles, summary: Summary, today: datetime.date) -> Sn
         raise OdsImportError(f"the import would write overlapping links: {error}") from None
 
     lookup_names = {code: unit.name for code, unit in places.items()}
-    names = seen.dated_names(read.renames, read.practice_map, lookup_names)
+    names = seen.dated_names(read.renames, read.practice_map, lookup_names, summary)
     named: dict[str, list] = defaultdict(list)
     for name in names:
         named[name.code].append(name)
@@ -613,7 +284,7 @@ def read_snapshot(read: ReadFiles, summary: Summary, today: datetime.date) -> Sn
         data_dates={Kind.PRACTICE: epraccur.data_date or today, Kind.PCN: epcn.data_date or today},
         left_alone=unplaced,
         names=names,
-        patients=seen.patient_rows(read.patients, read.practice_map.region_names if read.practice_map else {}),
+        patients=seen.patient_rows(read.patients, read.practice_map.region_names if read.practice_map else {}, summary),
     )
 
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from governance.ingest.ods import OdsConflictError
-from governance.ingest.ods.join import DATASET_FIELDS, Snapshot, Wanted, WantedLink, WantedSuccession
+from governance.ingest.ods.datasets import DATASET_FIELDS
+from governance.ingest.ods.join import Snapshot, Wanted, WantedLink, WantedSuccession
 from governance.ingest.ods.summary import IMPORTED_KINDS, Summary
 from governance.models import (
     Dataset,

@@ -10,6 +10,7 @@ import csv
 import datetime
 import io
 import zipfile
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,10 @@ BREAKDOWN = ("SEX", "AGE")  # the totals are the rows with ALL in both
 ALL = "ALL"
 RENAME_COLUMNS = ("Sub ICB Location Code", "Current Sub ICB Location Name", "New Sub ICB Location Name", "Date")
 UNALLOCATED = "U"  # the publication's PCN code of practices in no PCN ("Unallocated")
+# The rows of the patients file not kept, and why (for the import's report, with the first few rows).
+NOT_TOTALS = "a breakdown by sex or age (the totals are kept)"
+NO_UNIT = "the practices in no PCN counted together (no unit of ours)"
+UNUSED_LISTED = 5
 # The publication's extract dates: "01Aug2026" in the map, "2026-08-01" in the counts.
 EXTRACT_FORMATS = ("%d%b%Y", "%Y-%m-%d")
 
@@ -80,6 +85,8 @@ class Patients:
     path: Path
     day: datetime.date
     counts: dict[str, PatientCount]
+    # why → (how many rows, the first few as (row, ORG_CODE)): the rows not kept
+    unused: dict[str, tuple[int, list[tuple[int, str]]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +215,12 @@ def read_patients(path: Path) -> Patients:
     path = Path(path)
     counts: dict[str, PatientCount] = {}
     days, parsed = set(), {}
-    for _number, place, cells in rows_of(path, PATIENT_COLUMNS, optional=BREAKDOWN):
+    unused, listed = Counter(), defaultdict(list)
+    for number, place, cells in rows_of(path, PATIENT_COLUMNS, optional=BREAKDOWN):
         if any(cells.get(column, ALL) != ALL for column in BREAKDOWN):
+            unused[NOT_TOTALS] += 1
+            if len(listed[NOT_TOTALS]) < UNUSED_LISTED:
+                listed[NOT_TOTALS].append((number, cells["ORG_CODE"]))
             continue
         days.add(extract_day(cells["EXTRACT_DATE"], place, parsed))
         code = required_code(cells, "ORG_CODE", place)
@@ -220,13 +231,20 @@ def read_patients(path: Path) -> Patients:
         if count < 0:
             raise OdsFileError(f"{place}: NUMBER_OF_PATIENTS is negative")
         if code == UNALLOCATED:  # the practices in no PCN, counted together: no unit of ours
+            unused[NO_UNIT] += 1
+            listed[NO_UNIT].append((number, code))
             continue
         if code in counts:
             raise OdsFileError(f"{place}: {code} is counted twice")
         counts[code] = PatientCount(code, cells["ORG_TYPE"], cells["ONS_CODE"], count)
     if not counts:
         raise OdsFileError(f"{path.name}: no counts below the header")
-    return Patients(path=path, day=one_day(days, path), counts=counts)
+    return Patients(
+        path=path,
+        day=one_day(days, path),
+        counts=counts,
+        unused={reason: (count, listed[reason]) for reason, count in unused.items()},
+    )
 
 
 def read_renames(path: Path) -> Renames:

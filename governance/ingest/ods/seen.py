@@ -48,14 +48,14 @@ def apply_snapshot(practice_map: PracticeMap, segments: dict, units: dict, new_u
     for row in practice_map.practices.values():
         practice = units.get(row.practice)
         if practice is None or practice.kind != Kind.PRACTICE or not practice.open_on(day):
-            summary.skipped[("snapshot", "practice not imported or not open that day")] += 1
+            summary.skip("snapshot", "practice not imported or not open that day", _map_row(practice_map, row))
             continue
         pcn = units.get(row.pcn) if row.pcn else None
         if row.pcn is None:
             pass
         elif pcn is None:
             if row.sub_icb not in units:
-                summary.skipped[("snapshot", "sub-ICB location not imported")] += 1
+                summary.skip("snapshot", "sub-ICB location not imported", _map_row(practice_map, row))
                 continue
             new_pcns[row.pcn][row.sub_icb] += 1
             if row.pcn not in units:
@@ -90,6 +90,10 @@ def apply_snapshot(practice_map: PracticeMap, segments: dict, units: dict, new_u
         summary.anomaly("snapshot_new_pcn", f"{code} ({lead})")
 
 
+def _map_row(practice_map: PracticeMap, row) -> str:
+    return f"{row.practice} ({where(practice_map.path, row=row.row)})"
+
+
 def official_moves(renames: Renames | None, segments: dict) -> None:
     """A renamed sub-ICB location's move to its new ICB on the renaming day is ODS's word, not icsmap's division:
     the change summary that renames it moves it ("SICBL Changes": its ICB relationship ends the day before and
@@ -105,11 +109,14 @@ def official_moves(renames: Renames | None, segments: dict) -> None:
             ]
 
 
-def dated_names(renames: Renames | None, practice_map: PracticeMap | None, places: dict[str, str]) -> list[WantedName]:
+def dated_names(
+    renames: Renames | None, practice_map: PracticeMap | None, places: dict[str, str], summary
+) -> list[WantedName]:
     """The sub-ICB locations' names before and after their renaming, each from its day.
 
     The change summary spells names in capitals; where the lookup (before) or the snapshot
-    (after) spells the same name, theirs is kept. ``places``: code → name in the lookup, of the places kept.
+    (after) spells the same name, theirs is kept. ``places``: code → name in the lookup, of the places kept;
+    the renaming of any other is skipped.
     """
     if renames is None:
         return []
@@ -118,6 +125,9 @@ def dated_names(renames: Renames | None, practice_map: PracticeMap | None, place
     names = []
     for rename in renames.renames.values():
         if rename.code not in places:
+            summary.skip(
+                "renaming", "sub-ICB location not imported", f"{rename.code} ({where(renames.path, row=rename.row)})"
+            )
             continue
         before = places[rename.code]
         old = before if before.casefold() == rename.old.casefold() else rename.old
@@ -136,10 +146,18 @@ def name_on(names: list[WantedName], day: datetime.date) -> str | None:
     return None
 
 
-def patient_rows(patients: Patients | None, region_names: dict[str, str]) -> dict[str, dict]:
-    """code → the RegisteredPatients fields of each count (a region with its name from ``region_names``)."""
+def patient_rows(patients: Patients | None, region_names: dict[str, str], summary) -> dict[str, dict]:
+    """code → the RegisteredPatients fields of each count (a region with its name from ``region_names``).
+
+    The rows the reader did not keep are skipped: the whole file's breakdown by sex and age (its
+    totals are kept) and the count of the practices in no PCN (no unit of ours).
+    """
     if patients is None:
         return {}
+    for reason, (count, rows) in patients.unused.items():
+        for number, code in rows:
+            summary.skip("patients", reason, f"{code} ({where(patients.path, row=number)})")
+        summary.skip_unlisted("patients", reason, count - len(rows))
     source = PATIENTS_SOURCE.format(day=patients.day, file=patients.path.name)[:PATIENTS_SOURCE_LENGTH]
     return {
         code: {

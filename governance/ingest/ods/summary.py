@@ -1,7 +1,10 @@
 """What an import did, for people (the summary stage): counts by kind and relation, skipped rows, anomalies.
 
 Holds the import's steps (``STEPS``, for a progress bar) and the data anomalies it notes
-(``ANOMALIES``). Must not read files or the database: the other stages count into a ``Summary``.
+(``ANOMALIES``). Every row of a file that the import does not use is skipped with its reason
+and its place (``Summary.skip``): the report counts each reason with a few examples, or lists
+every row (``report(every=True)``, the commands' ``--verbosity 2``). Must not read files or the
+database: the other stages count into a ``Summary``.
 """
 
 from collections import Counter
@@ -33,7 +36,6 @@ ANOMALIES = {
     "pcn_no_practice": "open PCNs with no open practice today",
     "not_in_lookup": "ICBs and places imported before that the lookup no longer has (left as they are)",
     "not_divided": "units of a divided sub-ICB location or ICB that no division table places (left where they were)",
-    "division_unit_unknown": "rows of the unit division naming a PCN or practice that is not in the files (not used)",
     "division_not_applied": "practices in the official division table that are not in a divided sub-ICB location",
     "successor_regions": "new ICBs whose predecessors lie in more than one region (given the first)",
     "files_apart": "epraccur and ePCN data dates more than a year apart (PCN membership may be out of date)",
@@ -77,7 +79,8 @@ class Summary:
     datasets: Counter = field(default_factory=Counter)  # created/changed → Dataset rows
     names: Counter = field(default_factory=Counter)  # created/changed/removed → dated names
     patients: Counter = field(default_factory=Counter)  # created/changed/removed → registered patient counts
-    skipped: Counter = field(default_factory=Counter)  # (kind, reason) → rows
+    skipped: Counter = field(default_factory=Counter)  # (kind, reason) → rows not used
+    skipped_rows: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (kind, reason) → "code (place)"
     anomalies: dict[str, list[str]] = field(default_factory=dict)  # ANOMALIES key → examples
     changes: dict[str, list[str]] = field(default_factory=dict)  # CHANGES key → what, e.g. "P1: PCN A → PCN B"
     dry_run: bool = False
@@ -95,6 +98,16 @@ class Summary:
 
     def anomaly(self, key: str, example: str) -> None:
         self.anomalies.setdefault(key, []).append(example)
+
+    def skip(self, kind: str, reason: str, row: str) -> None:
+        """Count a row the import does not use, and why; ``row`` says which ("W91002 (epraccur.csv, row 7)")."""
+        self.skipped[kind, reason] += 1
+        self.skipped_rows.setdefault((kind, reason), []).append(row)
+
+    def skip_unlisted(self, kind: str, reason: str, count: int) -> None:
+        """Count ``count`` rows not used beside those listed (a whole file's breakdown: the report says how many)."""
+        if count:
+            self.skipped[kind, reason] += count
 
     def change(self, key: str, what: str) -> None:
         self.changes.setdefault(key, []).append(what)
@@ -114,8 +127,8 @@ class Summary:
                     lines.append(f"    … and {len(found) - examples} more")
         return "\n".join(lines)
 
-    def report(self, examples: int = 5) -> str:
-        """The summary as text, for people."""
+    def report(self, examples: int = 5, *, every: bool = False) -> str:
+        """The summary as text, for people: a few ``examples`` of each skipped reason and anomaly, or ``every`` one."""
         lines = [*self.files, ""]
         lines.append(f"{'':18}{'in files':>10}" + "".join(f"{column:>10}" for column in self.COLUMNS))
         for kind in IMPORTED_KINDS:
@@ -137,15 +150,30 @@ class Summary:
                 counts = [counter[column] for column in self.LINK_COLUMNS]
                 lines.append(f"{label:18}{'':>10}" + "".join(f"{count:>10}" for count in counts))
         if self.skipped:
-            lines += ["", "Skipped rows:"]
-            lines += [f"  {kind}: {reason}: {count}" for (kind, reason), count in sorted(self.skipped.items())]
+            hint = "" if every else "; --verbosity 2 lists every one"
+            lines += ["", f"Skipped rows (not used, by reason{hint}):"]
+            for key, count in sorted(self.skipped.items()):
+                found = self.skipped_rows.get(key, [])
+                lines += self._listed(f"{key[0]}: {key[1]}: {count}", found, count, examples, every, " — ", "; ")
         if self.anomalies:
             lines += ["", "Anomalies:"]
             for key, found in self.anomalies.items():
-                shown = ", ".join(found[:examples]) + (", …" if len(found) > examples else "")
-                lines.append(f"  {len(found)} {ANOMALIES[key]}: {shown}")
+                lines += self._listed(f"{len(found)} {ANOMALIES[key]}", found, len(found), examples, every, ": ", ", ")
         done = " Dry run: nothing was written." if self.dry_run else ""
         if not self.changed and not self.dry_run:
             done = " Nothing changed: nothing was written."
         lines += ["", f"Took {self.seconds:.1f} s.{done}"]
         return "\n".join(lines)
+
+    @staticmethod
+    def _listed(
+        title: str, found: list[str], count: int, examples: int, every: bool, lead: str, separator: str
+    ) -> list[str]:
+        """``title`` with a few of ``found`` on its line, or (``every``) each on a line of its own."""
+        if every:
+            more = [f"    … and {count - len(found)} more of the same"] if count > len(found) else []
+            return [f"  {title}:", *(f"    {row}" for row in found), *more]
+        if not found:
+            return [f"  {title}"]
+        shown = separator.join(found[:examples]) + (f"{separator}…" if count > examples else "")
+        return [f"  {title}{lead}{shown}"]

@@ -1,7 +1,7 @@
 """What the ODS files say happened when: ICB successions and divisions, and dated memberships.
 
 Plain functions over the readers' records (nothing here reads a file or the database);
-``importer.read_snapshot`` joins what they return into the organisations and links it wants.
+``join.read_snapshot`` joins what they return into the organisations and links it wants.
 
 - ``Reorganisation``: the successions that concern the lookup's ICBs, and the divisions —
   which successor ICB each sub-ICB location of a closed ICB went to
@@ -22,7 +22,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from governance.domain.periods import Period
-from governance.ingest.ods.files import ICBS_ESTABLISHED, Epcn, Lookup, OdsFileError, PcnRecord, PracticeRecord, where
+from governance.ingest.ods.files import (
+    ICBS_ESTABLISHED,
+    MEMBER_SHEET,
+    Epcn,
+    Lookup,
+    OdsFileError,
+    PcnRecord,
+    PracticeRecord,
+    where,
+)
 from governance.ingest.ods.tables import (
     PracticeDivision,
     SubIcbDivision,
@@ -34,6 +43,7 @@ from governance.ingest.ods.tables import (
 from governance.models import Link
 
 ONE_DAY = datetime.timedelta(days=1)
+OUT_OF_SCOPE = "ICBs not in the lookup"  # a lookup of part of England: the rows about the rest are not used
 SOURCE_LENGTH = Link._meta.get_field("source").max_length
 
 
@@ -78,6 +88,10 @@ class Reorganisation:
     receiving: dict[str, SubIcbShare] = field(default_factory=dict)
     came_from: dict[str, str] = field(default_factory=dict)  # sub-ICB receiving part of a divided one → that one
     date_of: dict[tuple[str, str], datetime.date] = field(default_factory=dict)
+    # The division rows a link was made from, ("units" | "official", row), and what placed each practice of a
+    # divided sub-ICB location: ("official" | "units", row) or ("pcn", its PCN); the others are reported unused.
+    used: set[tuple[str, int]] = field(default_factory=set)
+    placed_by: dict[str, tuple[str, int | str]] = field(default_factory=dict)
 
     # --- ICBs and places --------------------------------------------------------------
 
@@ -188,10 +202,15 @@ class Reorganisation:
             if segments is None:
                 summary.anomaly("not_divided", f"PCN {pcn.code} ({pcn.sub_icb})")
                 return [Segment(pcn.sub_icb, pcn.opened, pcn.closed, source)]
+            if len(segments) > 1:
+                self.used.add(("units", share.row))
             return segments
         if pcn.sub_icb in self.came_from:
             known = share is not None and share.successor_sub_icb == pcn.sub_icb
-            return self._before(pcn.sub_icb, pcn.opened, pcn.closed, source, pcn.opened, known)
+            segments = self._before(pcn.sub_icb, pcn.opened, pcn.closed, source, pcn.opened, known)
+            if known and len(segments) > 1:
+                self.used.add(("units", share.row))
+            return segments
         return [Segment(pcn.sub_icb, pcn.opened, pcn.closed, source)]
 
     def practice_segments(
@@ -210,18 +229,28 @@ class Reorganisation:
         joined = record.joined if record.closed is None or (record.joined or record.closed) <= record.closed else None
         start, sub_icb = joined or record.opened, record.sub_icb  # a join date after its closing is not believed
         if sub_icb in self.divided:
-            segments = self._divide(
-                sub_icb, start, record.closed, source, self.practice_goes_to(record.code, sub_icb, pcn_on, pcn_segments)
-            )
+            went = self.practice_goes_to(record.code, sub_icb, pcn_on, pcn_segments)
+            segments = self._divide(sub_icb, start, record.closed, source, went[:2] if went else None)
             if segments is None:
                 summary.anomaly("not_divided", f"practice {record.code} ({sub_icb})")
                 return [Segment(sub_icb, start, record.closed, source)]
+            if len(segments) > 1:
+                self._placed(record.code, went[2])
             return segments
         if sub_icb in self.came_from:
             went = self.practice_goes_to(record.code, self.came_from[sub_icb], pcn_on, pcn_segments, official=False)
             known = went is not None and went[0] == sub_icb
-            return self._before(sub_icb, start, record.closed, source, record.opened, known)
+            segments = self._before(sub_icb, start, record.closed, source, record.opened, known)
+            if known and len(segments) > 1:
+                self._placed(record.code, went[2])
+            return segments
         return [Segment(sub_icb, start, record.closed, source)]
+
+    def _placed(self, practice: str, by: tuple[str, int | str]) -> None:
+        """Note what placed a practice of a divided sub-ICB location (a division row then counts as used)."""
+        self.placed_by[practice] = by
+        if by[0] != "pcn":
+            self.used.add(by)
 
     def practice_goes_to(
         self,
@@ -231,26 +260,28 @@ class Reorganisation:
         pcn_segments: dict[str, list[Segment]],
         *,
         official: bool = True,
-    ) -> tuple[str, str] | None:
-        """(new sub-ICB location, source) of a practice of the divided ``sub_icb``, or None if no table says.
+    ) -> tuple[str, str, tuple[str, int | str]] | None:
+        """(new sub-ICB location, source, what said so) of a practice of the divided ``sub_icb``, or None if no
+        table says.
 
         The official table first (unless ``official`` is false), then its PCN of that day when
         the PCN itself went from ``sub_icb`` to one of its successors, then the practice rows of
-        the division.
+        the division. What said so: ("official" | "units", its row) or ("pcn", the PCN's code).
         """
         day = self.divided[sub_icb]
         if official and self.official and code in self.official.practices:
-            return self.official.practices[code].sub_icb, self.sources["official"]
+            move = self.official.practices[code]
+            return move.sub_icb, self.sources["official"], ("official", move.row)
         pcn = pcn_on(day)
         if pcn is not None:
             segments = pcn_segments.get(pcn, [])
             before, after = segment_on(segments, day - ONE_DAY), segment_on(segments, day)
             moved = before is not None and before.parent == sub_icb
             if moved and after is not None and after.parent in self.successors_of(sub_icb):
-                return after.parent, f"{self.sources['units']}, with PCN {pcn}"[:SOURCE_LENGTH]
+                return after.parent, f"{self.sources['units']}, with PCN {pcn}"[:SOURCE_LENGTH], ("pcn", pcn)
         share = self.units.practices.get(code) if self.units else None
         if share is not None:
-            return share.successor_sub_icb, self.sources["units"]
+            return share.successor_sub_icb, self.sources["units"], ("units", share.row)
         return None
 
 
@@ -272,8 +303,11 @@ def reorganisation(
     lookup_icbs = {location.icb_code for location in lookup.locations.values()}
     pairs = {(s.predecessor, s.successor): s for s in successions.successions}
     in_scope = [s for s in successions.successions if s.predecessor in lookup_icbs or s.successor in lookup_icbs]
-    if len(in_scope) < len(successions.successions):
-        summary.skipped[("succession", "ICBs not in the lookup")] += len(successions.successions) - len(in_scope)
+    scoped = {succession.row for succession in in_scope}
+    for succession in successions.successions:
+        if succession.row not in scoped:
+            place = where(successions.path, row=succession.row)
+            summary.skip("succession", OUT_OF_SCOPE, f"{succession.predecessor} → {succession.successor} ({place})")
     sources = {
         "successions": source_of(successions.path, successions.data_date),
         "division": source_of(division.path, successions.data_date),
@@ -298,7 +332,7 @@ def reorganisation(
         if pair not in pairs:
             raise OdsFileError(f"{place}: {pair[0]} → {pair[1]} is not a succession in {successions.path.name}")
         if pair not in result.date_of:
-            summary.skipped[("division", "ICBs not in the lookup")] += 1
+            summary.skip("division", OUT_OF_SCOPE, f"{share.sub_icb} → {share.successor_sub_icb} ({place})")
             continue
         _check_share_known(share, place, lookup, lookup_icbs)
         result.shares.setdefault(share.sub_icb, []).append(share)
@@ -320,7 +354,7 @@ def reorganisation(
             elif share.successor_sub_icb not in result.shares:
                 result.receiving.setdefault(share.successor_sub_icb, share)
     if units is not None:
-        _check_units(result, units, summary)
+        _check_units(result, units, division, summary)
     _check_lookup(result)
     return result
 
@@ -368,12 +402,27 @@ def _imply_whole_shares(result: Reorganisation, in_scope: list[SuccessionRecord]
         ]
 
 
-def _check_units(result: Reorganisation, units: UnitDivision, summary) -> None:
-    """Each PCN and practice row names a divided sub-ICB location and one of the places it went to."""
+def _check_units(result: Reorganisation, units: UnitDivision, division: SubIcbDivision, summary) -> None:
+    """Each PCN and practice row names a divided sub-ICB location and one of the places it went to.
+
+    A row of a sub-ICB location that only a division row out of scope names (its ICBs not in the
+    lookup) is skipped like that row; one of a sub-ICB location the lookup names that is not
+    divided, or that neither the lookup nor the division names, is refused (OdsFileError naming
+    file and row).
+    """
+    out_of_scope = {share.sub_icb for share in division.shares}
     for share in [*units.pcns.values(), *units.practices.values()]:
         place = where(units.path, row=share.row)
         if share.sub_icb not in result.shares:
-            summary.skipped[("division", "ICBs not in the lookup")] += 1
+            if share.sub_icb in result.lookup.locations:
+                raise OdsFileError(
+                    f"{place}: {share.sub_icb} is not divided (no row of {division.path.name} divides it)"
+                )
+            if share.sub_icb not in out_of_scope:
+                raise OdsFileError(
+                    f"{place}: sub-ICB location {share.sub_icb} is in neither the lookup nor the division"
+                )
+            summary.skip("division", OUT_OF_SCOPE, f"{share.unit} {share.code} ({place})")
             continue
         if share.sub_icb not in result.divided:
             raise OdsFileError(f"{place}: {share.sub_icb} is not divided: it goes whole to its successor")
@@ -423,6 +472,11 @@ def _overlaps(earlier: Membership, later: Membership) -> bool:
     return Period(earlier.start, earlier.end).overlaps(Period(later.start, later.end))
 
 
+def _membership_row(epcn: Epcn, record) -> str:
+    """A membership as the report names it: "A81001 in U12345 (ePCN.xlsx, sheet …, row 9)"."""
+    return f"{record.practice} in {record.pcn} ({where(epcn.path, sheet=MEMBER_SHEET, row=record.row)})"
+
+
 def resolve_memberships(
     epcn: Epcn,
     practices: dict[str, tuple[datetime.date | None, datetime.date | None]],
@@ -441,19 +495,19 @@ def resolve_memberships(
     found: dict[str, list[Membership]] = defaultdict(list)
     for record in epcn.memberships:
         if record.practice not in practices:
-            summary.skipped[("membership", "practice not imported")] += 1
+            summary.skip("membership", "practice not imported", _membership_row(epcn, record))
             if record.end is None:
                 summary.anomaly(
                     "member_not_practice", f"{record.practice} ({not_imported(record.practice)}) in {record.pcn}"
                 )
             continue
         if record.pcn not in pcns:
-            summary.skipped[("membership", "PCN not imported")] += 1
+            summary.skip("membership", "PCN not imported", _membership_row(epcn, record))
             continue
         (p_opened, p_closed), (n_opened, n_closed) = practices[record.practice], pcns[record.pcn]
         start, end = _later(record.start, p_opened, n_opened), _earlier(record.end, p_closed, n_closed)
         if end is not None and start is not None and end < start:
-            summary.skipped[("membership", "outside its practice's or PCN's dates")] += 1
+            summary.skip("membership", "outside its practice's or PCN's dates", _membership_row(epcn, record))
             continue
         if end != record.end:
             summary.anomaly("membership_clipped", f"{record.practice} in {record.pcn}: ends {end}")

@@ -13,7 +13,8 @@ class Command(BaseCommand):
         "Import ICBs, sub-ICB locations, PCNs and GP practices from NHS ODS files, with their history "
         "(dated links, open and close dates, the ICB successions). An update: creates, renames, moves, "
         "closes and reopens, never deletes; the same files again write nothing. Without options: the "
-        "copy shipped in fixtures/ods/."
+        "copy shipped in fixtures/ods/. Prints what it did, the rows of the files it did not use with why "
+        "(a few of each reason; --verbosity 2: every one) and the anomalies it noted."
     )
 
     def add_arguments(self, parser):
@@ -97,4 +98,5 @@ class Command(BaseCommand):
             except OdsImportError as error:
                 raise CommandError(str(error)) from error
             bar.update(bar.total - bar.n)  # a dry run skips the writing steps
-        self.stdout.write(summary.report())
+        # --verbosity 2 lists every row not used (and every anomaly), not a few of each.
+        self.stdout.write(summary.report(every=options.get("verbosity", 1) > 1))

@@ -31,7 +31,7 @@ class Command(BaseCommand):
             except OdsImportError as error:
                 raise CommandError(f"{error}. Nothing was changed.") from error
         if verbosity > 1:
-            self.stdout.write(summary.report())
+            self.stdout.write(summary.report(every=True))  # every row not used, with why
         self.stdout.write(summary.changes_report())
         # Besides the changes above, a newer file re-dates the links it still gives (their source
         # names the file and its data date): the count says all that was (or would be) written.

@@ -16,15 +16,19 @@ every sub-ICB location of the twelve ICBs that closed and of NHS Hampshire and I
 Wight (QRL), with a practice or two of each (2026 epraccur) and their ePCN rows: Frimley
 practices of Slough, Farnborough and Camberley, ones with no PCN, closed ones (before and
 after July 2022), one whose memberships overlap in the file, and a Surrey Heartlands
-practice that was never in Frimley.
+practice that was never in Frimley. It holds every PCN and practice that the shipped Frimley
+division (``fixtures/ods/frimley_division_2026-04.csv``) names, as the whole files do: the
+import refuses a division row naming a unit the files do not have.
 """
 
+import csv
 import sys
 from pathlib import Path
 
 import openpyxl
 
 HERE = Path(__file__).resolve().parent
+FRIMLEY_DIVISION = HERE.parents[2] / "fixtures" / "ods" / "frimley_division_2026-04.csv"
 SOURCE = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/work/shared/data/ods")
 
 PRACTICES = {
@@ -87,6 +91,7 @@ SUCCESSION_PRACTICES = {
     "K81059",  # Frimley, changed PCN in 2021, closed 2023-12-31
     "K81656",  # Frimley, two memberships starting 2022-07-01 (the later-ending one wins)
     "H81097",  # Frimley, closed 2022-04-30: before July 2022, not kept
+    "Y01253",  # Frimley, Slough, in no PCN → U2G6B by the practice division
 }
 SUCCESSION_SUB_ICBS = {
     # the sub-ICB locations of the twelve ICBs that closed on 31 March 2026
@@ -108,13 +113,20 @@ def code_of(line: bytes) -> str:
     return line.split(b",", 1)[0].strip(b'"').decode()
 
 
-def cut_epcn(source: Path, target: Path, practices: set[str] = PRACTICES) -> None:
+def frimley_pcns() -> set[str]:
+    """The PCNs the shipped Frimley division names."""
+    with FRIMLEY_DIVISION.open(newline="") as handle:
+        return {row["code"] for row in csv.DictReader(handle) if row["unit"] == "pcn"}
+
+
+def cut_epcn(source: Path, target: Path, practices: set[str] = PRACTICES, pcns: set[str] = frozenset()) -> None:
+    """The PCNs of ``practices`` (and ``pcns``) with their memberships of ``practices``."""
     original = openpyxl.load_workbook(source, read_only=True)
     details = list(original["PCNDetails"].iter_rows(values_only=True))
     members = list(original["PCN Core Partner Details"].iter_rows(values_only=True))
     original.close()
     kept_members = [members[0]] + [row for row in members[1:] if row[0] in practices]
-    pcns = {row[4] for row in kept_members[1:]} | ({CLOSED_PCN_OF_A_FORMER_CCG} if practices is PRACTICES else set())
+    pcns = {row[4] for row in kept_members[1:]} | pcns
     kept_details = [details[0]] + [row for row in details[1:] if row[0] in pcns]
     workbook = openpyxl.Workbook()
     workbook.active.title = "PCNDetails"
@@ -140,7 +152,7 @@ def main() -> None:
         lambda i, line: code_of(line) in PRACTICES | NEW_FORMAT_ONLY,
     )
     for name in ("ePCN_2023-01", "ePCN_2025-01"):
-        cut_epcn(SOURCE / f"{name}.xlsx", HERE / f"{name}_slice.xlsx")
+        cut_epcn(SOURCE / f"{name}.xlsx", HERE / f"{name}_slice.xlsx", pcns={CLOSED_PCN_OF_A_FORMER_CCG})
 
     cut_lines(
         SOURCE / "LOC22_ICB22_NHSER22_EN_LU.csv",
@@ -152,7 +164,9 @@ def main() -> None:
         HERE / "epraccur_2026-02_successions_slice.csv",
         lambda i, line: code_of(line) in SUCCESSION_PRACTICES,
     )
-    cut_epcn(SOURCE / "ePCN_2025-01.xlsx", HERE / "ePCN_2025-01_successions_slice.xlsx", SUCCESSION_PRACTICES)
+    cut_epcn(
+        SOURCE / "ePCN_2025-01.xlsx", HERE / "ePCN_2025-01_successions_slice.xlsx", SUCCESSION_PRACTICES, frimley_pcns()
+    )
 
 
 if __name__ == "__main__":

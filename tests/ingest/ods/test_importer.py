@@ -406,6 +406,18 @@ def test_command_prints_a_summary():
     assert kinds()["practice"] == 22
 
 
+def test_command_lists_every_row_not_used_with_verbosity_2():
+    args = ["--epraccur", SET_2023.epraccur, "--epcn", SET_2023.epcn, "--lookup", SET_2023.lookup, "--dry-run"]
+    short, every = io.StringIO(), io.StringIO()
+
+    call_command("import_ods", *args, stdout=short)
+    call_command("import_ods", *args, "--verbosity", "2", stdout=every)
+
+    last = "QRV → Z9B2Z (icb_successions_2026-04.csv, row 17)"  # the 16th succession out of the slice's lookup
+    assert "--verbosity 2 lists every one" in short.getvalue() and last not in short.getvalue()
+    assert f"\n    {last}\n" in every.getvalue()
+
+
 def test_command_takes_the_successions_and_division_files(tmp_path):
     table = tmp_path / "official.csv"
     table.write_text("Practice Code,New Sub ICB Code\nK81034,92A\n")

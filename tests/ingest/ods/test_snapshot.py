@@ -2,6 +2,7 @@
 snapshot (their dates, exactness and the day between), PCNs new in it, ODS's official division over
 icsmap's inference, names of their dates and registered patients; on small rows written here."""
 
+import dataclasses
 import datetime
 
 import pytest
@@ -176,6 +177,44 @@ def test_registered_patients_are_kept_with_their_date_and_source(tmp_path):
         "(Open Government Licence v3.0)",
     }
     assert RegisteredPatients.objects.get(code="00R").ons_code == "E38000226"
+
+
+def test_the_rows_of_the_patients_file_not_kept_are_listed_with_why(tmp_path):
+    counts = tmp_path / "patients.csv"
+    breakdown = [f"GP_PRAC_PAT_LIST,2026-08-01,PCN,U64436,,MALE,{age},300" for age in range(7)]
+    counts.write_text(
+        "\n".join(
+            [
+                "PUBLICATION,EXTRACT_DATE,ORG_TYPE,ORG_CODE,ONS_CODE,SEX,AGE,NUMBER_OF_PATIENTS",
+                "GP_PRAC_PAT_LIST,2026-08-01,PCN,U64436,,ALL,ALL,41000",
+                *breakdown,
+                "GP_PRAC_PAT_LIST,2026-08-01,PCN,U,,ALL,ALL,900",
+            ]
+        )
+        + "\n"
+    )
+    files = OdsFiles(SET_2025.epraccur, SET_2025.epcn, SET_2025.lookup, patients=counts)
+
+    summary = import_ods(files, today=TODAY, dry_run=True)
+
+    by_sex_or_age = ("patients", "a breakdown by sex or age (the totals are kept)")
+    assert summary.skipped[by_sex_or_age] == len(breakdown)
+    assert summary.skipped_rows[by_sex_or_age] == [f"U64436 (patients.csv, row {row})" for row in range(3, 8)]
+    in_no_pcn = ("patients", "the practices in no PCN counted together (no unit of ours)")
+    assert summary.skipped_rows[in_no_pcn] == [f"U (patients.csv, row {len(breakdown) + 3})"]
+    # The whole file's breakdown runs to hundreds of thousands of rows: the first few stand for them.
+    assert "\n    … and 2 more of the same\n" in summary.report(every=True)
+
+
+def test_a_renaming_of_a_place_not_imported_is_listed_not_used(tmp_path):
+    path = renames(tmp_path)
+    path.write_text(path.read_text() + "00T,NHS GREATER MANCHESTER ICB - 00T,NHS BOLTON,2026-04-01\n")
+    files = dataclasses.replace(SET_SUCCESSIONS, renames=path)
+
+    summary = import_ods(files, today=TODAY, dry_run=True)
+
+    assert summary.skipped_rows["renaming", "sub-ICB location not imported"] == ["00T (renames.csv, row 3)"]
+    assert summary.names["created"] == 2  # 06Q's, before and after its renaming
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ re-import of the same files that writes nothing at all. On small slices of real 
 division files; once on the full shipped set."""
 
 import csv
+import dataclasses
 import datetime
 from collections import Counter
 
@@ -364,6 +365,52 @@ def division_of_a_phantom_place(tmp_path):
     )
 
 
+def division_of_an_unknown_icb(tmp_path):
+    target = tmp_path / "division.csv"
+    lines = SHIPPED.sub_icb_division.read_text().splitlines()
+    lines.append("99Z,Phantom,QZZ,S1Y5D,99Z,Phantom,no,why")
+    target.write_text("\n".join(lines) + "\n")
+    return {"sub_icb_division": target}, (
+        f"division.csv, row {len(lines)}: QZZ → S1Y5D is not a succession in icb_successions_2026-04.csv"
+    )
+
+
+def unit_division_with(tmp_path, row: str) -> tuple[dict, int]:
+    """The shipped unit division with ``row`` added; the files' changes and the row's number."""
+    target = tmp_path / "units.csv"
+    lines = SHIPPED.unit_division.read_text().splitlines()
+    lines.append(row)
+    target.write_text("\n".join(lines) + "\n")
+    return {"unit_division": target}, len(lines)
+
+
+def unit_division_of_an_unknown_pcn(tmp_path):
+    # issue 24: an unknown PCN was only reported, and the import went on
+    changes, row = unit_division_with(tmp_path, "pcn,U99999,NO SUCH PCN,GU11 1AY,D4U1Y,D9Y0V,why")
+    return changes, f"units.csv, row {row}: PCN U99999 is not in {SET_SUCCESSIONS.epcn.name}"
+
+
+def unit_division_of_an_unknown_practice(tmp_path):
+    changes, row = unit_division_with(tmp_path, "practice,Z99999,NO SUCH PRACTICE,SL1 1AA,D4U1Y,U2G6B,why")
+    return changes, f"units.csv, row {row}: practice Z99999 is not in {SET_SUCCESSIONS.epraccur.name}"
+
+
+def unit_division_of_an_unknown_sub_icb(tmp_path):
+    changes, row = unit_division_with(tmp_path, "practice,K81034,SLOUGH PRACTICE,SL1 1AA,Z9Z,U2G6B,why")
+    return changes, f"units.csv, row {row}: sub-ICB location Z9Z is in neither the lookup nor the division"
+
+
+def unit_division_of_a_place_not_divided(tmp_path):
+    changes, row = unit_division_with(tmp_path, "practice,J82001,A HAMPSHIRE PRACTICE,GU14 1AA,D9Y0V,10R,why")
+    return changes, f"units.csv, row {row}: D9Y0V is not divided (no row of sub_icb_division_2026-04.csv divides it)"
+
+
+def official_table_of_an_unknown_practice(tmp_path):
+    target = tmp_path / "official.csv"
+    target.write_text("Practice Code,New Sub ICB Code\nK81034,U2G6B\nZ99999,D9Y0V\n")
+    return {"division": target}, f"official.csv, row 3: practice Z99999 is not in {SET_SUCCESSIONS.epraccur.name}"
+
+
 def cycle_of_successions(tmp_path):
     target = tmp_path / "successions.csv"
     lines = SHIPPED.successions.read_text().splitlines()
@@ -378,10 +425,16 @@ def cycle_of_successions(tmp_path):
         bad_successions,
         division_of_no_succession,
         division_of_a_phantom_place,
+        division_of_an_unknown_icb,
         cycle_of_successions,
         pcn_sent_where_frimley_did_not_go,
+        unit_division_of_an_unknown_pcn,
+        unit_division_of_an_unknown_practice,
+        unit_division_of_an_unknown_sub_icb,
+        unit_division_of_a_place_not_divided,
         official_table_to_nowhere,
         official_table_to_another_place,
+        official_table_of_an_unknown_practice,
     ],
 )
 def test_a_bad_successions_or_division_file_stops_the_import_and_writes_nothing(tmp_path, make_files):
@@ -510,16 +563,75 @@ def test_the_shipped_files_draw_england_as_it_is_today_and_as_it_was(client, shi
     assert database_state() == before and versioning.current() == version
 
 
-def test_a_unit_division_row_naming_no_unit_of_the_files_is_listed_in_the_report(tmp_path):
-    # issue 24: an unknown PCN was ignored without a word
-    target = tmp_path / "units.csv"
-    lines = SHIPPED.unit_division.read_text().splitlines()
-    lines.append("pcn,U99999,NO SUCH PCN,GU11 1AY,D4U1Y,D9Y0V,why")
-    target.write_text("\n".join(lines) + "\n")
-    files = OdsFiles(SET_SUCCESSIONS.epraccur, SET_SUCCESSIONS.epcn, SET_SUCCESSIONS.lookup, unit_division=target)
+# --- division rows not used: listed with why, never refused ------------------------------------
 
-    summary = import_ods(files, today=TODAY, dry_run=True)
 
-    unused = f"units.csv, row {len(lines)}: pcn U99999 (not in {SET_SUCCESSIONS.epcn.name})"
-    assert unused in summary.anomalies["division_unit_unknown"]
-    assert "naming a PCN or practice that is not in the files (not used)" in summary.report()
+def test_division_rows_the_import_does_not_use_are_listed_in_the_report_with_why(tmp_path):
+    # Codes the files name, of units the import does not keep or that no row needed: not refused.
+    changes, _ = unit_division_with(tmp_path, "pcn,U40253,A PCN CLOSED IN 2020,CO1 1AA,D4U1Y,U2G6B,why")
+    units = changes["unit_division"]
+    units.write_text(
+        units.read_text()
+        + "practice,H81097,CLOSED IN APRIL 2022,GU9 9QS,D4U1Y,92A,why\n"
+        + "practice,K81034,IN CENTRAL SLOUGH NETWORK PCN,SL1 1AA,D4U1Y,U2G6B,why\n"
+        + "practice,F81101,A MID ESSEX PRACTICE,CM1 1AA,D4U1Y,U2G6B,why\n"
+    )
+    official = tmp_path / "official.csv"
+    official.write_text(
+        "Practice Code,New Sub ICB Code\n"
+        "K81066,U2G6B\n"  # used: it places K81066, so icsmap's row for it is not
+        "H81097,92A\n"  # closed before July 2022: not imported
+        "K81005,U2G6B\n"  # closed on 31 December 2025, before the division
+        "F81101,99F\n"  # Mid Essex went whole: nothing to divide
+    )
+    files = dataclasses.replace(SET_SUCCESSIONS, unit_division=units, division=official)
+
+    summary = import_ods(files, today=TODAY)
+
+    rows = len(SHIPPED.unit_division.read_text().splitlines())
+    k81066 = next(n for n, line in enumerate(units.read_text().splitlines(), 1) if line.startswith("practice,K81066"))
+    assert summary.skipped_rows == {
+        **{key: found for key, found in summary.skipped_rows.items() if key[0] != "division"},
+        ("division", "PCN not imported"): [
+            f"pcn U40253 (units.csv, row {rows + 1}): closed before July 2022",
+        ],
+        ("division", "practice not imported"): [
+            f"practice H81097 (units.csv, row {rows + 2}): closed before July 2022",
+            "H81097 (official.csv, row 3): closed before July 2022",
+        ],
+        ("division", "practice placed by the official table"): [
+            f"practice K81066 (units.csv, row {k81066}): official.csv, row 2",
+        ],
+        ("division", "practice placed with its PCN"): [f"practice K81034 (units.csv, row {rows + 3}): in U14694"],
+        ("division", "in another sub-ICB location in the files"): [
+            f"practice F81101 (units.csv, row {rows + 4}): in 99F in {SET_SUCCESSIONS.epraccur.name}",
+        ],
+        ("division", "closed before the division"): ["K81005 (official.csv, row 4): closed 2025-12-31"],
+        ("division", "practice not in a divided sub-ICB location"): [
+            f"F81101 (official.csv, row 5): in 99F in {SET_SUCCESSIONS.epraccur.name}",
+        ],
+    }
+    assert summary.skipped["division", "practice not imported"] == 2
+    assert links("K81066", Relation.PRACTICE_SUB_ICB)[-1] == ("U2G6B", FIRST_DAY, None)  # the import went on
+    report = summary.report()
+    assert "Skipped rows (not used, by reason; --verbosity 2 lists every one):" in report
+    assert "\n  division: closed before the division: 1 — K81005 (official.csv, row 4): closed 2025-12-31\n" in report
+    assert "\n  division: practice not imported: 2 — practice H81097 (units.csv" in report
+    every = summary.report(every=True)
+    assert "\n  division: practice not imported: 2:\n    practice H81097 (units.csv" in every
+    assert "\n    H81097 (official.csv, row 3): closed before July 2022\n" in every
+
+
+def test_every_skipped_row_is_listed_with_its_place_a_few_in_the_report():
+    summary = import_ods(SET_2023, today=TODAY, dry_run=True)
+
+    successions = summary.skipped_rows["succession", "ICBs not in the lookup"]
+    assert len(successions) == summary.skipped["succession", "ICBs not in the lookup"] == 16
+    assert successions[0] == "QHG → S1Y5D (icb_successions_2026-04.csv, row 2)"
+    assert summary.skipped_rows["practice", "in Wales"] == [f"W91002 ({SET_2023.epraccur.name}, row 20)"]
+    assert sum(len(rows) for rows in summary.skipped_rows.values()) == sum(summary.skipped.values())
+    line = next(line for line in summary.report().splitlines() if line.startswith("  succession:"))
+    assert line.endswith("(icb_successions_2026-04.csv, row 6); …") and line.count("→") == 5
+    every = summary.report(every=True).splitlines()
+    first = every.index("  succession: ICBs not in the lookup: 16:")
+    assert every[first + 1 : first + 17] == [f"    {row}" for row in successions]
