@@ -135,3 +135,10 @@ def test_the_feed_and_timeline_say_in_post_not_appointed_for_a_holder_known_only
         in timeline
     )
     assert "took the seat" not in timeline
+
+
+def test_the_footer_says_where_holders_come_from_and_claims_no_demo(client, sourced):
+    # The shipped data has no illustrative holders: a footer calling holders "demo" would be a guess shown as fact.
+    text = words(client, "/")
+    assert "demo holders" not in text
+    assert "each holder with the page and date it was taken from" in text
