@@ -42,7 +42,8 @@ from bench import sampling, scale  # noqa: E402
 from governance.caching import versioning  # noqa: E402
 from governance.models import Kind, Link, Organisation  # noqa: E402
 from governance.reading import as_of  # noqa: E402
-from governance.reading.paths import SystemGraph, find_organisation, representation_path, system_on  # noqa: E402
+from governance.reading.graph import SystemGraph  # noqa: E402
+from governance.reading.paths import find_organisation, representation_path, system_on  # noqa: E402
 
 DEMO = ROOT / "tests" / "data" / "governance" / "illustrative_qop.yaml"
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from governance.models import Portfolio, Role, Sector, Selection
 
-# The check reads a system as ``governance.reading.paths`` loads it (a ``SystemGraph`` and its
+# The check reads a system as ``governance.reading.graph`` loads it (a ``SystemGraph`` and its
 # ``SeatView``s), by their attributes only: the domain does not import the readers.
 
 MET, MISSING, VACANT, UNRECORDED = "met", "missing", "vacant", "unrecorded"

@@ -43,7 +43,7 @@ from governance.models import Appointment, Kind, Link, Organisation, Organisatio
 MAX_DEPTH = 64
 # A unit's state on a day in ``Structure.members_by_change``: closed (or not yet open), and not yet asked.
 _CLOSED, _UNSET = object(), object()
-# What the structure keeps of each seat: the fields of ``reading.paths.SeatView``.
+# What the structure keeps of each seat: the fields of ``reading.graph.SeatView``.
 SEAT_FIELDS = (
     "pk", "body_id", "label", "role", "sector", "represents_id", "selection", "delegate", "voting",
     "max_holders", "portfolio", "holders_recorded", "mental_health",

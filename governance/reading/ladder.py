@@ -2,7 +2,7 @@
 
 from governance.domain import routes
 from governance.reading.as_of import since_words
-from governance.reading.paths import VIA_TEXT
+from governance.reading.graph import VIA_TEXT
 
 
 def _holders(seat: dict) -> str:

@@ -15,7 +15,8 @@ from governance.domain import routes
 from governance.domain.england import Structure
 from governance.models import Coverage, Kind, Organisation
 from governance.reading import as_of
-from governance.reading.paths import SystemGraph, cached_graphs
+from governance.reading.graph import SystemGraph
+from governance.reading.paths import cached_graphs
 from governance.reading.voice import _break_point
 
 

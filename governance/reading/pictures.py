@@ -42,7 +42,7 @@ from governance.domain import routes
 from governance.domain.dates import in_words
 from governance.models import BODY_KINDS, Kind
 from governance.models.codes import printable
-from governance.reading.paths import SystemGraph
+from governance.reading.graph import SystemGraph
 from governance.reading.voice import body_layers, layer_words, summarise
 
 FONT = "Helvetica"

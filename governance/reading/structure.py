@@ -30,7 +30,7 @@ from governance.models import (
     kind_count,
 )
 from governance.reading import as_of
-from governance.reading.paths import VIA_TEXT, SystemGraph
+from governance.reading.graph import VIA_TEXT, SystemGraph
 
 CHILDREN_PER_PAGE = 50
 

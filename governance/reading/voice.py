@@ -34,7 +34,7 @@ from collections import Counter
 
 from governance.domain import routes
 from governance.models import BODY_KINDS, Kind, Organisation, RegisteredPatients, Sector
-from governance.reading.paths import SystemGraph
+from governance.reading.graph import SystemGraph
 from governance.reading.structure import tally
 
 GP_UNIT_KINDS = frozenset({Kind.PLACE, Kind.PCN, Kind.PRACTICE, Kind.LMC, Kind.FEDERATION})

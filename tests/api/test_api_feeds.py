@@ -13,7 +13,7 @@ from governance.caching import versioning
 from governance.domain import composition, history, tree
 from governance.models import Organisation, Seat
 from governance.reading import voice
-from governance.reading.paths import SystemGraph
+from governance.reading.graph import SystemGraph
 from tests import builders
 from tests.builders import API, ON, D, appoint, commit_now, org, seat
 

@@ -4,7 +4,7 @@ import pytest
 
 from governance.domain import composition
 from governance.models import Appointment, Seat
-from governance.reading.paths import SystemGraph
+from governance.reading.graph import SystemGraph
 from tests.builders import D, appoint, org, statutory_board
 
 pytestmark = pytest.mark.django_db

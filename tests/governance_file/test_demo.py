@@ -5,7 +5,8 @@ from django.core.management import call_command
 
 from governance.domain import tree_check
 from governance.models import Kind, Organisation
-from governance.reading.paths import SystemGraph, representation_path
+from governance.reading.graph import SystemGraph
+from governance.reading.paths import representation_path
 from tests.builders import ILLUSTRATIVE_QOP, D, org
 
 pytestmark = pytest.mark.django_db

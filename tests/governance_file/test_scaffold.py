@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from governance.domain import composition, tree_check
 from governance.governance_file.scaffold import scaffold_governance
 from governance.models import Kind, Organisation, Seat
-from governance.reading.paths import SystemGraph
+from governance.reading.graph import SystemGraph
 from tests.builders import ILLUSTRATIVE_QOP, D, greater_manchester, org
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from governance import governance_file as loading
 from governance.domain.periods import unknown_on
 from governance.models import AlsoReported, Appointment, Cluster, Organisation, Seat
 from governance.reading import ladder, structure
-from governance.reading.paths import SystemGraph
+from governance.reading.graph import SystemGraph
 from tests.builders import SOURCED_SYSTEM, load_text
 
 D = datetime.date

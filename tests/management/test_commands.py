@@ -61,7 +61,7 @@ def test_ladder_shows_top_first_with_seat_holder_and_sector_seat(system):
         next(line for line in lines if line.strip().startswith("0  Example Surgery (P00001"))
     )
     assert "“Bolton member”: Illustrative Holder (since 2023-04-01) — elected, delegate, voting" in text
-    # The hops in the page's words (one table, governance.reading.paths.VIA_TEXT).
+    # The hops in the page's words (one table, governance.reading.graph.VIA_TEXT).
     assert "^ has a seat on “Bolton member”" in text and "^ is a member of" in text
     assert "[general_practice]" in text and "VACANT" in text
 

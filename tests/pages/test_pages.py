@@ -11,7 +11,7 @@ from django.urls import reverse
 from governance import caching
 from governance.models import Appointment, Organisation, Person, Seat
 from governance.reading import comparison, directory, structure, voice
-from governance.reading.paths import SystemGraph, load_graphs
+from governance.reading.graph import SystemGraph, load_graphs
 from tests.builders import BAD_DATES, D, appoint, org, seat, set_top_board
 from tools import frontend
 

@@ -18,7 +18,8 @@ from governance import caching
 from governance.governance_file import write
 from governance.models import Coverage, Relation
 from governance.reading import changes, comparison, directory, lmc, search, system_rows
-from governance.reading.paths import SystemGraph, SystemNotOpen, representation_path
+from governance.reading.graph import SystemGraph
+from governance.reading.paths import SystemNotOpen, representation_path
 from tests import builders
 from tests.builders import (
     API,

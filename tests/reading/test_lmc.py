@@ -9,7 +9,7 @@ from governance import governance_file as loading
 from governance.governance_file import write
 from governance.models import Coverage, Organisation
 from governance.reading import as_of, lmc
-from governance.reading.paths import SystemGraph
+from governance.reading.graph import SystemGraph
 from tests.builders import ILLUSTRATIVE_QOP, SPANNING_LMC, D, load_text, org, two_counties
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ import pytest
 
 from governance.models import Coverage
 from governance.reading import ladder, lmc, pictures, voice
-from governance.reading.paths import SystemGraph, representation_path
+from governance.reading.graph import SystemGraph
+from governance.reading.paths import representation_path
 from tests.builders import D, board_only, greater_manchester, org, seat
 
 pytestmark = pytest.mark.django_db

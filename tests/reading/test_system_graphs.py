@@ -1,4 +1,4 @@
-"""A system's graphs at every change, built together on the first one asked (``paths.system_graphs``),
+"""A system's graphs at every change, built together on the first one asked (``graph.system_graphs``),
 and kept until what they are built from changes: England's organisations and links, or the seats and
 holders of their own system (``paths.built_from``)."""
 
@@ -8,6 +8,7 @@ import pytest
 
 from governance.caching import versioning
 from governance.reading import as_of, paths
+from governance.reading import graph as graphs_of
 from tests.builders import (
     ICBS_ESTABLISHED,
     SUCCESSIONS_DAY,
@@ -51,17 +52,17 @@ def test_every_graph_built_together_gives_the_paths_of_a_graph_built_for_its_day
     structure = as_of.england()
     system = essex["essex"].pk
 
-    days, graphs = paths.system_graphs(system, structure)
+    days, graphs = graphs_of.system_graphs(system, structure)
 
     assert days == structure.change_days(system)
     for day, graph in zip(days, graphs, strict=True):
-        alone = paths.load_graphs([system], day, structure=structure)[system]
+        alone = graphs_of.load_graphs([system], day, structure=structure)[system]
         assert list(graph.nodes.items()) == list(alone.nodes.items())  # in the same order: pages list by it
         assert [graph.path(pk) for pk in graph.nodes] == [alone.path(pk) for pk in alone.nodes]
 
 
 def test_a_day_on_which_only_holders_changed_keeps_the_nodes_and_shows_its_holders(essex):
-    days, graphs = paths.system_graphs(essex["essex"].pk, as_of.england())
+    days, graphs = graphs_of.system_graphs(essex["essex"].pk, as_of.england())
     by_day = dict(zip(days, graphs, strict=True))
     practice = essex["essex_practices"][0].pk
 
@@ -78,7 +79,7 @@ def test_the_first_graph_asked_of_a_system_builds_all_of_them(essex, django_asse
     days = as_of.england(version).change_days(system)
     assert len(days) >= 3  # opened, a holder left, another came
 
-    with mock.patch.object(paths, "_assemble", wraps=paths._assemble) as assembled:
+    with mock.patch.object(graphs_of, "_assemble", wraps=graphs_of._assemble) as assembled:
         paths.cached_graph(system, D(2026, 5, 1), version)
         built = assembled.call_count
         with django_assert_num_queries(0):
@@ -123,7 +124,7 @@ def builds():
 
 
 def bolton_seat_label(path: dict) -> str:
-    return next(layer["seat"]["label"] for layer in path["layers"] if layer["via"] == paths.SEAT)
+    return next(layer["seat"]["label"] for layer in path["layers"] if layer["via"] == graphs_of.SEAT)
 
 
 def test_a_seat_renamed_in_one_system_is_seen_at_once_and_leaves_the_other_systems_graphs(

@@ -15,7 +15,7 @@ from governance.api.serializers.organisations import (
 from governance.domain.composition import BASES, REQUIREMENTS, STATUSES
 from governance.domain.routes import ROUTES
 from governance.models import Portfolio, Role, Sector, Selection
-from governance.reading.paths import MEMBER_OF, REPORTS_TO, SEAT
+from governance.reading.graph import MEMBER_OF, REPORTS_TO, SEAT
 
 # The representation path (DESIGN.md): ``governance.reading.paths``' dict.
 
