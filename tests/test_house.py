@@ -106,6 +106,13 @@ def test_every_test_module_is_described_in_the_readme():
     assert sorted(modules - named) == [], "say what each module tests in tests/README.md"
 
 
+def test_every_command_is_described_in_the_management_readme():
+    commands = {path.name for path in (APP / "management" / "commands").glob("*.py") if path.name != "__init__.py"}
+    readme = (APP / "management" / "README.md").read_text()
+
+    assert sorted(name for name in commands if f"`{name}`" not in readme) == [], "say what it does in its README"
+
+
 def test_governance_keeps_few_loose_modules():
     loose = sorted(path.name for path in APP.glob("*.py"))
 
