@@ -98,5 +98,7 @@ class Command(BaseCommand):
             except OdsImportError as error:
                 raise CommandError(str(error)) from error
             bar.update(bar.total - bar.n)  # a dry run skips the writing steps
-        # --verbosity 2 lists every row not used (and every anomaly), not a few of each.
-        self.stdout.write(summary.report(every=options.get("verbosity", 1) > 1))
+        # --verbosity 2 lists every row not used (and every anomaly), not a few of each; 0 prints nothing.
+        verbosity = options.get("verbosity", 1)
+        if verbosity > 0:
+            self.stdout.write(summary.report(every=verbosity > 1))

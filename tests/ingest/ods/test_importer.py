@@ -418,6 +418,16 @@ def test_command_lists_every_row_not_used_with_verbosity_2():
     assert f"\n    {last}\n" in every.getvalue()
 
 
+def test_command_prints_nothing_with_verbosity_0_and_still_imports():
+    args = ["--epraccur", SET_2023.epraccur, "--epcn", SET_2023.epcn, "--lookup", SET_2023.lookup, "--quiet"]
+    out = io.StringIO()
+
+    call_command("import_ods", *args, "--verbosity", "0", stdout=out)
+
+    assert out.getvalue() == ""
+    assert kinds()["practice"] == 22
+
+
 def test_command_takes_the_successions_and_division_files(tmp_path):
     table = tmp_path / "official.csv"
     table.write_text("Practice Code,New Sub ICB Code\nK81034,92A\n")
