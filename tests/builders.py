@@ -151,6 +151,40 @@ def move_pcn(unit: Organisation, old: Organisation, new: Organisation, day: date
     link(unit, new, Relation.PCN_MEMBER, start=day)
 
 
+def alpha_and_mid_essex(merged: datetime.date = datetime.date(2026, 4, 1)) -> dict:
+    """Two systems and a merger, each unit linked by date, for the timeline's and the feeds' tests:
+
+    - NHS Alpha ICB (QAA): Alpha place (00A) with North PCN (U1) and South PCN (U2). P84001 moves
+      from U1 to U2 on 1 April 2025; Old Surgery (P84002) closes on 30 September 2025; New Surgery
+      (P84003) opens in U2 on 2 June 2025. Its board (``board``) has a chair's seat (``chair``), its
+      holders left to the caller.
+    - NHS Mid and South Essex ICB (QH8), closed the day before ``merged``: South Essex place (99E)
+      with Essex PCN (U3) and Basildon Surgery (F81001); 99E is NHS Essex's (D7T5G) from ``merged``,
+      the day QH8 merged into it.
+    """
+    s = {}
+    s["QAA"] = ods("QAA", "icb", name="NHS Alpha ICB", opened=datetime.date(2022, 7, 1))
+    s["00A"] = linked_place("00A", s["QAA"], "Alpha place")
+    s["U1"] = linked_pcn("U1", s["00A"], "North PCN")
+    s["U2"] = linked_pcn("U2", s["00A"], "South PCN")
+    s["P84001"] = linked_practice("P84001", s["U1"], "Moving Surgery")
+    move_pcn(s["P84001"], s["U1"], s["U2"], datetime.date(2025, 4, 1))
+    s["P84002"] = linked_practice("P84002", s["U1"], "Old Surgery", closed=datetime.date(2025, 9, 30))
+    s["P84003"] = linked_practice("P84003", s["U2"], "New Surgery", opened=datetime.date(2025, 6, 2))
+    s["board"] = org("qaa-board", "board", s["QAA"], name="Alpha board")
+    s["chair"] = seat(s["board"], "Chair", role="chair", selection="appointed")
+
+    last_day = merged - datetime.timedelta(days=1)
+    s["QH8"] = ods("QH8", "icb", name="NHS Mid and South Essex ICB", opened=datetime.date(2022, 7, 1), closed=last_day)
+    s["D7T5G"] = ods("D7T5G", "icb", name="NHS Essex ICB", opened=merged)
+    s["99E"] = linked_place("99E", s["D7T5G"], "South Essex place", start=merged)
+    link(s["99E"], s["QH8"], Relation.SUB_ICB_ICB, end=last_day)
+    s["U3"] = linked_pcn("U3", s["99E"], "Essex PCN")
+    s["F81001"] = linked_practice("F81001", s["U3"], "Basildon Surgery")
+    succession(s["QH8"], s["D7T5G"], merged, "merger")
+    return s
+
+
 def seat(body: Organisation, label: str, *, role="representative", selection="elected", **fields) -> Seat:
     return Seat.objects.create(body=body, label=label, role=role, selection=selection, **fields)
 

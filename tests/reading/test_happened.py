@@ -8,23 +8,19 @@ import pytest
 from django.utils import timezone
 
 from governance.domain.composition import REQUIREMENTS
-from governance.models import Relation
 from governance.reading import events as said
 from governance.reading.changes import recent_changes
 from governance.reading.timeline import timeline
 from tests.builders import (
     D,
+    alpha_and_mid_essex,
     appoint,
-    link,
     linked_pcn,
     linked_place,
     linked_practice,
     move_pcn,
-    ods,
-    org,
     seat,
     set_top_board,
-    succession,
 )
 
 pytestmark = pytest.mark.django_db
@@ -46,32 +42,14 @@ def england():
       PCN (U3) and Basildon Surgery (F81001), which moves to Alpha's North PCN on 1 October 2025;
       99E is NHS Essex's (D7T5G) from 1 April 2026, the day QH8 merged into it.
     """
-    s = {}
-    s["QAA"] = ods("QAA", "icb", name="NHS Alpha ICB", opened=D(2022, 7, 1))
-    s["00A"] = linked_place("00A", s["QAA"], "Alpha place")
-    s["U1"] = linked_pcn("U1", s["00A"], "North PCN")
-    s["U2"] = linked_pcn("U2", s["00A"], "South PCN")
-    s["P84001"] = linked_practice("P84001", s["U1"], "Moving Surgery")
-    move_pcn(s["P84001"], s["U1"], s["U2"], D(2025, 4, 1))
-    s["P84002"] = linked_practice("P84002", s["U1"], "Old Surgery", closed=D(2025, 9, 30))
-    s["P84003"] = linked_practice("P84003", s["U2"], "New Surgery", opened=D(2025, 6, 2))
-    s["board"] = org("qaa-board", "board", s["QAA"], name="Alpha board")
-    s["chair"] = seat(s["board"], "Chair", role="chair", selection="appointed")
+    s = alpha_and_mid_essex(MERGED)
     s["one"] = appoint(s["chair"], "Holder One", D(2023, 4, 1), D(2025, 5, 31))
     s["two"] = appoint(s["chair"], "Holder Two", D(2025, 7, 1), D(2026, 2, 28), end_known=False)
     s["three"] = appoint(
         s["chair"], "Holder Three", D(2026, 3, 1), start_known=False, seen=D(2026, 3, 1), source="https://example.org"
     )
     s["new_seat"] = seat(s["board"], "Member for carers")
-
-    s["QH8"] = ods("QH8", "icb", name="NHS Mid and South Essex ICB", opened=D(2022, 7, 1), closed=D(2026, 3, 31))
-    s["D7T5G"] = ods("D7T5G", "icb", name="NHS Essex ICB", opened=MERGED)
-    s["99E"] = linked_place("99E", s["D7T5G"], "South Essex place", start=MERGED)
-    link(s["99E"], s["QH8"], Relation.SUB_ICB_ICB, end=D(2026, 3, 31))
-    s["U3"] = linked_pcn("U3", s["99E"], "Essex PCN")
-    s["F81001"] = linked_practice("F81001", s["U3"], "Basildon Surgery")
     move_pcn(s["F81001"], s["U3"], s["U1"], D(2025, 10, 1))
-    succession(s["QH8"], s["D7T5G"], MERGED, "merger")
     return s
 
 

@@ -18,6 +18,7 @@ from tests.builders import (
     API,
     BAD_DATES,
     D,
+    alpha_and_mid_essex,
     appoint,
     commit_now,
     link,
@@ -50,27 +51,9 @@ def england():
       PCN (U3) and Basildon Surgery (F81001); 99E is NHS Essex's (D7T5G) from 1 April 2026, the day
       QH8 merged into it.
     """
-    s = {}
-    s["QAA"] = ods("QAA", "icb", name="NHS Alpha ICB", opened=D(2022, 7, 1))
-    s["00A"] = linked_place("00A", s["QAA"], "Alpha place")
-    s["U1"] = linked_pcn("U1", s["00A"], "North PCN")
-    s["U2"] = linked_pcn("U2", s["00A"], "South PCN")
-    s["P84001"] = linked_practice("P84001", s["U1"], "Moving Surgery")
-    move_pcn(s["P84001"], s["U1"], s["U2"], D(2025, 4, 1))
-    s["P84002"] = linked_practice("P84002", s["U1"], "Old Surgery", closed=D(2025, 9, 30))
-    s["P84003"] = linked_practice("P84003", s["U2"], "New Surgery", opened=D(2025, 6, 2))
-    board = org("qaa-board", "board", s["QAA"], name="Alpha board")
-    s["chair"] = seat(board, "Chair", role="chair", selection="appointed")
+    s = alpha_and_mid_essex(MERGED)
     appoint(s["chair"], "Holder One", D(2023, 4, 1), D(2025, 5, 31))
     appoint(s["chair"], "Holder Two", D(2025, 7, 1))
-
-    s["QH8"] = ods("QH8", "icb", name="NHS Mid and South Essex ICB", opened=D(2022, 7, 1), closed=D(2026, 3, 31))
-    s["D7T5G"] = ods("D7T5G", "icb", name="NHS Essex ICB", opened=MERGED)
-    s["99E"] = linked_place("99E", s["D7T5G"], "South Essex place", start=MERGED)
-    link(s["99E"], s["QH8"], Relation.SUB_ICB_ICB, end=MERGED - timelines.ONE_DAY)
-    s["U3"] = linked_pcn("U3", s["99E"], "Essex PCN")
-    s["F81001"] = linked_practice("F81001", s["U3"], "Basildon Surgery")
-    succession(s["QH8"], s["D7T5G"], MERGED, "merger")
     # Each ICB's board opens and closes with it (as scaffold_governance dates them).
     org("qh8-board", "board", s["QH8"], name="QH8 board", opened=D(2022, 7, 1), closed=D(2026, 3, 31))
     org("d7t5g-board", "board", s["D7T5G"], name="D7T5G board", opened=MERGED)
