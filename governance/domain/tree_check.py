@@ -47,6 +47,29 @@ class Diagnosis:
         return not self.problems
 
 
+def nested_set_numbers(root, children: dict, order) -> dict:
+    """``(lft, rght, level)`` of ``root`` and every node under it, as MPTT numbers a whole tree.
+
+    A depth-first walk (iterative: trees are deep enough to exhaust recursion), each node's
+    ``children`` taken sorted by ``order`` (a sort key); ``root`` is level 0. The one numbering:
+    the check below and the ODS import's head start (``ingest/ods/write.py``) both call it.
+    """
+    numbers, left, counter = {}, {}, 1
+    stack = [(root, 0, True)]
+    while stack:
+        node, level, entering = stack.pop()
+        if entering:
+            left[node] = counter
+            counter += 1
+            stack.append((node, level, False))
+            kids = sorted(children.get(node, ()), key=order)
+            stack.extend((kid, level + 1, True) for kid in reversed(kids))
+        else:
+            numbers[node] = (left[node], counter, level)
+            counter += 1
+    return numbers
+
+
 def diagnose() -> Diagnosis:
     """Compare every node's stored tree fields with those its ``parent`` chain implies."""
     rows = list(Organisation.objects.order_by().values_list("pk", "code", "parent_id", *FIELDS))
@@ -77,21 +100,9 @@ def diagnose() -> Diagnosis:
 
     expected: dict[int, tuple[int, int, int, int]] = {}
     for root in roots:
-        counter = 1
-        # Iterative depth-first walk: (node, entering?) pairs; children in stored lft order.
-        stack = [(root, True)]
-        left: dict[int, int] = {}
-        while stack:
-            pk, entering = stack.pop()
-            if entering:
-                left[pk] = counter
-                counter += 1
-                stack.append((pk, False))
-                kids = sorted(children.get(pk, ()), key=lambda c: (stored[c][1] or 0, c))
-                stack.extend((kid, True) for kid in reversed(kids))
-            else:
-                expected[pk] = (tree_ids[root], left[pk], counter, walked[pk][1])
-                counter += 1
+        # Children in stored lft order.
+        numbers = nested_set_numbers(root, children, order=lambda c: (stored[c][1] or 0, c))
+        expected.update((pk, (tree_ids[root], *numbered)) for pk, numbered in numbers.items())
 
     problems, cycles = [], []
     for pk, values in stored.items():

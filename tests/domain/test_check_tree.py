@@ -86,3 +86,16 @@ def test_duplicate_root_tree_ids_are_separated(systems):
 
     assert Organisation.objects.get(code="QOP").tree_id != Organisation.objects.get(code="QAA").tree_id
     assert tree_check.diagnose().ok
+
+
+def test_nested_set_numbers_walk_depth_first_with_children_in_the_order_given():
+    children = {"icb": ["b-place", "a-place"], "a-place": ["pcn"]}
+
+    numbers = tree_check.nested_set_numbers("icb", children, order=lambda code: code)
+
+    assert numbers == {
+        "icb": (1, 8, 0),
+        "a-place": (2, 5, 1),
+        "pcn": (3, 4, 2),
+        "b-place": (6, 7, 1),
+    }

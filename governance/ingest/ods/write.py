@@ -12,7 +12,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
-from governance.domain import history, tree
+from governance.domain import history, tree, tree_check
 from governance.ingest.ods.plan import Plan
 from governance.ingest.ods.summary import IMPORTED_KINDS
 from governance.models import (
@@ -63,20 +63,8 @@ def guess_tree_fields(plan: Plan) -> dict[str, tuple[int, int, int]]:
 
     numbers = {}
     for root in roots:
-        counter, left = 1, {}
-        stack = [(root, 0, True)]
-        while stack:
-            code, level, entering = stack.pop()
-            if entering:
-                left[code] = counter
-                counter += 1
-                stack.append((code, level, False))
-                kids = sorted(children.get(code, ()), key=sibling_order)
-                stack.extend((kid, level + 1, True) for kid in reversed(kids))
-            else:
-                if code in position:
-                    numbers[code] = (left[code], counter, level)
-                counter += 1
+        walked = tree_check.nested_set_numbers(root, children, order=sibling_order)
+        numbers.update((code, numbered) for code, numbered in walked.items() if code in position)
     return numbers
 
 
