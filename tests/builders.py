@@ -35,6 +35,8 @@ from governance.models import (
 D = datetime.date
 # The illustrative Greater Manchester (invented holders): tests and docs only, never shipped.
 ILLUSTRATIVE_QOP = Path(__file__).resolve().parent / "data" / "governance" / "illustrative_qop.yaml"
+# The published governance `make run` loads: one file per system.
+SHIPPED_GOVERNANCE = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "governance").glob("*.yaml"))
 # A small system known from published sources the way researchers record it: holders seen in
 # post on a day (the chair, then a new chair seen later), a place's seat on the board, a
 # disagreement between two sources, and a cluster with another ICB.
@@ -86,6 +88,80 @@ organisations:
     also_known_as: [Surrey and Sussex LMCs, SSLMCs]
     source: https://www.sslmcs.co.uk/aboutus
     covers: [92A, U09D1]
+"""
+# A system using every key the governance file takes (governance_file/format.py), each with a value that
+# is not its default: clusters (one stated and ended, one seen), dated and sourced bodies, a place saying
+# its routes, an LMC with its covers and names, holders known from a day, seen on a day (one ended by a
+# later holder), both, with terms and citations, holders not recorded, and two accounts that disagree.
+EVERY_KEY_SYSTEM = """\
+system:
+  code: QRT
+  name: NHS Round Trip Integrated Care Board
+  region: South West
+  source: https://example.org/qrt/constitution
+  verified: 2026-03-12
+  illustrative: true
+  routes: recorded
+  clusters:
+    - {name: Round Trip and Near cluster, from: 2025-04-01, to: 2026-03-31, source: https://example.org/clusters-2025}
+    - {name: Round Trip and Far cluster, seen: 2026-05-01, source: https://example.org/clusters-2026}
+top_board: qrt-board
+organisations:
+  - {code: qrt-board, name: NHS Round Trip ICB Board, kind: board, parent: QRT,
+     source: https://example.org/qrt/board, seen: 2026-01-10}
+  - {code: qrt-pcc, name: Primary Care Commissioning Committee, kind: committee, parent: qrt-board,
+     opened: 2023-04-01, closed: 2026-03-31}
+  - {code: 00R, name: Round Trip place, kind: place, parent: QRT, routes: not recorded}
+  - {code: U00R01, name: Round Trip PCN, kind: pcn, parent: 00R}
+  - {code: P00R01, name: Round Trip Surgery, kind: practice, parent: U00R01, postcode: BS1 1AA}
+  - code: lmc-round-trip
+    name: Round Trip Local Medical Committee
+    kind: lmc
+    parent: QRT
+    covers: [00R, U00R01]
+    source: https://example.org/lmc/about
+    seen: 2026-02-02
+    also_known_as: [Round Trip LMC, RT LMCs]
+seats:
+  - board: qrt-board
+    label: Chair
+    role: chair
+    selection: appointed
+    holders:
+      - {name: Illustrative Chair One, from: 2022-07-01, to: 2024-03-31, term_ends: 2025-06-30,
+         source: "Board papers, March 2022"}
+      - {name: Illustrative Chair Two, seen: 2024-05-01, source: https://example.org/qrt/board-2024}
+      - {name: Illustrative Chair Three, seen: 2026-02-01, source: https://example.org/qrt/board-2026}
+  - board: qrt-board
+    label: Partner member (primary medical services)
+    role: partner_member
+    sector: general_practice
+    selection: nominated
+    delegate: true
+    max_holders: 2
+    holders:
+      - {name: Illustrative Partner, from: 2023-04-01, seen: 2026-01-10, term_ends: 2027-03-31,
+         source: https://example.org/qrt/board}
+    also_reported:
+      - {name: Illustrative Other Partner, seen: 2025-11-02, source: https://example.org/news/partner}
+  - board: qrt-board
+    label: Director of finance
+    role: executive
+    portfolio: finance
+    selection: appointed
+    holders: unknown
+  - board: qrt-board
+    label: Round Trip place member
+    role: member
+    represents: 00R
+    selection: elected
+    delegate: true
+    voting: false
+    mental_health: true
+    holders: []
+    also_reported:
+      - {name: Illustrative Reported Member, seen: 2025-06-01, source: https://example.org/news/place-1}
+      - {name: Illustrative Reported Member, seen: 2025-12-01, source: https://example.org/news/place-2}
 """
 DEFAULT_START = D(2023, 4, 1)
 # Refused alike by the pages (a 400 page), the API (a 400 naming the parameter) and the commands (exit 1).

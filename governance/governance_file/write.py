@@ -1,12 +1,13 @@
 """The governance file out of the database: what ``load_governance`` reads (DESIGN.md, "The governance file").
 
-Written so that loading it into the database it came from changes nothing, and writing it
-again after loading it elsewhere gives the same file. It holds what governance keeps: the
-system's root, every organisation whose ``source`` is governance (boards, committees,
-places declared in files or by editors), all seats on the system's bodies and every
-appointment to them, past and present. ODS-imported organisations (PCNs, practices) stay
-out; a file that names one (a board under a PCN, a seat representing a PCN) loads where the
-ODS data is loaded.
+Written so that loading it into the database it came from changes nothing, and loading it
+into another (or an empty one) gives the same governance: it carries every key the loader
+reads that the database holds a value for. It holds what governance keeps: the system's
+root and its clusters, every organisation whose ``source`` is governance (boards,
+committees, LMCs, places declared in files or by editors), all seats on the system's bodies
+with every appointment to them, past and present, and other sources' accounts of their
+holders. ODS-imported organisations (PCNs, practices) stay out; a file that names one (a
+board under a PCN, a seat representing a PCN) loads where the ODS data is loaded.
 
 On a day (``governance.reading.system_rows.on_day``): the system as it stood that day. The
 rows, and their order, are ``governance.reading.system_rows``'s, which Popolo reads too; the
@@ -19,7 +20,7 @@ import yaml
 
 from governance.domain import routes
 from governance.governance_file import format
-from governance.models import Coverage, Kind, Organisation, Source
+from governance.models import Cluster, Coverage, Kind, Organisation, Source
 from governance.reading import system_rows
 from governance.reading.system_rows import OnDay, Row
 
@@ -43,15 +44,19 @@ def system_entry(root: Organisation, *, region: bool = True) -> dict:
 def governance_file(root: Organisation, on: OnDay | None = None) -> dict:
     """The governance file of the system whose root is ``root``, as data (dates as ``datetime.date``).
 
-    Four queries (five when the system has an LMC: its ``covers``). Loading it
-    (``load_governance``) reproduces the system's governance; keys at their defaults
-    (``max_holders: 1``, empty ``opened``…) are left out. ``on`` a day (``system_rows.on_day``):
-    the system as it stood that day, its organisations, their parents and seats that day and
-    the holders of that day.
+    Four queries, and one more for each of: the top board when it is not among the
+    organisations of the day, an LMC's ``covers``, other sources' accounts of a seat's holders
+    (``also_reported``), when the system has them. Loading it (``load_governance``) reproduces
+    the system's governance; keys at their defaults (``max_holders: 1``, empty ``opened``…) are
+    left out. ``on`` a day (``system_rows.on_day``): the system as it stood that day, its
+    organisations, their parents and seats that day, the holders and clusters of that day.
     """
     rows = system_rows.organisations(root, on)
     codes = {row.pk: row.code for row in rows}
     data: dict = {"system": system_entry(root)}
+    clusters = system_rows.clusters(root, on)
+    if clusters:
+        data["system"]["clusters"] = [_cluster(cluster) for cluster in clusters]
     if root.top_board_id is not None:
         data["top_board"] = codes.get(root.top_board_id) or Organisation.objects.get(pk=root.top_board_id).code
     covers = _covers(rows)
@@ -60,8 +65,18 @@ def governance_file(root: Organisation, on: OnDay | None = None) -> dict:
     ]
     seats = system_rows.seats(root, rows, on)
     appointments = system_rows.appointments(root, seats, on)
-    data["seats"] = [_seat(seat, appointments.get(seat["pk"], [])) for seat in seats]
+    reports = system_rows.reports(seats)
+    data["seats"] = [_seat(seat, appointments.get(seat["pk"], []), reports.get(seat["pk"], [])) for seat in seats]
     return data
+
+
+def _cluster(cluster: Cluster) -> dict:
+    """A cluster as ``system.clusters`` lists it: ``from`` the day its source states, else ``seen``."""
+    entry = {"name": cluster.name, ("from" if cluster.start_known else "seen"): cluster.start}
+    if cluster.end:
+        entry["to"] = cluster.end
+    entry["source"] = cluster.source
+    return entry
 
 
 def _kept(row: Row) -> bool:
@@ -101,7 +116,7 @@ def _organisation(row: Row, codes: dict[int, str], covers: list[str] | None = No
     return entry
 
 
-def _seat(seat: dict, appointments: list[dict]) -> dict:
+def _seat(seat: dict, appointments: list[dict], reports: list[dict]) -> dict:
     entry = {"board": seat["body__code"], "label": seat["label"], "role": seat["role"], "selection": seat["selection"]}
     if seat["represents__code"]:
         entry["represents"] = seat["represents__code"]
@@ -117,6 +132,8 @@ def _seat(seat: dict, appointments: list[dict]) -> dict:
         entry["mental_health"] = seat["mental_health"]
     # A seat whose holders are not recorded has no appointments (rules.check_holders_not_recorded).
     entry["holders"] = [_holder(a) for a in appointments] if seat["holders_recorded"] else format.HOLDERS_UNKNOWN
+    if reports:
+        entry["also_reported"] = [{key: report[key] for key in format.REPORT.all} for report in reports]
     return entry
 
 

@@ -1,12 +1,13 @@
 """A system's rows, as its two exports read them: the governance file and Popolo.
 
 Both read them here and only shape them: ``governance.governance_file.write`` (which also
-reads an LMC's ``covers``) and ``popolo``.
+reads an LMC's ``covers``, and the clusters and other sources' accounts only it writes) and
+``popolo``.
 
-Whole (today's tree, every appointment past and present) or on a day (``on_day``): the
-system as it stood that day, in the structure of that day (``governance.reading.as_of``):
-the organisations in it that day under their parents of that day, the seats on its bodies,
-and the holders of that day.
+Whole (today's tree, every appointment and cluster past and present) or on a day
+(``on_day``): the system as it stood that day, in the structure of that day
+(``governance.reading.as_of``): the organisations in it that day under their parents of that
+day, the seats on its bodies, the holders and the clusters of that day.
 
 One query each, whatever the system's size. Their order does not depend on tree positions:
 organisations parent first, bodies before units, by code; seats by body, in the order they
@@ -17,7 +18,9 @@ import datetime
 from collections import defaultdict
 from typing import NamedTuple
 
-from governance.models import BODY_KINDS, Appointment, Organisation, Seat
+from django.db.models import Exists, OuterRef
+
+from governance.models import BODY_KINDS, AlsoReported, Appointment, Cluster, Organisation, Seat
 from governance.reading import as_of, paths
 
 
@@ -104,14 +107,18 @@ def organisations(root: Organisation, on: OnDay | None = None) -> list[Row]:
 
 
 def seats(root: Organisation, rows: list[Row], on: OnDay | None = None) -> list[dict]:
-    """The seats on the system's bodies (``on`` a day: its bodies that day), grouped by body in ``rows``' order."""
+    """The seats on the system's bodies (``on`` a day: its bodies that day), grouped by body in ``rows``' order.
+
+    ``disputed``: another source names someone else for the seat (``reports`` reads them)."""
     order = {row.pk: i for i, row in enumerate(rows)}
     if on:
         chosen = Seat.objects.filter(body__in=[row.pk for row in rows if row.kind in BODY_KINDS])
     else:
         chosen = Seat.objects.filter(body__tree_id=root.tree_id)
     found = list(
-        chosen.order_by().values(
+        chosen.annotate(disputed=Exists(AlsoReported.objects.filter(seat=OuterRef("pk"))))
+        .order_by()
+        .values(
             "pk",
             "body_id",
             "body__code",
@@ -126,6 +133,7 @@ def seats(root: Organisation, rows: list[Row], on: OnDay | None = None) -> list[
             "portfolio",
             "holders_recorded",
             "mental_health",
+            "disputed",
         )
     )
     # Grouped by body in tree order; a body's seats in the order they were made (as a file lists them).
@@ -156,3 +164,26 @@ def appointments(root: Organisation, seats: list[dict], on: OnDay | None = None)
     for row in rows:
         by_seat[row["seat_id"]].append(row)
     return by_seat
+
+
+def reports(seats: list[dict]) -> dict[int, list[dict]]:
+    """Other sources' accounts of the ``seats``' holders (``name``, ``seen``, ``source``), by seat, by day seen.
+
+    Every one, on a day too (as a body's page shows them on any date); a query only when a seat is disputed.
+    """
+    disputed = [seat["pk"] for seat in seats if seat["disputed"]]
+    by_seat: dict[int, list[dict]] = defaultdict(list)
+    if disputed:
+        for row in (
+            AlsoReported.objects.filter(seat__in=disputed)
+            .order_by("seen", "name")
+            .values("seat_id", "name", "seen", "source")
+        ):
+            by_seat[row["seat_id"]].append(row)
+    return by_seat
+
+
+def clusters(root: Organisation, on: OnDay | None = None) -> list[Cluster]:
+    """The clusters of ICBs the system's root is in (one query): every one, or ``on`` a day, those of that day."""
+    chosen = Cluster.objects.on(on.date) if on else Cluster.objects.all()
+    return list(chosen.filter(icb=root).order_by("start", "name"))

@@ -12,10 +12,9 @@ import pytest
 import yaml
 
 from governance.governance_file.parse import read_governance_file
-from tests.builders import ILLUSTRATIVE_QOP
+from tests.builders import ILLUSTRATIVE_QOP, SHIPPED_GOVERNANCE
 
-SHIPPED = Path(__file__).resolve().parents[2] / "fixtures" / "governance"
-FILES = sorted(SHIPPED.glob("*.yaml"))
+FILES = SHIPPED_GOVERNANCE
 
 
 def _is_link(value) -> bool:

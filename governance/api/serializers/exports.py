@@ -72,6 +72,21 @@ class PopoloSerializer(serializers.Serializer):
     memberships = PopoloMembershipSerializer(many=True)
 
 
+_DATE = {"type": "string", "format": "date"}
+GOVERNANCE_CLUSTER = {
+    "type": "object",
+    "description": "The system's ICB in a cluster of ICBs: `from` (stated) or `seen` (shown on that day), `to` once "
+    "it ended.",
+    "properties": {"name": {"type": "string"}, "source": {"type": "string"}, "seen": _DATE, "from": _DATE, "to": _DATE},
+    "required": ["name", "source"],
+}
+
+
+@extend_schema_field({"type": "array", "items": GOVERNANCE_CLUSTER})
+class GovernanceClustersField(serializers.JSONField):
+    """A system's clusters in a governance file (``from`` is a Python keyword: the schema is written out)."""
+
+
 class GovernanceSystemSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
@@ -80,6 +95,7 @@ class GovernanceSystemSerializer(serializers.Serializer):
     verified = serializers.DateField(required=False)
     illustrative = serializers.BooleanField(required=False)
     routes = serializers.CharField(required=False, help_text="recorded | not recorded")
+    clusters = GovernanceClustersField(required=False)
 
 
 class GovernanceOrganisationSerializer(serializers.Serializer):
@@ -92,9 +108,19 @@ class GovernanceOrganisationSerializer(serializers.Serializer):
     postcode = serializers.CharField(required=False)
     covers = serializers.ListField(child=serializers.CharField(), required=False, help_text="An LMC's footprint.")
     routes = serializers.CharField(required=False)
+    source = serializers.CharField(required=False, help_text="A body's or an LMC's page.")
+    seen = serializers.DateField(required=False, help_text="The day that page shows it.")
+    also_known_as = serializers.ListField(child=serializers.CharField(), required=False)
 
 
-_DATE = {"type": "string", "format": "date"}
+class GovernanceReportSerializer(serializers.Serializer):
+    """Another source's account of a seat's holder."""
+
+    name = serializers.CharField()
+    seen = serializers.DateField()
+    source = serializers.CharField()
+
+
 GOVERNANCE_HOLDER = {
     "type": "object",
     "description": "A holder in a governance file: `from` or `seen` (or both), `to` once they left.",
@@ -133,6 +159,7 @@ class GovernanceSeatSerializer(serializers.Serializer):
     portfolio = serializers.CharField(required=False)
     mental_health = serializers.BooleanField(required=False)
     holders = GovernanceHoldersField()
+    also_reported = GovernanceReportSerializer(many=True, required=False)
 
 
 class GovernanceFileSerializer(serializers.Serializer):
