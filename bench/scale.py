@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.core.management.color import no_style
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from bench import sampling
@@ -101,16 +102,26 @@ def pcn_moves(
 def current_memberships(today: datetime.date, since: datetime.date = sampling.SINCE) -> list[Membership]:
     """Every open practice in a PCN today (by the tree), with its link if the links agree.
 
-    Only PCNs open on every day from ``since`` to ``today`` take part, as today's PCN and as
+    Only PCNs open, and linked to their place, on every day from ``since`` to ``today`` take part, as today's PCN and as
     the ``others``: so no move puts a practice, on a day a path can be asked for, in a PCN
     that was not open (where it would be in no PCN, and without a link to its sub-ICB
     location, in no system).
     """
-    steady = defaultdict(list)  # place → its PCNs open all along
+    # A PCN first seen in a snapshot has no date of opening but a link to its place only from the
+    # snapshot's day: it too must be linked all along (or, kept by the tree alone, not linked at all),
+    # or a practice moved into it before that day has no system.
+    place_links = Link.objects.filter(relation=Relation.PCN_SUB_ICB)
+    linked_all_along = set(
+        place_links.filter(
+            Q(start__isnull=True) | Q(start__lte=since), Q(end__isnull=True) | Q(end__gte=today)
+        ).values_list("child_id", flat=True)
+    )
+    linked_some_days = set(place_links.values_list("child_id", flat=True)) - linked_all_along
+    steady = defaultdict(list)  # place → its PCNs open and linked to it all along
     for pcn, place, opened, closed in Organisation.objects.filter(kind=Kind.PCN).values_list(
         "pk", "parent_id", "opened", "closed"
     ):
-        if (opened is None or opened <= since) and (closed is None or closed >= today):
+        if (opened is None or opened <= since) and (closed is None or closed >= today) and pcn not in linked_some_days:
             steady[place].append(pcn)
     links = {
         child: (pk, parent, start, end)

@@ -137,6 +137,22 @@ def test_only_pcns_open_since_july_2022_take_part_in_the_moves(place_of_three_pc
 
 
 @pytest.mark.django_db
+def test_a_pcn_linked_to_its_place_only_from_a_snapshot_takes_no_part_in_the_moves(place_of_three_pcns):
+    place = place_of_three_pcns["place"]
+    for pcn in place_of_three_pcns["pcns"]:
+        link(pcn, place, Relation.PCN_SUB_ICB)
+    seen_late = org("U00005", "pcn", place)  # no opening date: since when is not published
+    link(seen_late, place, Relation.PCN_SUB_ICB, start=D(2026, 8, 1))  # run from its place only from then
+    in_seen_late = org("P00010", "practice", seen_late)
+
+    memberships = {m.child_id: m for m in scale.current_memberships(TODAY)}
+
+    assert in_seen_late.pk not in memberships
+    assert all(seen_late.pk not in m.others for m in memberships.values())
+    assert len(memberships) == 6
+
+
+@pytest.mark.django_db
 def test_written_moves_keep_todays_structure_and_never_overlap(place_of_three_pcns):
     practices = place_of_three_pcns["practices"]
     # One practice has its link (since 2020); the others have none yet, as before an import with history.
