@@ -92,7 +92,7 @@ organisations:
 # A system using every key the governance file takes (governance_file/format.py), each with a value that
 # is not its default: clusters (one stated and ended, one seen), dated and sourced bodies, a place saying
 # its routes, an LMC with its covers and names, holders known from a day, seen on a day (one ended by a
-# later holder), both, with terms and citations, holders not recorded, and two accounts that disagree.
+# later holder), both, with terms and citations, one acting, holders not recorded, and two accounts that disagree.
 EVERY_KEY_SYSTEM = """\
 system:
   code: QRT
@@ -131,7 +131,7 @@ seats:
       - {name: Illustrative Chair One, from: 2022-07-01, to: 2024-03-31, term_ends: 2025-06-30,
          source: "Board papers, March 2022"}
       - {name: Illustrative Chair Two, seen: 2024-05-01, source: https://example.org/qrt/board-2024}
-      - {name: Illustrative Chair Three, seen: 2026-02-01, source: https://example.org/qrt/board-2026}
+      - {name: Illustrative Chair Three, seen: 2026-02-01, source: https://example.org/qrt/board-2026, acting: true}
   - board: qrt-board
     label: Partner member (primary medical services)
     role: partner_member

@@ -12,7 +12,7 @@ import io
 from rest_framework.renderers import BaseRenderer
 
 from governance.governance_file.write import dump_yaml
-from governance.reading.as_of import since_words
+from governance.reading.as_of import holder_name, since_words
 
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection), also
 # after leading spaces or line breaks, which they skip, and in their full-width forms, which
@@ -79,7 +79,7 @@ def flat_table(data, columns: list[str] | None = None) -> tuple[list[str], list[
 
 
 def holders_text(holders: list[dict]) -> str:
-    return "; ".join(f"{h['name']} ({since_words(h)}" + (f" to {h['to']})" if h["to"] else ")") for h in holders)
+    return "; ".join(f"{holder_name(h)} ({since_words(h)}" + (f" to {h['to']})" if h["to"] else ")") for h in holders)
 
 
 def parent_link_cells(link: dict | None) -> dict:

@@ -61,6 +61,7 @@ class Holding(NamedTuple):
     start_known: bool
     end_known: bool
     seen: datetime.date | None
+    acting: bool = False  # the source names them as acting in the seat
 
 
 class Name(NamedTuple):
@@ -203,7 +204,16 @@ class Structure:
             seats[row["body_id"]].append(row)
         appointments: dict[int, list[Holding]] = defaultdict(list)
         for seat, *holder in Appointment.objects.order_by("start", "person__name", "pk").values_list(
-            "seat_id", "person_id", "person__name", "start", "end", "source", "start_known", "end_known", "seen"
+            "seat_id",
+            "person_id",
+            "person__name",
+            "start",
+            "end",
+            "source",
+            "start_known",
+            "end_known",
+            "seen",
+            "acting",
         ):
             appointments[seat].append(Holding(*holder))
         return dict(seats), dict(appointments)

@@ -40,7 +40,7 @@ SEAT = Keys(
         "also_reported",
     ),
 )
-HOLDER = Keys(("name",), ("from", "seen", "to", "term_ends", "source"))
+HOLDER = Keys(("name",), ("from", "seen", "to", "term_ends", "source", "acting"))
 REPORT = Keys(("name", "seen", "source"), ())  # a seat's ``also_reported``
 
 HOLDERS_UNKNOWN = "unknown"  # `holders: unknown`: the seat's holders are not recorded
@@ -52,3 +52,4 @@ DELEGATE = False
 VOTING = True
 MAX_HOLDERS = 1
 MENTAL_HEALTH = False
+ACTING = False  # a holder named as acting in the seat (the writer writes ``acting`` only when true)

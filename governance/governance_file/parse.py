@@ -161,6 +161,7 @@ def _parse_holder(value, where: str, problems: Problems) -> HolderSpec:
         term_ends=fields.date("term_ends"),
         seen=seen,
         start_known=not fields.has("seen") or fields.has("from"),
+        acting=bool(fields.flag("acting", format.ACTING)),
     )
     begins = "from" if start else "seen"
     if start and seen and seen < start:

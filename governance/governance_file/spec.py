@@ -84,6 +84,7 @@ class HolderSpec:
     seen: datetime.date | None = None  # the day the source shows them in post
     start_known: bool = True  # False: no ``from``; in post on or before ``seen``
     end_known: bool = True  # False: the end is the day before a later holder's start (parse)
+    acting: bool = False  # the source names them as acting in the seat
 
     def fields(self) -> dict:
         """The appointment's fields besides seat, person and start."""
@@ -94,6 +95,7 @@ class HolderSpec:
             "seen": self.seen,
             "start_known": self.start_known,
             "end_known": self.end_known,
+            "acting": self.acting,
         }
 
 

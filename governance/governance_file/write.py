@@ -149,6 +149,8 @@ def _holder(appointment: dict) -> dict:
         holder["term_ends"] = appointment["term_ends"]
     if appointment["source"]:
         holder["source"] = appointment["source"]
+    if appointment.get("acting", format.ACTING) != format.ACTING:
+        holder["acting"] = appointment["acting"]
     return holder
 
 

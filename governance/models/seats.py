@@ -166,6 +166,11 @@ class Appointment(Dated):
         help_text="The day the term is due to end, if known (the end is the day it actually ended).",
     )
     source = models.CharField(max_length=500, blank=True, help_text="Where this is published: a link or a citation.")
+    acting = models.BooleanField(
+        default=False,
+        help_text="True when the source names the holder as acting in the seat (an interim stand-in, not the "
+        "substantive holder).",
+    )
     # Also the appointment's version: an edit form carries it, and a save refuses if it moved on
     # meanwhile (governance.domain.edit_conflicts).
     updated_at = models.DateTimeField(auto_now=True)

@@ -5,8 +5,8 @@ children, change days) is the domain's (``governance.domain.england.Structure``)
 reads it once per data version per process, so pages, the API and the commands answer for any date
 in memory: its organisations, links and dated names (three queries, most of the time) only when they
 changed (the organisations' version, ``versioning.organisations_key``), its seats and holders (two)
-each time. Here too is how it is said: a holder as the path JSON gives one, since when a holder is in
-post, when a system existed.
+each time. Here too is how it is said: a holder as the path JSON gives one, a holder's name (with "(acting)"
+when acting), since when a holder is in post, when a system existed.
 """
 
 from governance.caching import versioning
@@ -40,7 +40,19 @@ def holder_json(holding: Holding) -> dict:
         "to": holding.end and holding.end.isoformat(),
         "seen": holding.seen and holding.seen.isoformat(),
         "source": holding.source,
+        "acting": holding.acting,
     }
+
+
+def acting_words(holder: dict) -> str:
+    """What follows a holder's name when the source names them as acting: " (acting)", else nothing —
+    the one way every page, feed and text says it (a stand-in is never shown as the substantive holder)."""
+    return " (acting)" if holder.get("acting") else ""
+
+
+def holder_name(holder: dict) -> str:
+    """A holder's name as every text says it: "David Freeman (acting)" when acting (``acting_words``)."""
+    return f"{holder['name']}{acting_words(holder)}"
 
 
 def since_words(holder: dict) -> str:

@@ -1,7 +1,7 @@
 """A representation path as plain text: the ladder, top board first."""
 
 from governance.domain import routes
-from governance.reading.as_of import since_words
+from governance.reading.as_of import holder_name, since_words
 from governance.reading.graph import VIA_TEXT
 
 
@@ -11,7 +11,7 @@ def _holders(seat: dict) -> str:
     if seat["vacant"]:
         return "VACANT"
     return ", ".join(
-        f"{h['name']} (since {h['from']})" if h.get("from") else f"{h['name']} ({since_words(h)})"
+        f"{holder_name(h)} (since {h['from']})" if h.get("from") else f"{holder_name(h)} ({since_words(h)})"
         for h in seat["holders"]
     )
 

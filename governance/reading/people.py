@@ -60,6 +60,7 @@ def person_record(person: Person, date: datetime.date, *, version: str | None = 
                 "seen": a.seen,
                 "to": a.end,
                 "to_known": a.end_known,
+                "acting": a.acting,
                 "status": status,
                 "source": a.source,
                 "source_is_link": _is_link(a.source),

@@ -171,10 +171,21 @@ def seats_with_holders(seats: QuerySet, date: datetime.date, *, structure: Struc
         Appointment.objects.filter(Q(end__isnull=True) | Q(end__gte=date), seat__in=[seat.pk for seat in rows])
         .order_by("start", "person__name")
         .values_list(
-            "seat_id", "person_id", "person__name", "start", "end", "term_ends", "source", "start_known", "seen"
+            "seat_id",
+            "person_id",
+            "person__name",
+            "start",
+            "end",
+            "term_ends",
+            "source",
+            "start_known",
+            "seen",
+            "acting",
         )
     )
-    for seat_id, person_id, name, start, end, term_ends, source, start_known, seen in appointments if rows else ():
+    for seat_id, person_id, name, start, end, term_ends, source, start_known, seen, acting in (
+        appointments if rows else ()
+    ):
         if start > date:
             later[seat_id].append((start, start_known))
             continue
@@ -187,6 +198,7 @@ def seats_with_holders(seats: QuerySet, date: datetime.date, *, structure: Struc
                 "seen": seen and seen.isoformat(),
                 "term_ends": term_ends and term_ends.isoformat(),
                 "source": source,
+                "acting": acting,
             }
         )
     reports: dict[int, list[dict]] = defaultdict(list)

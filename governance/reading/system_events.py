@@ -22,6 +22,7 @@ from governance.domain.dates import day_before
 from governance.domain.england import Structure
 from governance.models import BODY_KINDS, KIND_NOUNS, Kind
 from governance.reading import events as said
+from governance.reading.as_of import holder_name
 
 ONE_DAY = datetime.timedelta(days=1)
 ORDER = {kind: index for index, kind in enumerate(said.KINDS)}
@@ -424,6 +425,7 @@ class SystemReader:
         events = []
         for seat, holding in ended:
             body, person, name, last = seat["body_id"], holding.person, holding.name, holding.end
+            shown = holder_name(holding._asdict())  # "(acting)" after the name when acting
             if body not in before:
                 continue
             holders = [(h.start, h.end) for h in self.structure.appointments[seat["pk"]]]
@@ -434,7 +436,7 @@ class SystemReader:
                     day,
                     "appointment_ended",
                     body,
-                    said.left_seat(name, seat["label"], self.named(body), last, vacant=vacant),
+                    said.left_seat(shown, seat["label"], self.named(body), last, vacant=vacant),
                     "appointment-{}-{}-{}-end".format(*which),
                     appointment=which,
                     seat={"id": seat["pk"], "label": seat["label"]},
@@ -445,17 +447,18 @@ class SystemReader:
             )
         for seat, holding in started:
             body, person, name = seat["body_id"], holding.person, holding.name
+            shown = holder_name(holding._asdict())
             if body not in today:
                 continue
             which = (seat["pk"], person, holding.start)
             key = "appointment-{}-{}-{}-start".format(*which)
             fields = {"seat": {"id": seat["pk"], "label": seat["label"]}, "person": {"id": person, "name": name}}
             if not holding.start_known:  # a source saw them in post that day; they may have begun earlier
-                text = said.in_post(name, seat["label"], self.named(body), day, holding.source)
+                text = said.in_post(shown, seat["label"], self.named(body), day, holding.source)
                 fields["source"] = holding.source
                 events.append(self.event(day, "appointment_seen", body, text, key, appointment=which, **fields))
                 continue
-            text = said.took_seat(name, seat["label"], self.named(body), day)
+            text = said.took_seat(shown, seat["label"], self.named(body), day)
             events.append(self.event(day, "appointment_started", body, text, key, appointment=which, **fields))
         return events
 

@@ -160,6 +160,7 @@ def appointments(root: Organisation, seats: list[dict], on: OnDay | None = None)
         "start_known",
         "end_known",
         "seen",
+        "acting",
     )
     for row in rows:
         by_seat[row["seat_id"]].append(row)

@@ -12,6 +12,7 @@ from governance.domain import dates
 from governance.models import Kind, Portfolio, Role, Sector, Selection
 from governance.pages.as_of import other_day
 from governance.reading import voice
+from governance.reading.as_of import acting_words as _acting_words
 from governance.reading.sources import stale_since
 
 register = template.Library()
@@ -27,6 +28,12 @@ _LABELS = {
 
 def _label(choices: str, value) -> str:
     return _LABELS[choices].get(value, value or "")
+
+
+@register.filter
+def acting_words(holder: dict) -> str:
+    """ " (acting)" after the name of a holder the source names as acting, else nothing (``as_of.acting_words``)."""
+    return _acting_words(holder)
 
 
 @register.filter

@@ -366,7 +366,7 @@ def test_a_csv_list_has_as_many_rows_as_the_json_list_counts(client, gm, url):
 def test_an_empty_list_is_a_header_row(client, gm):
     response = get(client, "/appointments/?current_on=1999-01-01&format=csv")
 
-    assert response.content.decode() == "id,person,person_name,seat,seat_label,body,from,to,term_ends,source\r\n"
+    assert response.content.decode() == "id,person,person_name,seat,seat_label,body,from,to,term_ends,source,acting\r\n"
 
 
 def test_seats_people_and_appointments_as_csv(client, gm):

@@ -156,6 +156,7 @@ def test_create_an_appointment_by_person_name(gm, alice):
         "to": None,
         "term_ends": None,
         "source": "https://example.org/p",
+        "acting": False,
     }
     assert Appointment.objects.get(pk=body["id"]).start == D(2025, 1, 1)
 

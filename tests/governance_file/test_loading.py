@@ -649,6 +649,12 @@ INVALID = [
         id="term ends before it starts",
     ),
     pytest.param(
+        edit(lambda d: seats(d, 0)["holders"][0].update(acting="yes")),
+        "seats[0].holders[0].acting",
+        "not true or false",
+        id="acting not a boolean",
+    ),
+    pytest.param(
         edit(lambda d: d["system"].update(verified="last week")),
         "system.verified",
         "not a date ('last week')",

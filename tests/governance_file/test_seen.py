@@ -128,6 +128,7 @@ def test_the_path_through_a_seat_says_holders_not_recorded_before_seen_and_names
             "to": None,
             "seen": "2026-03-12",
             "source": "https://example.org/qss/board-2026",
+            "acting": False,
         }
     ]
     assert place_path(D(2026, 3, 11))["complete"] is False
@@ -233,3 +234,25 @@ def test_a_holder_who_left_and_was_seen_again_later_holds_two_appointments(tmp_p
 
     starts = Appointment.objects.filter(person__name="Published Chair One").order_by("start")
     assert [(a.start, a.start_known) for a in starts] == [(D(2023, 1, 1), True), (D(2025, 1, 10), False)]
+
+
+def test_a_holder_named_acting_is_stored_acting_and_the_ladder_says_so(tmp_path):
+    text = SOURCED_SYSTEM.replace(
+        "{name: Published Place Member, seen: 2026-03-12,",
+        "{name: Published Place Member, acting: true, seen: 2026-03-12,",
+    )
+    load_text(tmp_path, text)
+
+    assert Appointment.objects.get(person__name="Published Place Member").acting is True
+    assert Appointment.objects.get(person__name="Published Chair Two").acting is False  # left out: not acting
+    assert "Published Place Member (acting) (in post on 2026-03-12" in ladder.render(place_path(D(2026, 4, 1)))
+
+
+def test_a_holder_whose_acting_is_not_true_or_false_is_refused_naming_its_place(tmp_path):
+    text = SOURCED_SYSTEM.replace(
+        "{name: Published Place Member, seen: 2026-03-12,",
+        "{name: Published Place Member, acting: sometimes, seen: 2026-03-12,",
+    )
+
+    assert "seats[1].holders[0].acting: not true or false ('sometimes')" in refused(tmp_path, text)
+    assert not Organisation.objects.filter(code="QSS").exists()

@@ -86,7 +86,7 @@ def governance_rows(code: str) -> dict[str, list]:
         "appointments": sorted(
             Appointment.objects.filter(seat__body__tree_id=tree).values_list(
                 "seat__body__code", "seat__label", "person__name", "start", "start_known", "seen", "end", "end_known",
-                "term_ends", "source",
+                "term_ends", "source", "acting",
             )
         ),
         "also_reported": sorted(
@@ -289,6 +289,13 @@ def test_a_system_using_every_key_round_trips_through_an_emptied_database(every_
     assert loaded["clusters"] and loaded["also_reported"] and loaded["covers"]  # the rows compared are there
     chair_two = next(a for a in loaded["appointments"] if a[2] == "Illustrative Chair Two")
     assert chair_two[4:8] == (False, D(2024, 5, 1), D(2026, 1, 31), False)  # seen; ended by the next, derived
+
+
+def test_the_writer_says_acting_only_of_a_holder_named_acting(every_key):
+    chair = next(s for s in write.governance_file(root("QRT"))["seats"] if s["label"] == "Chair")
+
+    assert [h.get("acting") for h in chair["holders"]] == [None, None, True]  # false is the default, left out
+    assert "acting: true" in exported_yaml("QRT")
 
 
 def test_an_lmc_and_a_disputed_seat_cost_a_query_each(every_key, django_assert_max_num_queries):

@@ -112,6 +112,7 @@ def test_the_api_gives_clusters_the_composition_basis_and_holders_seen(sourced):
         "to": None,
         "seen": "2026-03-12",
         "source": "https://example.org/qss/board-2026",
+        "acting": False,
     }
 
 
@@ -135,6 +136,44 @@ def test_the_feed_and_timeline_say_in_post_not_appointed_for_a_holder_known_only
         in timeline
     )
     assert "took the seat" not in timeline
+
+
+ACTING_PLACE_MEMBER = SOURCED_SYSTEM.replace(
+    "{name: Published Place Member, seen: 2026-03-12, source: https://example.org/qss/board-2026}",
+    "{name: Published Place Member, seen: 2026-03-12, source: https://example.org/qss/board-2026, acting: true}",
+)
+
+
+@pytest.fixture
+def acting(tmp_path):
+    assert ACTING_PLACE_MEMBER != SOURCED_SYSTEM
+    load_text(tmp_path, ACTING_PLACE_MEMBER, "qss.yaml")
+    return Person.objects.get(name="Published Place Member")
+
+
+def test_the_pages_say_a_holder_named_acting_is_acting_never_plainly_in_post(client, acting):
+    board = words(client, "/organisations/qss-board/", date="2026-04-01")
+    practice = words(client, "/organisations/P00S01/", date="2026-04-01")
+    person = words(client, f"/people/{acting.pk}/", date="2026-04-01")
+    timeline = words(client, "/systems/QSS/timeline/", **{"from": "2026-03-01", "to": "2026-03-31"})
+
+    assert "Published Place Member (acting)" in board and "Published Place Member (acting)" in practice
+    assert "Sourced place member (acting)" in person
+    assert "Published Place Member (acting) is in post in the seat “Sourced place member”" in timeline
+    assert "Published Chair Two (acting)" not in board  # only the holder the source names acting
+
+
+def test_the_api_and_the_path_json_say_acting(acting):
+    client = APIClient()
+    path = client.get(f"{API}/organisations/P00S01/path/", {"date": "2026-04-01"}).json()
+    person = client.get(f"{API}/people/{acting.pk}/").json()
+    chair = Person.objects.get(name="Published Chair Two")
+
+    assert path["layers"][-1]["seat"]["holders"][0]["acting"] is True
+    assert [a["acting"] for a in person["appointments"]] == [True]
+    assert [a["acting"] for a in client.get(f"{API}/people/{chair.pk}/").json()["appointments"]] == [False]
+    csv = client.get(f"{API}/organisations/P00S01/path/", {"date": "2026-04-01", "format": "csv"})
+    assert "Published Place Member (acting)" in csv.content.decode()
 
 
 def test_the_footer_says_where_holders_come_from_and_claims_no_demo(client, sourced):

@@ -131,6 +131,7 @@ GOVERNANCE_HOLDER = {
         "to": _DATE,
         "term_ends": _DATE,
         "source": {"type": "string"},
+        "acting": {"type": "boolean", "description": "Named by the source as acting in the seat (left out: false)."},
     },
     "required": ["name"],
 }

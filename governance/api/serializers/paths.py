@@ -36,6 +36,7 @@ class HolderSerializer(FromTo, serializers.Serializer):
         required=False, allow_null=True, help_text="The day the source shows them in post, when it says so."
     )
     source = serializers.CharField(allow_blank=True, help_text="Where the appointment is published (may be empty).")
+    acting = serializers.BooleanField(help_text="True when the source names them as acting in the seat.")
 
 
 class PathSeatSerializer(serializers.Serializer):

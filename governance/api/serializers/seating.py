@@ -64,7 +64,19 @@ class AppointmentSerializer(FromTo, serializers.ModelSerializer):
 
     class Meta:
         model = Appointment
-        fields = ["id", "person", "person_name", "seat", "seat_label", "body", "start", "end", "term_ends", "source"]
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "seat",
+            "seat_label",
+            "body",
+            "start",
+            "end",
+            "term_ends",
+            "source",
+            "acting",
+        ]
 
 
 class PersonDetailSerializer(PersonSerializer):
